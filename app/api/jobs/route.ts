@@ -1,0 +1,20 @@
+import { route, json } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import { latestJobRuns } from "@/lib/server/market/queries";
+
+export const dynamic = "force-dynamic";
+
+/** Scheduler status: every job's last run (outcome, duration), next run, and last-hour counts. */
+export const GET = route(async () => {
+  const rt = getRuntime();
+  const runs = await latestJobRuns(rt.pool);
+  const next = rt.scheduler.nextRuns();
+  const names = new Set([...Object.keys(next), ...runs.latest.map((r) => r.job as string)]);
+  const jobs = [...names].sort().map((job) => ({
+    job,
+    nextRun: next[job] ?? null,
+    lastRun: runs.latest.find((r) => r.job === job) ?? null,
+    lastHour: runs.lastHour.find((r) => r.job === job) ?? { ok: 0, errors: 0 },
+  }));
+  return json({ schedulerRunning: rt.scheduler.running, jobs });
+});

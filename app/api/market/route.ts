@@ -1,0 +1,12 @@
+import { route, json } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import { marketClock } from "@/lib/server/market/queries";
+
+export const dynamic = "force-dynamic";
+
+/** The market clock and every symbol's latest replayed price. */
+export const GET = route(async () => {
+  const { pool, services } = getRuntime();
+  const [clock, prices] = await Promise.all([marketClock(pool), services.stores.prices.latestPrices()]);
+  return json({ clock, prices });
+});

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { route, json, parseQuery } from "@/lib/server/http/route";
+import { limitSchema, symbolSchema } from "@/lib/server/http/schemas";
+import { getRuntime } from "@/lib/server/runtime";
+import { listNews } from "@/lib/server/market/queries";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({ source: z.enum(["investing", "yahoo"]).optional(), ticker: symbolSchema.optional(), limit: limitSchema(200, 50) });
+
+/** Stored news articles and the health of each source. */
+export const GET = route(async (req) => json(await listNews(getRuntime().pool, parseQuery(req, querySchema))));

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { route, json, parseQuery } from "@/lib/server/http/route";
+import { limitSchema } from "@/lib/server/http/schemas";
+import { getRuntime } from "@/lib/server/runtime";
+import { listPriceAlerts } from "@/lib/server/market/queries";
+
+export const dynamic = "force-dynamic";
+
+/** Price alerts raised by the price monitor, newest first. */
+export const GET = route(async (req) =>
+  json({ priceAlerts: await listPriceAlerts(getRuntime().pool, parseQuery(req, z.object({ limit: limitSchema(500, 100) }))) }),
+);

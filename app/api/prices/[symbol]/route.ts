@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { route, json, parseQuery } from "@/lib/server/http/route";
+import { isoDateSchema, limitSchema, symbolSchema } from "@/lib/server/http/schemas";
+import { getRuntime } from "@/lib/server/runtime";
+import { marketClock, priceHistory, symbolExists } from "@/lib/server/market/queries";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({ from: isoDateSchema.optional(), limit: limitSchema(2000, 250) });
+
+/** Daily bars of one symbol up to the market clock (never the replay's future). */
+export const GET = route<{ symbol: string }>(async (req, ctx) => {
+  const symbol = symbolSchema.parse((await ctx.params).symbol);
+  const q = parseQuery(req, querySchema);
+  const { pool } = getRuntime();
+  if (!(await symbolExists(pool, symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
+  const clock = await marketClock(pool);
+  const to = clock?.currentDate ?? "9999-12-31";
+  return json({ symbol, asOf: clock?.currentDate ?? null, bars: await priceHistory(pool, symbol, { ...q, to }) });
+});

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { parseIndicatorParams } from "@/lib/market/indicators/params";
+import { route, json, parseQuery } from "@/lib/server/http/route";
+import { isoDateSchema, periodListSchema, symbolSchema } from "@/lib/server/http/schemas";
+import { getRuntime } from "@/lib/server/runtime";
+import { marketClock, symbolExists } from "@/lib/server/market/queries";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({
+  asOf: isoDateSchema.optional(),
+  sma: periodListSchema.optional(),
+  ema: periodListSchema.optional(),
+  rsi: z.coerce.number().int().min(1).max(500).optional(),
+  bollinger: z.coerce.number().int().min(1).max(500).optional(),
+  bollingerK: z.coerce.number().gt(0).lte(10).optional(),
+  atr: z.coerce.number().int().min(1).max(500).optional(),
+  points: z.coerce.number().int().min(0).max(1500).default(60),
+});
+
+/** All indicators of one symbol at the market clock (or `asOf`, never past the clock). */
+export const GET = route<{ symbol: string }>(async (req, ctx) => {
+  const symbol = symbolSchema.parse((await ctx.params).symbol);
+  const q = parseQuery(req, querySchema);
+  const params = parseIndicatorParams({
+    ...(q.sma ? { sma: q.sma } : {}),
+    ...(q.ema ? { ema: q.ema } : {}),
+    ...(q.rsi ? { rsi: q.rsi } : {}),
+    ...(q.bollinger || q.bollingerK ? { bollinger: { period: q.bollinger ?? 20, k: q.bollingerK ?? 2 } } : {}),
+    ...(q.atr ? { atr: q.atr } : {}),
+  });
+  const { pool, services } = getRuntime();
+  if (!(await symbolExists(pool, symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
+  const clock = await marketClock(pool);
+  if (!clock) throw new AppError("unavailable", "the market clock has not started yet; retry in a few seconds");
+  const asOf = q.asOf && q.asOf < clock.currentDate ? q.asOf : clock.currentDate;
+  const result = await services.call(services.ops.calculateIndicators, { symbol, asOf, params, points: q.points });
+  return json(result);
+});

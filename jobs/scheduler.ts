@@ -1,0 +1,127 @@
+import { createTask, type ScheduledTask } from "node-cron";
+import type pg from "pg";
+import type { Logger } from "pino";
+import type { Broadcaster } from "../lib/realtime/events";
+import type { JobDefinition } from "./job";
+
+export interface Scheduler {
+  stop(): Promise<void>;
+  nextRuns(): Record<string, string | null>;
+  /** Runs a job's current slot now (used by tests and the API); same guards as a scheduled run. */
+  runNow(name: string): Promise<RunResult>;
+}
+
+export type RunResult =
+  | { status: "ok"; durationMs: number; summary: unknown }
+  | { status: "error"; durationMs: number; error: string }
+  | { status: "skipped"; reason: "slot_taken" | "overlap" };
+
+/**
+ * Runs declared jobs on node-cron with three guards:
+ * - a job never overlaps itself in this process (node-cron `noOverlap`),
+ * - nor across instances: a Postgres advisory lock per job is held for the run,
+ * - and each slot runs once across instances: the run claims the (job, slot) row of `job_run`
+ *   with a unique key before doing anything.
+ * A failing handler is recorded and logged; it never stops the loop or the process.
+ */
+export function startScheduler(
+  jobs: JobDefinition[],
+  deps: { pool: pg.Pool; log: Logger; instanceId: string; broadcaster: Broadcaster },
+): Scheduler {
+  const tasks = new Map<string, ScheduledTask>();
+  const running = new Set<Promise<unknown>>();
+
+  async function run(job: JobDefinition, slot: Date): Promise<RunResult> {
+    const client = await deps.pool.connect();
+    try {
+      const lock = await client.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtext($1)) as ok", [`job:${job.name}`]);
+      if (!lock.rows[0]?.ok) return { status: "skipped", reason: "overlap" };
+      try {
+        const claim = await client.query<{ id: number }>(
+          `insert into job_run (job, slot, instance, started_at, outcome) values ($1, $2, $3, now(), 'running')
+           on conflict (job, slot) do nothing returning id`,
+          [job.name, slot, deps.instanceId],
+        );
+        const id = claim.rows[0]?.id;
+        if (id === undefined) return { status: "skipped", reason: "slot_taken" };
+        const t0 = performance.now();
+        let result: RunResult;
+        try {
+          const summary = (await job.handler({ slot })) ?? null;
+          result = { status: "ok", durationMs: performance.now() - t0, summary };
+        } catch (err) {
+          result = { status: "error", durationMs: performance.now() - t0, error: err instanceof Error ? err.message : String(err) };
+          deps.log.error({ job: job.name, slot, err }, "job failed");
+        }
+        await client.query(
+          `update job_run set finished_at = now(), outcome = $2, duration_ms = $3, error = $4, summary = $5 where id = $1`,
+          [
+            id,
+            result.status,
+            Math.round(result.durationMs),
+            result.status === "error" ? result.error : null,
+            result.status === "ok" ? JSON.stringify(result.summary) : null,
+          ],
+        );
+        deps.broadcaster.publish(
+          "job:finished",
+          {
+            job: job.name,
+            slot: slot.toISOString(),
+            outcome: result.status === "ok" ? "ok" : "error",
+            durationMs: Math.round(result.durationMs),
+            error: result.status === "error" ? result.error : null,
+          },
+          "market",
+        );
+        deps.log.debug({ job: job.name, outcome: result.status, ms: Math.round(result.durationMs) }, "job run");
+        return result;
+      } finally {
+        await client.query("select pg_advisory_unlock(hashtext($1))", [`job:${job.name}`]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  function guarded(job: JobDefinition, slot: Date): Promise<RunResult> {
+    const p = run(job, slot).catch((err: unknown): RunResult => {
+      // Database down or similar: log and let the next slot try again.
+      deps.log.error({ job: job.name, err }, "job could not run");
+      return { status: "error", durationMs: 0, error: String(err) };
+    });
+    running.add(p);
+    void p.finally(() => running.delete(p));
+    return p;
+  }
+
+  for (const job of jobs) {
+    const task = createTask(
+      job.schedule,
+      async (ctx) => {
+        const slot = new Date(Math.floor(ctx.date.getTime() / 1000) * 1000);
+        await guarded(job, slot);
+      },
+      { name: job.name, noOverlap: true },
+    );
+    tasks.set(job.name, task);
+    void task.start();
+  }
+  deps.log.info({ jobs: jobs.map((j) => `${j.name} (${j.schedule})`) }, "scheduler started");
+
+  return {
+    async stop() {
+      await Promise.all([...tasks.values()].map((t) => t.stop()));
+      await Promise.allSettled([...running]);
+      await Promise.all([...tasks.values()].map((t) => t.destroy()));
+    },
+    nextRuns() {
+      return Object.fromEntries([...tasks].map(([name, t]) => [name, t.getNextRun()?.toISOString() ?? null]));
+    },
+    runNow(name) {
+      const job = jobs.find((j) => j.name === name);
+      if (!job) throw new Error(`unknown job ${name}`);
+      return guarded(job, new Date());
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads `process.env`. Everything else imports `env` from here, so a bad
+ * value fails at start-up with the variable's name instead of deep inside a request.
+ */
+const boolish = z
+  .enum(["1", "0", "true", "false", "yes", "no"])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** When set, use this Postgres and start no embedded server. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Folder for embedded Postgres data, logs and lock files. */
+  PERFPILOT_DATA_DIR: z.string().default(".data"),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  /** The price data set imported on first start. */
+  PRICE_DATA_FILE: z.string().default("data/sp500-daily-2015-2019.csv.gz"),
+  /** Seconds between two market-clock ticks (one trading day per tick); a divisor of 60. */
+  MARKET_TICK_SECONDS: z.coerce
+    .number()
+    .int()
+    .refine((n) => n >= 1 && n <= 30 && 60 % n === 0, "must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30)")
+    .default(3),
+  /** First replayed trading day when the clock has no stored position. */
+  MARKET_START_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default("2016-01-04"),
+  /** Price monitor: absolute daily move (percent) that raises a price alert. */
+  PRICE_MOVE_ALERT_PCT: z.coerce.number().positive().max(100).default(5),
+  NEWS_INVESTING_URL: z.string().url().default("https://www.investing.com/rss/news_25.rss"),
+  NEWS_YAHOO_URL: z.string().url().default("https://finance.yahoo.com/news/rssindex"),
+  NEWS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Disable the scheduler (tests, or an API-only instance). */
+  SCHEDULER_ENABLED: boolish.default(true),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Skip `next build` on start (tests that serve only the API). */
+  SKIP_NEXT_BUILD: boolish.default(false),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+function loadEnv(source: NodeJS.ProcessEnv): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = loadEnv(process.env);

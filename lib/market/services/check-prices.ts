@@ -1,0 +1,52 @@
+import type { Broadcaster, PriceAlertPayload } from "../../realtime/events";
+import type { LatestPriceRow, PriceAlertStore } from "../ports";
+
+export interface CheckPricesInput {
+  date: string;
+  prices: LatestPriceRow[];
+  /** Absolute daily move, in percent, that raises an alert. */
+  thresholdPct: number;
+}
+
+export interface CheckPricesResult {
+  date: string;
+  scanned: number;
+  alerts: PriceAlertPayload[];
+}
+
+/**
+ * Baseline price monitor: scans every symbol of the tick for large moves and every watch-list
+ * item against every price. Alerts are stored de-duplicated and broadcast.
+ */
+export async function checkPrices(
+  deps: { alerts: PriceAlertStore; broadcaster: Broadcaster },
+  input: CheckPricesInput,
+): Promise<CheckPricesResult> {
+  const watch = await deps.alerts.watchItems();
+  const found: (PriceAlertPayload & { watchId: number })[] = [];
+  for (const p of input.prices) {
+    if (p.changePct !== null && Math.abs(p.changePct) >= input.thresholdPct) {
+      found.push({
+        symbol: p.symbol,
+        date: input.date,
+        kind: p.changePct > 0 ? "move_up" : "move_down",
+        price: p.close,
+        changePct: p.changePct,
+        threshold: input.thresholdPct,
+        watchId: 0,
+      });
+    }
+    for (const w of watch) {
+      if (w.symbol !== p.symbol) continue;
+      if (w.above !== null && p.close >= w.above) {
+        found.push({ symbol: p.symbol, date: input.date, kind: "watch_above", price: p.close, changePct: p.changePct, threshold: w.above, watchId: w.id });
+      }
+      if (w.below !== null && p.close <= w.below) {
+        found.push({ symbol: p.symbol, date: input.date, kind: "watch_below", price: p.close, changePct: p.changePct, threshold: w.below, watchId: w.id });
+      }
+    }
+  }
+  const inserted = found.length > 0 ? await deps.alerts.insertAlerts(found) : [];
+  if (inserted.length > 0) deps.broadcaster.publish("price-alerts:new", { date: input.date, alerts: inserted }, "market");
+  return { date: input.date, scanned: input.prices.length, alerts: inserted };
+}

@@ -1,0 +1,89 @@
+import "server-only";
+import type pg from "pg";
+
+/** Read-side queries of the market API (lists for the pages); writes go through the services. */
+export async function listSymbols(pool: pg.Pool) {
+  const r = await pool.query(
+    `select s.symbol, s.first_date::text as "firstDate", s.last_date::text as "lastDate", s.bar_count as bars,
+            l.close, l.change_pct as "changePct", l.date::text as "priceDate"
+       from symbol s left join latest_price l using (symbol) order by s.symbol`,
+  );
+  return r.rows;
+}
+
+export async function symbolExists(pool: pg.Pool, symbol: string): Promise<boolean> {
+  const r = await pool.query("select 1 from symbol where symbol = $1", [symbol]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function priceHistory(pool: pg.Pool, symbol: string, q: { from?: string; to: string; limit: number }) {
+  const r = await pool.query(
+    `select * from (select date::text as date, open, high, low, close, adj_close as "adjClose", volume from price_bar
+       where symbol = $1 and date <= $2 and ($3::date is null or date >= $3) order by date desc limit $4) t order by date`,
+    [symbol, q.to, q.from ?? null, q.limit],
+  );
+  return r.rows;
+}
+
+export async function marketClock(pool: pg.Pool): Promise<{ currentDate: string; tickCount: number; updatedAt: string } | null> {
+  const r = await pool.query(
+    `select "current_date"::text as "currentDate", tick_count as "tickCount", updated_at as "updatedAt" from market_clock where name = 'replay'`,
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function listSignals(pool: pg.Pool, q: { symbol?: string; kind?: string; limit: number }) {
+  const r = await pool.query(
+    `select id, symbol, date::text as date, kind, value, detail, created_at as "createdAt" from signal
+      where ($1::text is null or symbol = $1) and ($2::text is null or kind = $2)
+      order by date desc, id desc limit $3`,
+    [q.symbol ?? null, q.kind ?? null, q.limit],
+  );
+  return r.rows;
+}
+
+export async function listPriceAlerts(pool: pg.Pool, q: { limit: number }) {
+  const r = await pool.query(
+    `select id, symbol, date::text as date, kind, price, change_pct as "changePct", threshold, created_at as "createdAt"
+       from price_alert order by date desc, id desc limit $1`,
+    [q.limit],
+  );
+  return r.rows;
+}
+
+export async function listNews(pool: pg.Pool, q: { source?: string; ticker?: string; limit: number }) {
+  const articles = await pool.query(
+    `select id, source, title, link, summary, published_at as "publishedAt", fetched_at as "fetchedAt", tickers
+       from news_article where ($1::text is null or source = $1) and ($2::text is null or $2 = any(tickers))
+      order by coalesce(published_at, fetched_at) desc limit $3`,
+    [q.source ?? null, q.ticker ?? null, q.limit],
+  );
+  const sources = await pool.query(
+    `select name, healthy, last_error as "lastError", last_fetched_at as "lastFetchedAt", last_success_at as "lastSuccessAt",
+            next_retry_at as "nextRetryAt", consecutive_failures as "consecutiveFailures",
+            (select count(*) from news_article a where a.source = n.name)::int as articles
+       from news_source n order by name`,
+  );
+  return { articles: articles.rows, sources: sources.rows };
+}
+
+export async function latestJobRuns(pool: pg.Pool) {
+  const r = await pool.query(
+    `select distinct on (job) job, slot, instance, started_at as "startedAt", finished_at as "finishedAt", outcome,
+            duration_ms as "durationMs", error, summary
+       from job_run order by job, started_at desc`,
+  );
+  const counts = await pool.query(
+    `select job, count(*) filter (where outcome = 'ok')::int as ok, count(*) filter (where outcome = 'error')::int as errors
+       from job_run where started_at > now() - interval '1 hour' group by job`,
+  );
+  return { latest: r.rows, lastHour: counts.rows };
+}
+
+export async function latestImport(pool: pg.Pool) {
+  const r = await pool.query(
+    `select id, status, rows_read as "rowsRead", rows_accepted as "rowsAccepted", rows_repaired as "rowsRepaired",
+            rows_rejected as "rowsRejected", finished_at as "finishedAt" from import_run order by id desc limit 1`,
+  );
+  return r.rows[0] ?? null;
+}

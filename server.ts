@@ -1,0 +1,131 @@
+// Perfpilot: one process hosting Next.js (dashboard + API), Socket.IO, pg-boss workers and the
+// scheduler, on a real PostgreSQL (embedded unless DATABASE_URL is set).
+import http from "node:http";
+import crypto from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import next from "next";
+import { PgBoss } from "pg-boss";
+import { Server as SocketServer } from "socket.io";
+import { defineJobs } from "./jobs/definitions";
+import { startScheduler, type Scheduler } from "./jobs/scheduler";
+import { env } from "./lib/env";
+import { logger } from "./lib/log";
+import { Engine } from "./lib/optimizer/engine";
+import { startDatabase } from "./lib/server/boot/database";
+import { importOnStart } from "./lib/server/boot/import-on-start";
+import { buildStaleReason, runNextBuild } from "./lib/server/boot/next-build";
+import { createPool } from "./lib/server/db/pool";
+import { createPrisma } from "./lib/server/db/prisma";
+import { attachSocketHandlers } from "./lib/server/realtime/socket-handlers";
+import { socketBroadcaster } from "./lib/server/realtime/broadcaster";
+import { setRuntime } from "./lib/server/runtime";
+import { createServices } from "./lib/server/services";
+
+const log = logger.child({ component: "server" });
+const startedAt = Date.now();
+const instanceId = `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString("hex")}`;
+const dev = env.NODE_ENV === "development";
+
+type Step = () => Promise<void>;
+const shutdownSteps: { name: string; run: Step }[] = [];
+let shuttingDown = false;
+
+async function shutdown(signal: string, code = 0): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log.info({ signal }, "shutting down");
+  // Registered in start order; run in reverse so dependents stop before what they depend on.
+  for (const step of shutdownSteps.reverse()) {
+    try {
+      await step.run();
+      log.debug({ step: step.name }, "stopped");
+    } catch (err) {
+      log.error({ step: step.name, err }, "shutdown step failed");
+    }
+  }
+  log.info("bye");
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
+
+async function main(): Promise<void> {
+  const db = await startDatabase(log);
+  shutdownSteps.push({ name: "database", run: () => db.stop() });
+
+  const pool = createPool(db.connectionString, 16);
+  const prisma = createPrisma(db.connectionString);
+  shutdownSteps.push({ name: "pools", run: async () => void (await Promise.all([pool.end(), prisma.$disconnect()])) });
+
+  await importOnStart(pool, path.resolve(env.PRICE_DATA_FILE), log);
+
+  if (!dev && !env.SKIP_NEXT_BUILD) {
+    const reason = buildStaleReason();
+    if (reason) {
+      log.info({ reason }, "building the dashboard (next build)");
+      await runNextBuild();
+    }
+  }
+  const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const httpServer = http.createServer((req, res) => void handle(req, res));
+  const io = new SocketServer(httpServer, { serveClient: false });
+  shutdownSteps.push({
+    name: "http",
+    run: () =>
+      new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        httpServer.closeAllConnections();
+      }),
+  });
+  attachSocketHandlers(io, logger.child({ component: "socket" }));
+  const broadcaster = socketBroadcaster(io);
+
+  const boss = new PgBoss({ connectionString: db.connectionString, schema: "pgboss" });
+  boss.on("error", (err) => log.error({ err }, "pg-boss error"));
+  await boss.start();
+  shutdownSteps.push({ name: "queue", run: () => boss.stop({ graceful: true, timeout: 10_000 }) });
+
+  const engine = new Engine();
+  const services = createServices({ pool, broadcaster, engine });
+
+  let scheduler: Scheduler | null = null;
+  if (env.SCHEDULER_ENABLED) {
+    scheduler = startScheduler(
+      defineJobs(services, { tickSeconds: env.MARKET_TICK_SECONDS, startDate: env.MARKET_START_DATE, moveAlertPct: env.PRICE_MOVE_ALERT_PCT }),
+      { pool, log: logger.child({ component: "scheduler" }), instanceId, broadcaster },
+    );
+    shutdownSteps.push({ name: "scheduler", run: () => scheduler!.stop() });
+  }
+
+  setRuntime({
+    instanceId,
+    startedAt: new Date(startedAt),
+    pool,
+    prisma,
+    boss,
+    io,
+    services,
+    scheduler: { running: scheduler !== null, nextRuns: () => scheduler?.nextRuns() ?? {} },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  log.info({ port, instanceId, readyMs: Date.now() - startedAt }, "ready");
+  console.log(`\nPerfpilot is ready on http://localhost:${port} (started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`);
+}
+
+main().catch((err: unknown) => {
+  log.fatal({ err }, "start-up failed");
+  console.error(`\nPerfpilot could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  void shutdown("startup-failure", 1);
+});
