@@ -1,1 +1,53 @@
-export default async function setup() {}
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../lib/server/db/embedded-postgres";
+import { applyMigrations } from "../../lib/server/db/migrate";
+import { createPool } from "../../lib/server/db/pool";
+import { importPrices } from "../../lib/server/market/import-prices";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Admin connection string of the test cluster (database `postgres`). */
+    pgAdminUrl: string;
+    /** Name of the template database: migrated, with the real price data imported. */
+    pgTemplate: string;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+let pg: EmbeddedPostgresHandle | null = null;
+let tmp: string | null = null;
+
+/**
+ * Integration tests get their own real PostgreSQL: a throwaway embedded cluster, one template
+ * database migrated and loaded with the real data set once, and a fresh copy of it per test file.
+ */
+export async function setup(project: TestProject): Promise<void> {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "perfpilot-test-"));
+  fs.chmodSync(tmp, 0o755);
+  pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "postgres"), port: await freePort(), database: "perfpilot_template" });
+  await applyMigrations(pg.connectionString);
+  const pool = createPool(pg.connectionString, 2);
+  await importPrices(pool, path.resolve("data/sp500-daily-2015-2019.csv.gz"));
+  await pool.end();
+  project.provide("pgAdminUrl", pg.connectionString.replace(/\/perfpilot_template$/, "/postgres"));
+  project.provide("pgTemplate", "perfpilot_template");
+}
+
+export async function teardown(): Promise<void> {
+  await pg?.stop();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+}
