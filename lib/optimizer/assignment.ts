@@ -36,3 +36,8 @@ export function isInCanary(key: string, seed: number, percent: number): boolean 
 export function seedFor(optimizationId: string): number {
   return murmurhash.v3(optimizationId, 0);
 }
+
+/** Signed 32-bit hash of a request key, stored with each sample (murmur3_x86_32, seed 0). */
+export function keyHash(key: string): number {
+  return murmurhash.v3(key, 0) | 0;
+}

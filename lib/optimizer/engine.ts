@@ -1,54 +1,282 @@
-import type { OperationSpec } from "./operation";
-
-/** What the engine records for every call (the sample), before it reaches any sink. */
-export interface CallRecord {
-  operation: string;
-  variant: string;
-  durationMs: number;
-  ok: boolean;
-  key: string;
-}
+import { isInCanary, keyHash } from "./assignment";
+import { optimizationId, type CallContext, type Implementation, type OperationSpec } from "./operation";
+import {
+  MASTER_SWITCHES,
+  SWITCH_OF,
+  type EngineEvent,
+  type MasterSwitchName,
+  type OptimizationState,
+  type Outcome,
+  type SampleSink,
+  type Strategy,
+} from "./types";
 
 export interface EngineOptions {
-  /** Monotonic clock in milliseconds (injectable for tests). */
+  sink: SampleSink;
+  /** Monotonic clock in ms (injectable for tests). */
   now?: () => number;
-  onCall?: (record: CallRecord) => void;
+  /** Wall clock in ms since epoch (injectable for tests). */
+  wallNow?: () => number;
+  /** Heap in use, in bytes; sampled every `memorySampleEvery` calls (it costs ~165 ns). */
+  heapUsed?: () => number;
+  memorySampleEvery?: number;
+  emit?: (event: EngineEvent) => void;
+  /** Random source for shadow sampling (injectable for tests). */
+  random?: () => number;
+}
+
+/** Which implementation a call runs, and which strategies it would add in shadow. */
+export interface CallPlan {
+  variant: string;
+  active: Strategy[];
+  shadow: Strategy[];
+  queued: boolean;
+}
+
+const BASELINE = "baseline";
+const noProgress = () => undefined;
+
+/** Per-optimization counters the guards read (reset by the guard evaluator's window). */
+export interface OptimizationCounters {
+  calls: number;
+  failures: number;
+  shadowRuns: number;
+  mismatches: number;
 }
 
 /** The optimization engine: every service operation is registered once and called through it. */
 export class Engine {
-  private readonly ops = new Map<string, OperationSpec<any, any>>();
+  private readonly ops = new Map<string, OperationSpec>();
+  private readonly states = new Map<string, OptimizationState>();
+  private switches: Record<MasterSwitchName, boolean> = Object.fromEntries(MASTER_SWITCHES.map((s) => [s, true])) as Record<
+    MasterSwitchName,
+    boolean
+  >;
+  private readonly composed = new Map<string, Implementation<unknown, unknown>>();
+  private readonly counters = new Map<string, OptimizationCounters>();
   private readonly now: () => number;
+  private readonly wallNow: () => number;
+  private readonly random: () => number;
+  private callCount = 0;
 
-  constructor(private readonly options: EngineOptions = {}) {
+  constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.wallNow = options.wallNow ?? (() => Date.now());
+    this.random = options.random ?? Math.random;
   }
 
   /** Registers an operation; a name can be registered once. */
   register<I, O>(spec: OperationSpec<I, O>): OperationSpec<I, O> {
     if (this.ops.has(spec.name)) throw new Error(`operation ${spec.name} is already registered`);
-    this.ops.set(spec.name, spec);
+    this.ops.set(spec.name, spec as OperationSpec);
     return spec;
   }
 
   /** The registered operations, in registration order. */
-  operations(): OperationSpec<unknown, unknown>[] {
+  operations(): OperationSpec[] {
     return [...this.ops.values()];
   }
 
-  /** Runs one call of an operation through the engine and records it. */
-  async call<I, O>(op: OperationSpec<I, O>, input: I): Promise<O> {
-    const spec = this.ops.get(op.name);
-    if (spec !== op) throw new Error(`operation ${op.name} is not registered with this engine`);
-    const key = op.key(input);
-    const t0 = this.now();
-    let ok = false;
-    try {
-      const out = await op.baseline(input);
-      ok = true;
-      return out;
-    } finally {
-      this.options.onCall?.({ operation: op.name, variant: "baseline", durationMs: this.now() - t0, ok, key });
+  operation(name: string): OperationSpec | undefined {
+    return this.ops.get(name);
+  }
+
+  /** Replaces the in-memory view of states and switches (from the flag store, on every change). */
+  applyStates(optimizations: OptimizationState[], switches: Record<MasterSwitchName, boolean>): void {
+    this.states.clear();
+    for (const o of optimizations) this.states.set(o.id, o);
+    this.switches = { ...switches };
+  }
+
+  state(id: string): OptimizationState | undefined {
+    return this.states.get(id);
+  }
+
+  /** Counters of one optimization since the last `takeCounters`. */
+  takeCounters(id: string): OptimizationCounters {
+    const c = this.counters.get(id) ?? { calls: 0, failures: 0, shadowRuns: 0, mismatches: 0 };
+    this.counters.delete(id);
+    return c;
+  }
+
+  private count(ids: string[], field: keyof OptimizationCounters): void {
+    for (const id of ids) {
+      let c = this.counters.get(id);
+      if (!c) this.counters.set(id, (c = { calls: 0, failures: 0, shadowRuns: 0, mismatches: 0 }));
+      c[field]++;
     }
   }
+
+  /** Decides the variant of a call: strategies `on`, or `canary` with the key in its percentage. */
+  plan(op: OperationSpec, key: string): CallPlan {
+    const active: Strategy[] = [];
+    const shadow: Strategy[] = [];
+    let queued = false;
+    const strategies: Strategy[] = (op.optimizations ?? []).map((o) => o.strategy);
+    if (op.queueable) strategies.push("queue");
+    for (const strategy of strategies) {
+      const st = this.states.get(optimizationId(op.name, strategy));
+      if (!st || !this.switches[SWITCH_OF[strategy]]) continue;
+      const inUse = st.state === "on" || (st.state === "canary" && isInCanary(key, st.seed, st.percent));
+      if (strategy === "queue") queued = inUse;
+      else if (inUse) active.push(strategy);
+      else if (st.state === "shadow") shadow.push(strategy);
+    }
+    return { variant: active.length > 0 ? active.join("+") : BASELINE, active, shadow, queued };
+  }
+
+  /** The implementation of a set of strategies, composed once and memoized. */
+  private implementation(op: OperationSpec, strategies: Strategy[]): Implementation<unknown, unknown> {
+    const name = `${op.name}|${strategies.join("+")}`;
+    let impl = this.composed.get(name);
+    if (!impl) {
+      impl = op.baseline;
+      for (const o of op.optimizations ?? []) if (strategies.includes(o.strategy)) impl = o.wrap(impl);
+      this.composed.set(name, impl);
+    }
+    return impl;
+  }
+
+  /** Whether a call of this operation for this key would run as a background task. */
+  shouldQueue<I>(op: OperationSpec<I, unknown>, input: I): boolean {
+    return this.plan(op as OperationSpec, op.key(input)).queued;
+  }
+
+  /**
+   * Runs one call through the engine: picks the variant, falls back to the baseline when the
+   * optimized variant throws or times out, runs the shadow comparison on a sample of calls, and
+   * records a sample for every run.
+   */
+  async call<I, O>(op: OperationSpec<I, O>, input: I, progress: CallContext["progress"] = noProgress): Promise<O> {
+    const spec = this.ops.get(op.name);
+    if (spec !== (op as OperationSpec)) throw new Error(`operation ${op.name} is not registered with this engine`);
+    const key = op.key(input);
+    const plan = this.plan(spec, key);
+    const ids = plan.active.map((s) => optimizationId(op.name, s));
+    if (ids.length > 0) this.count(ids, "calls");
+
+    const shadowIds = plan.shadow.map((s) => optimizationId(op.name, s));
+    const runShadow =
+      plan.shadow.length > 0 &&
+      op.equivalent !== undefined &&
+      (!op.sideEffects || op.idempotent === true) &&
+      this.random() < (op.shadowSampleRate ?? 0.5);
+
+    if (!runShadow) return this.runPrimary(spec, plan, ids, key, input, progress) as Promise<O>;
+
+    const candidate = [...plan.active, ...plan.shadow].filter((s) => (op.optimizations ?? []).some((o) => o.strategy === s));
+    const candidateVariant = candidate.join("+");
+    // Side-effect-free operations run both at once; idempotent ones run the shadow after the
+    // primary so the two never write concurrently.
+    const primary = this.runPrimary(spec, plan, ids, key, input, progress);
+    const shadowRun = (async () => {
+      if (op.sideEffects) await primary.catch(() => undefined);
+      return this.measured(spec, candidateVariant, key, input, true, noProgress);
+    })();
+    const [p, s] = await Promise.allSettled([primary, shadowRun]);
+    this.count(shadowIds, "shadowRuns");
+    if (p.status === "rejected") throw p.reason;
+    if (s.status === "fulfilled" && s.value.ok) {
+      const verdict = op.equivalent!(p.value as O, s.value.result as O);
+      if (!verdict.equal) {
+        this.count(shadowIds, "mismatches");
+        this.options.emit?.({ type: "shadow.mismatch", mismatch: { operation: op.name, variant: candidateVariant, inputKey: key, diff: verdict.diff } });
+      }
+    } else {
+      this.count(shadowIds, "failures");
+    }
+    return p.value as O;
+  }
+
+  private async runPrimary(
+    op: OperationSpec,
+    plan: CallPlan,
+    ids: string[],
+    key: string,
+    input: unknown,
+    progress: CallContext["progress"],
+  ): Promise<unknown> {
+    if (plan.active.length === 0) {
+      const r = await this.measured(op, BASELINE, key, input, false, progress);
+      if (!r.ok) throw r.error;
+      return r.result;
+    }
+    const r = await this.measured(op, plan.variant, key, input, false, progress, op.timeoutMs);
+    if (r.ok) return r.result;
+    // The optimized variant failed: the caller still gets the baseline's correct result.
+    this.count(ids, "failures");
+    this.options.emit?.({
+      type: "variant.failed",
+      operation: op.name,
+      variant: plan.variant,
+      outcome: r.outcome,
+      error: r.error instanceof Error ? r.error.message : String(r.error),
+    });
+    const b = await this.measured(op, BASELINE, key, input, false, progress);
+    if (!b.ok) throw b.error;
+    return b.result;
+  }
+
+  /** Runs one implementation with timing (and sampled memory) and records its sample. */
+  private async measured(
+    op: OperationSpec,
+    variant: string,
+    key: string,
+    input: unknown,
+    shadow: boolean,
+    progress: CallContext["progress"],
+    timeoutMs?: number,
+  ): Promise<{ ok: true; result: unknown } | { ok: false; error: unknown; outcome: Outcome }> {
+    const impl = variant === BASELINE ? op.baseline : this.implementation(op, variant.split("+") as Strategy[]);
+    const cx: CallContext = { key, shadow, cacheHit: false, progress };
+    const every = this.options.memorySampleEvery ?? 4;
+    const heap = this.options.heapUsed && ++this.callCount % every === 0 ? this.options.heapUsed : null;
+    const heap0 = heap ? heap() : 0;
+    const t0 = this.now();
+    let outcome: Outcome = "ok";
+    let result: unknown;
+    let error: unknown;
+    try {
+      result = timeoutMs === undefined ? await impl(input, cx) : await withTimeout(impl(input, cx), timeoutMs);
+    } catch (err) {
+      error = err;
+      outcome = err instanceof VariantTimeout ? "timeout" : variant === BASELINE ? "error" : "fallback";
+    }
+    const durationMs = this.now() - t0;
+    const memoryBytes = heap ? heap() - heap0 : null;
+    this.options.sink.record({
+      at: this.wallNow(),
+      operation: op.name,
+      variant,
+      durationMs,
+      memoryBytes,
+      outcome,
+      cacheHit: cx.cacheHit,
+      shadow,
+      keyHash: keyHash(key),
+    });
+    if (memoryBytes !== null && op.memoryThresholdMb !== undefined && memoryBytes / 1048576 > op.memoryThresholdMb) {
+      this.options.emit?.({ type: "memory.warning", operation: op.name, variant, memoryMb: memoryBytes / 1048576, thresholdMb: op.memoryThresholdMb });
+    }
+    return outcome === "ok" ? { ok: true, result } : { ok: false, error, outcome };
+  }
+}
+
+/** Thrown when an optimized variant exceeds its operation's timeout. */
+export class VariantTimeout extends Error {
+  constructor(ms: number) {
+    super(`optimized variant exceeded its ${ms} ms timeout`);
+    this.name = "VariantTimeout";
+  }
+}
+
+// The losing promise keeps running (JavaScript cannot cancel it); its result is ignored.
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new VariantTimeout(ms)), ms);
+    }),
+  ]);
 }

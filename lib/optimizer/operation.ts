@@ -1,19 +1,64 @@
+import type { EquivalenceCheck, Strategy } from "./types";
+
+/** Per-call context handed to implementations: progress for queued runs, flags for the sample. */
+export interface CallContext {
+  /** The request key used for assignment. */
+  key: string;
+  /** True when this run is a shadow run (its result is compared, never returned or broadcast). */
+  shadow: boolean;
+  /** Set by the cache strategy when the result came from the cache. */
+  cacheHit: boolean;
+  /** Reports progress of a long call (0..1); a no-op unless the call runs as a background task. */
+  progress(fraction: number, message?: string): void;
+}
+
+export type Implementation<I, O> = (input: I, cx: CallContext) => Promise<O>;
+
 /**
- * An operation: a named unit of work (`service.operation`) with its baseline function.
- * Optimized variants and strategies attach to it in the engine.
+ * One strategy that may apply to an operation. `wrap` receives the implementation built so far
+ * (the baseline, or the strategies before it in declared order) and returns the optimized one:
+ * generic strategies (cache, stream) decorate `inner`; operation-specific ones (memory, async)
+ * may replace it with a different algorithm that returns an equivalent result.
  */
-export interface OperationSpec<I = unknown, O = unknown> {
+export interface OptimizationSpec<I, O> {
+  strategy: Exclude<Strategy, "queue">;
+  description: string;
+  wrap(inner: Implementation<I, O>): Implementation<I, O>;
+}
+
+/**
+ * An operation: a named unit of work (`service.operation`) with its baseline function, its
+ * equivalence check and the strategies that may apply to it, in composition order.
+ */
+export interface OperationSpec<I = any, O = any> {
   /** `service.operation`, e.g. `technical-indicators.calculate`. */
   name: string;
   service: string;
   title: string;
   /** The plain implementation, always kept and always one click away. */
-  baseline: (input: I) => Promise<O>;
+  baseline: Implementation<I, O>;
   /** The request key used for sticky variant assignment (e.g. the symbol). */
   key: (input: I) => string;
-  /** Writes to storage or the outside world: never run twice by shadow mode unless idempotent. */
+  /** Writes to storage or the outside world: never shadowed unless `idempotent`. */
   sideEffects: boolean;
   idempotent?: boolean;
+  /** Compares a baseline and an optimized result; required for shadow mode. */
+  equivalent?: EquivalenceCheck<O>;
+  /** Applicable strategies in composition order (inner first). */
+  optimizations?: OptimizationSpec<I, O>[];
+  /** Whether the `queue` strategy (run as a background task) applies. */
+  queueable?: boolean;
+  /** An optimized variant slower than this falls back to the baseline for that call. */
+  timeoutMs?: number;
+  /** Heap growth per call above which a memory warning is emitted (`threshold_mb`). */
+  memoryThresholdMb?: number;
+  /** Fraction of calls that run the shadow comparison while an optimization is in shadow. */
+  shadowSampleRate?: number;
+}
+
+/** The id of an optimization: one strategy on one operation. */
+export function optimizationId(operation: string, strategy: Strategy): string {
+  return `${operation}:${strategy}`;
 }
 
 /** Declares an operation with its input/output types inferred from the baseline. */
@@ -23,6 +68,11 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): OperationSpec<
   }
   if (!spec.name.startsWith(`${spec.service}.`)) {
     throw new Error(`operation ${spec.name} does not belong to service ${spec.service}`);
+  }
+  const seen = new Set<string>();
+  for (const o of spec.optimizations ?? []) {
+    if (seen.has(o.strategy)) throw new Error(`operation ${spec.name} declares strategy ${o.strategy} twice`);
+    seen.add(o.strategy);
   }
   return spec;
 }

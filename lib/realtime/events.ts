@@ -36,12 +36,54 @@ export interface JobRunPayload {
   error: string | null;
 }
 
+export interface TaskPayload {
+  taskId: string;
+  operation: string;
+  state: "queued" | "processing" | "completed" | "failed" | "cancelled";
+  progress: number;
+  message: string | null;
+  estimatedSeconds: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export interface OptimizationPayload {
+  id: string;
+  operation: string;
+  strategy: string;
+  state: string;
+  percent: number;
+  reason: string | null;
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** Per-second aggregate of one operation and variant (live charts). */
+export interface MetricPayload {
+  at: number;
+  operation: string;
+  variant: string;
+  count: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  memoryMeanBytes: number | null;
+}
+
 export interface ServerEvents {
   "market:tick": (p: TickPayload) => void;
   "signals:new": (p: { date: string; signals: SignalPayload[] }) => void;
   "price-alerts:new": (p: { date: string; alerts: PriceAlertPayload[] }) => void;
   "news:new": (p: { source: string; inserted: number }) => void;
   "job:finished": (p: JobRunPayload) => void;
+  "task:updated": (p: TaskPayload) => void;
+  "optimization:changed": (p: OptimizationPayload) => void;
+  "optimization:rolled-back": (p: { optimization: OptimizationPayload; summary: string }) => void;
+  "shadow:mismatch": (p: { operation: string; variant: string; inputKey: string; diff: string }) => void;
+  "metrics:second": (p: { at: number; aggregates: MetricPayload[] }) => void;
+  "analysis:update": (p: { asOf: string; symbolsScanned: number; detected: number; inserted: number }) => void;
 }
 
 export interface ClientEvents {
@@ -49,7 +91,7 @@ export interface ClientEvents {
   "room:leave": (room: string) => void;
 }
 
-export const ROOMS = ["market"] as const;
+export const ROOMS = ["market", "tasks", "optimizations", "metrics"] as const;
 export type Room = (typeof ROOMS)[number];
 
 /** The port through which services publish events (implemented over Socket.IO in lib/server). */

@@ -1,0 +1,19 @@
+import type { Implementation, OptimizationSpec } from "../operation";
+
+/**
+ * The `stream` strategy: results are pushed live (through a broadcaster port supplied by the
+ * operation) as soon as they are produced. Shadow runs never publish.
+ */
+export function streamStrategy<I, O>(opts: { publish: (result: O, input: I) => void; description: string }): OptimizationSpec<I, O> {
+  return {
+    strategy: "stream",
+    description: opts.description,
+    wrap(inner: Implementation<I, O>): Implementation<I, O> {
+      return async (input, cx) => {
+        const result = await inner(input, cx);
+        if (!cx.shadow) opts.publish(result, input);
+        return result;
+      };
+    },
+  };
+}

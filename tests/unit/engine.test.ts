@@ -1,0 +1,242 @@
+import { describe, expect, it } from "vitest";
+import { Engine } from "../../lib/optimizer/engine";
+import { GuardEvaluator, type LiveSamples } from "../../lib/optimizer/guards";
+import { MemoryFlagStore } from "../../lib/optimizer/memory-flag-store";
+import { defineOperation, type OptimizationSpec } from "../../lib/optimizer/operation";
+import { cacheStrategy } from "../../lib/optimizer/strategies/cache";
+import { replaceStrategy } from "../../lib/optimizer/strategies/replace";
+import type { EngineEvent, SampleInput } from "../../lib/optimizer/types";
+
+const system = { name: "test", role: "operator" };
+
+function setup(memory: OptimizationSpec<{ key: string; x: number }, number>, extra: Partial<Parameters<typeof defineOperation>[0]> = {}) {
+  const samples: SampleInput[] = [];
+  const events: EngineEvent[] = [];
+  const flags = new MemoryFlagStore();
+  const engine = new Engine({ sink: { record: (s) => samples.push(s) }, emit: (e) => events.push(e), random: () => 0 });
+  const op = engine.register(
+    defineOperation({
+      name: "demo.square",
+      service: "demo",
+      title: "square",
+      key: (i: { key: string; x: number }) => i.key,
+      sideEffects: false,
+      baseline: async (i: { key: string; x: number }) => i.x * i.x,
+      equivalent: (a: number, b: number) => (a === b ? { equal: true } : { equal: false, diff: `baseline ${a} ≠ optimized ${b}` }),
+      optimizations: [memory],
+      shadowSampleRate: 1,
+      timeoutMs: 50,
+      ...extra,
+    }),
+  );
+  flags.add(op.name, "memory");
+  const sync = async () => {
+    const s = await flags.load();
+    engine.applyStates(s.optimizations, s.switches);
+  };
+  return { engine, op, flags, samples, events, sync };
+}
+
+const fastSquare = replaceStrategy<{ key: string; x: number }, number>("memory", "fast", async (i) => i.x ** 2);
+
+describe("engine call path", () => {
+  it("runs the baseline while the optimization is off, and records a sample", async () => {
+    const { engine, op, samples, sync } = setup(fastSquare);
+    await sync();
+    expect(await engine.call(op, { key: "a", x: 3 })).toBe(9);
+    expect(samples).toHaveLength(1);
+    expect(samples[0]).toMatchObject({ operation: "demo.square", variant: "baseline", outcome: "ok", shadow: false });
+  });
+
+  it("is sticky: the same key gets the same variant on every call and after a restart", async () => {
+    const a = setup(fastSquare);
+    await a.flags.setState("demo.square:memory", { state: "canary", percent: 50 }, system);
+    await a.sync();
+    const keys = Array.from({ length: 200 }, (_, i) => `sym-${i}`);
+    const first = keys.map((k) => a.engine.plan(a.op, k).variant);
+    expect(keys.map((k) => a.engine.plan(a.op, k).variant)).toEqual(first);
+    // A second engine ("another instance" / "after restart") with the same state assigns identically.
+    const b = setup(fastSquare);
+    await b.flags.setState("demo.square:memory", { state: "canary", percent: 50 }, system);
+    await b.sync();
+    expect(keys.map((k) => b.engine.plan(b.op, k).variant)).toEqual(first);
+    const optimized = first.filter((v) => v === "memory").length;
+    expect(optimized).toBeGreaterThan(70);
+    expect(optimized).toBeLessThan(130);
+  });
+
+  it("raising the canary percentage only adds keys", async () => {
+    const { engine, op, flags, sync } = setup(fastSquare);
+    const keys = Array.from({ length: 1000 }, (_, i) => `k${i}`);
+    await flags.setState("demo.square:memory", { state: "canary", percent: 10 }, system);
+    await sync();
+    const at10 = new Set(keys.filter((k) => engine.plan(op, k).variant === "memory"));
+    await flags.setState("demo.square:memory", { state: "canary", percent: 40 }, system);
+    await sync();
+    const at40 = new Set(keys.filter((k) => engine.plan(op, k).variant === "memory"));
+    for (const k of at10) expect(at40.has(k)).toBe(true);
+    expect(at40.size).toBeGreaterThan(at10.size);
+  });
+
+  it("respects the master switch above the optimization", async () => {
+    const { engine, op, flags, sync } = setup(fastSquare);
+    await flags.setState("demo.square:memory", { state: "on" }, system);
+    flags.switches.memory_optimization = false;
+    await sync();
+    expect(engine.plan(op, "a").variant).toBe("baseline");
+  });
+
+  it("falls back to the baseline when the optimized variant throws, and counts the failure", async () => {
+    const broken = replaceStrategy<{ key: string; x: number }, number>("memory", "broken", async () => {
+      throw new Error("boom");
+    });
+    const { engine, op, flags, samples, events, sync } = setup(broken);
+    await flags.setState("demo.square:memory", { state: "on" }, system);
+    await sync();
+    expect(await engine.call(op, { key: "a", x: 4 })).toBe(16);
+    expect(samples.map((s) => [s.variant, s.outcome])).toEqual([
+      ["memory", "fallback"],
+      ["baseline", "ok"],
+    ]);
+    expect(events.some((e) => e.type === "variant.failed")).toBe(true);
+    expect(engine.takeCounters("demo.square:memory")).toMatchObject({ calls: 1, failures: 1 });
+  });
+
+  it("falls back to the baseline when the optimized variant exceeds its timeout", async () => {
+    const slow = replaceStrategy<{ key: string; x: number }, number>("memory", "slow", (i) => new Promise((r) => setTimeout(() => r(-1), 500)));
+    const { engine, op, flags, samples, sync } = setup(slow);
+    await flags.setState("demo.square:memory", { state: "on" }, system);
+    await sync();
+    const t0 = Date.now();
+    expect(await engine.call(op, { key: "a", x: 5 })).toBe(25);
+    expect(Date.now() - t0).toBeLessThan(400);
+    expect(samples[0]).toMatchObject({ variant: "memory", outcome: "timeout" });
+  });
+
+  it("propagates a baseline error to the caller (there is nothing to fall back to)", async () => {
+    const { engine, flags, sync } = setup(fastSquare);
+    const failing = engine.register(
+      defineOperation({ name: "demo.fail", service: "demo", title: "f", key: () => "k", sideEffects: false, baseline: async () => { throw new Error("baseline down"); } }),
+    );
+    await sync();
+    await expect(engine.call(failing, {})).rejects.toThrow("baseline down");
+    void flags;
+  });
+
+  it("in shadow mode returns the baseline result, compares, and reports a readable mismatch", async () => {
+    const wrong = replaceStrategy<{ key: string; x: number }, number>("memory", "off by one", async (i) => i.x * i.x + (i.x === 7 ? 1 : 0));
+    const { engine, op, flags, samples, events, sync } = setup(wrong);
+    await flags.setState("demo.square:memory", { state: "shadow" }, system);
+    await sync();
+    expect(await engine.call(op, { key: "ok", x: 3 })).toBe(9);
+    expect(await engine.call(op, { key: "bad", x: 7 })).toBe(49);
+    const mismatches = events.filter((e) => e.type === "shadow.mismatch");
+    expect(mismatches).toHaveLength(1);
+    expect(mismatches[0]).toMatchObject({ mismatch: { operation: "demo.square", variant: "memory", inputKey: "bad", diff: "baseline 49 ≠ optimized 50" } });
+    // Paired samples: one baseline and one shadow run per call.
+    expect(samples.filter((s) => s.shadow).length).toBe(2);
+    expect(samples.filter((s) => !s.shadow && s.variant === "baseline").length).toBe(2);
+    expect(engine.takeCounters("demo.square:memory")).toMatchObject({ shadowRuns: 2, mismatches: 1 });
+  });
+
+  it("never shadows an operation with side effects that is not idempotent", async () => {
+    const { engine, op, flags, samples, sync } = setup(fastSquare, { sideEffects: true, idempotent: false });
+    await flags.setState("demo.square:memory", { state: "shadow" }, system);
+    await sync();
+    await engine.call(op, { key: "a", x: 2 });
+    expect(samples.filter((s) => s.shadow)).toHaveLength(0);
+  });
+});
+
+describe("guards", () => {
+  const noSamples: LiveSamples = { durations: () => new Float64Array(0), memory: () => new Float64Array(0) };
+
+  it("rolls back on an error burst and stores the evidence", async () => {
+    let fail = false;
+    const flaky = replaceStrategy<{ key: string; x: number }, number>("memory", "flaky", async (i) => {
+      if (fail) throw new Error("injected");
+      return i.x * i.x;
+    });
+    const { engine, op, flags, sync } = setup(flaky);
+    await flags.setState("demo.square:memory", { state: "on" }, system);
+    await sync();
+    const guard = new GuardEvaluator({ engine, flags, samples: noSamples });
+    for (let i = 0; i < 30; i++) await engine.call(op, { key: `k${i}`, x: i });
+    expect(await guard.evaluate()).toEqual([]);
+    fail = true;
+    for (let i = 0; i < 30; i++) expect(await engine.call(op, { key: `k${i}`, x: i })).toBe(i * i);
+    const rolled = await guard.evaluate();
+    expect(rolled).toHaveLength(1);
+    const st = flags.states.get("demo.square:memory")!;
+    expect(st.state).toBe("rolled_back");
+    expect(st.reason).toMatch(/^error_rate/);
+    const entry = flags.audit.at(-1)!;
+    expect(entry.actor.name).toBe("guard");
+    expect(entry.evidence).toMatchObject({ rule: "error_rate", sampleSizes: { optimized: 60 }, observed: { failures: 30, runs: 60 }, test: { name: "exact binomial, one-sided" } });
+  });
+
+  it("does not trip below the minimum sample", async () => {
+    const broken = replaceStrategy<{ key: string; x: number }, number>("memory", "b", async () => {
+      throw new Error("x");
+    });
+    const { engine, op, flags, sync } = setup(broken);
+    await flags.setState("demo.square:memory", { state: "on" }, system);
+    await sync();
+    const guard = new GuardEvaluator({ engine, flags, samples: noSamples });
+    for (let i = 0; i < 5; i++) await engine.call(op, { key: `k${i}`, x: i });
+    expect(await guard.evaluate()).toEqual([]);
+  });
+
+  it("rolls back on a significant latency regression with the Mann-Whitney evidence", async () => {
+    const { engine, flags, sync } = setup(fastSquare);
+    await flags.setState("demo.square:memory", { state: "canary", percent: 50 }, system);
+    await sync();
+    const base = Float64Array.from({ length: 100 }, (_, i) => 10 + (i % 10) * 0.1);
+    const slow = Float64Array.from({ length: 100 }, (_, i) => 14 + (i % 10) * 0.1);
+    const samples: LiveSamples = {
+      durations: (_op, match) => (match("baseline") ? base : slow),
+      memory: () => new Float64Array(0),
+    };
+    const rolled = await new GuardEvaluator({ engine, flags, samples }).evaluate();
+    expect(rolled[0]?.evidence).toMatchObject({ rule: "latency_regression", sampleSizes: { baseline: 100, optimized: 100 } });
+    expect(rolled[0]!.evidence.test!.pValue).toBeLessThan(0.01);
+  });
+});
+
+describe("cache strategy", () => {
+  it("computes concurrent misses once, counts hits, and invalidates", async () => {
+    let computed = 0;
+    const cache = cacheStrategy<{ key: string; x: number }, { v: number }>({ key: (i) => i.key, ttlMs: 60_000, max: 2 });
+    const impl = cache.wrap(async (i) => {
+      computed++;
+      await new Promise((r) => setTimeout(r, 10));
+      return { v: i.x };
+    });
+    const cx = () => ({ key: "", shadow: false, cacheHit: false, progress: () => undefined });
+    const [a, b] = await Promise.all([impl({ key: "a", x: 1 }, cx()), impl({ key: "a", x: 1 }, cx())]);
+    expect(a).toBe(b);
+    expect(computed).toBe(1);
+    const hitCx = cx();
+    await impl({ key: "a", x: 1 }, hitCx);
+    expect(hitCx.cacheHit).toBe(true);
+    await impl({ key: "b", x: 2 }, cx());
+    await impl({ key: "c", x: 3 }, cx());
+    expect(cache.stats()).toMatchObject({ misses: 3, hits: 1, coalesced: 1, evictions: 1, size: 2 });
+    expect(cache.invalidate((k) => k === "c")).toBe(1);
+    await impl({ key: "c", x: 3 }, cx());
+    expect(computed).toBe(4);
+  });
+
+  it("does not cache failures", async () => {
+    let calls = 0;
+    const cache = cacheStrategy<{ key: string }, { v: number }>({ key: (i) => i.key, ttlMs: 60_000, max: 10 });
+    const impl = cache.wrap(async () => {
+      calls++;
+      if (calls === 1) throw new Error("first fails");
+      return { v: 1 };
+    });
+    const cx = { key: "", shadow: false, cacheHit: false, progress: () => undefined };
+    await expect(impl({ key: "a" }, cx)).rejects.toThrow("first fails");
+    await expect(impl({ key: "a" }, cx)).resolves.toEqual({ v: 1 });
+  });
+});
