@@ -11,7 +11,6 @@ import { defineJobs } from "./jobs/definitions";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
 import { env } from "./lib/env";
 import { logger } from "./lib/log";
-import { Engine } from "./lib/optimizer/engine";
 import { startDatabase } from "./lib/server/boot/database";
 import { importOnStart } from "./lib/server/boot/import-on-start";
 import { buildStaleReason, runNextBuild } from "./lib/server/boot/next-build";
@@ -21,22 +20,29 @@ import { attachSocketHandlers } from "./lib/server/realtime/socket-handlers";
 import { socketBroadcaster } from "./lib/server/realtime/broadcaster";
 import { setRuntime } from "./lib/server/runtime";
 import { createServices } from "./lib/server/services";
+import { startEngineHost } from "./lib/server/optimizer/engine-host";
+import { benchmarkInputs } from "./lib/server/optimizer/benchmark-inputs";
+import { runStoredBenchmark, type BenchmarkRequest } from "./lib/server/optimizer/comparisons";
+import { createTaskService } from "./lib/server/queue/tasks";
 
 const log = logger.child({ component: "server" });
 const startedAt = Date.now();
 const instanceId = `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString("hex")}`;
 const dev = env.NODE_ENV === "development";
 
-type Step = () => Promise<void>;
-const shutdownSteps: { name: string; run: Step }[] = [];
+// Shutdown order (CONVENTIONS 9): stop cron → drain the queue → flush samples → stop worker pools
+// → close sockets and HTTP → close pools → stop embedded Postgres.
+const SHUTDOWN_ORDER = ["scheduler", "queue", "engine", "services", "http", "pools", "database"] as const;
+type Phase = (typeof SHUTDOWN_ORDER)[number];
+const shutdownSteps: { name: Phase; run: () => Promise<void> }[] = [];
 let shuttingDown = false;
 
 async function shutdown(signal: string, code = 0): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   log.info({ signal }, "shutting down");
-  // Registered in start order; run in reverse so dependents stop before what they depend on.
-  for (const step of shutdownSteps.reverse()) {
+  const ordered = [...shutdownSteps].sort((a, b) => SHUTDOWN_ORDER.indexOf(a.name) - SHUTDOWN_ORDER.indexOf(b.name));
+  for (const step of ordered) {
     try {
       await step.run();
       log.debug({ step: step.name }, "stopped");
@@ -91,13 +97,23 @@ async function main(): Promise<void> {
   await boss.start();
   shutdownSteps.push({ name: "queue", run: () => boss.stop({ graceful: true, timeout: 10_000 }) });
 
-  const engine = new Engine();
-  const services = createServices({ pool, broadcaster, engine });
+  const engineHost = await startEngineHost({ pool, connectionString: db.connectionString, broadcaster, instanceId, log: logger.child({ component: "engine" }) });
+  shutdownSteps.push({ name: "engine", run: () => engineHost.stop() });
+  const services = createServices({ pool, broadcaster, engine: engineHost.engine });
+  shutdownSteps.push({ name: "services", run: () => services.close() });
+  await engineHost.ready();
+
+  const tasks = createTaskService({ pool, boss, engine: engineHost.engine, broadcaster, log: logger.child({ component: "tasks" }) });
+  const inputs = benchmarkInputs(services);
+  tasks.handle("benchmark.run", (input, progress) =>
+    runStoredBenchmark({ pool, engine: engineHost.engine, inputs }, input as BenchmarkRequest, progress),
+  );
+  await tasks.start();
 
   let scheduler: Scheduler | null = null;
   if (env.SCHEDULER_ENABLED) {
     scheduler = startScheduler(
-      defineJobs(services, { tickSeconds: env.MARKET_TICK_SECONDS, startDate: env.MARKET_START_DATE, moveAlertPct: env.PRICE_MOVE_ALERT_PCT }),
+      defineJobs({ services, pool, invalidateCaches: () => services.caches.indicators.invalidate() }, { tickSeconds: env.MARKET_TICK_SECONDS, startDate: env.MARKET_START_DATE, moveAlertPct: env.PRICE_MOVE_ALERT_PCT }),
       { pool, log: logger.child({ component: "scheduler" }), instanceId, broadcaster },
     );
     shutdownSteps.push({ name: "scheduler", run: () => scheduler!.stop() });
@@ -111,6 +127,9 @@ async function main(): Promise<void> {
     boss,
     io,
     services,
+    flags: engineHost.flags,
+    engineHost,
+    tasks,
     scheduler: { running: scheduler !== null, nextRuns: () => scheduler?.nextRuns() ?? {} },
   });
 

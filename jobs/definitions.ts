@@ -1,4 +1,7 @@
+import type pg from "pg";
 import { DEFAULT_INDICATOR_PARAMS } from "../lib/market/indicators/params";
+import { rollupSamples, applyRetention } from "../lib/server/metrics/rollups";
+import { runLiveComparisons } from "../lib/server/optimizer/comparisons";
 import type { AppServices } from "../lib/server/services";
 import type { JobDefinition } from "./job";
 
@@ -9,8 +12,11 @@ export interface JobConfig {
 }
 
 /** The scheduled jobs of the platform (the original parallel_scheduler), declared as data. */
-export function defineJobs(services: AppServices, config: JobConfig): JobDefinition[] {
-  const { call, ops, stores } = services;
+export function defineJobs(
+  deps: { services: AppServices; pool: pg.Pool; invalidateCaches: () => void },
+  config: JobConfig,
+): JobDefinition[] {
+  const { call, ops, stores } = deps.services;
   const clockDate = async () => (await stores.clock.read())?.currentDate ?? null;
   return [
     {
@@ -19,6 +25,8 @@ export function defineJobs(services: AppServices, config: JobConfig): JobDefinit
       description: `Replays one trading day every ${config.tickSeconds} s, then runs the price monitor on it`,
       handler: async () => {
         const tick = await call(ops.advanceClock, { startDate: config.startDate });
+        // New bars arrived: cached analyses keyed by the previous clock date are stale.
+        deps.invalidateCaches();
         const monitor = await call(ops.checkPrices, { date: tick.date, prices: tick.prices, thresholdPct: config.moveAlertPct });
         return { date: tick.date, tick: tick.tick, restarted: tick.restarted, symbols: tick.prices.length, alerts: monitor.alerts.length };
       },
@@ -52,6 +60,24 @@ export function defineJobs(services: AppServices, config: JobConfig): JobDefinit
         const yahoo = await call(ops.crawlYahoo, {});
         return { investing: investing.status, yahoo: yahoo.status };
       },
+    },
+    {
+      name: "live-comparisons",
+      schedule: "20 * * * * *",
+      description: "Compares baseline and optimized samples of every optimization in use (last 15 min)",
+      handler: async () => ({ stored: await runLiveComparisons(deps.pool) }),
+    },
+    {
+      name: "rollups",
+      schedule: "5 * * * * *",
+      description: "Per-minute HDR rollups of the raw samples",
+      handler: async () => ({ ...(await rollupSamples(deps.pool, { until: new Date() })) }),
+    },
+    {
+      name: "retention",
+      schedule: "0 17 * * * *",
+      description: "Deletes raw samples older than 24 h and rollups older than 30 days",
+      handler: async () => ({ ...(await applyRetention(deps.pool, {})) }),
     },
   ];
 }

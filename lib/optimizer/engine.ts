@@ -125,8 +125,8 @@ export class Engine {
     return { variant: active.length > 0 ? active.join("+") : BASELINE, active, shadow, queued };
   }
 
-  /** The implementation of a set of strategies, composed once and memoized. */
-  private implementation(op: OperationSpec, strategies: Strategy[]): Implementation<unknown, unknown> {
+  /** The implementation of a set of strategies, composed once and memoized (benchmarks call it directly). */
+  implementation(op: OperationSpec, strategies: Strategy[]): Implementation<unknown, unknown> {
     const name = `${op.name}|${strategies.join("+")}`;
     let impl = this.composed.get(name);
     if (!impl) {
@@ -138,7 +138,7 @@ export class Engine {
   }
 
   /** Whether a call of this operation for this key would run as a background task. */
-  shouldQueue<I>(op: OperationSpec<I, unknown>, input: I): boolean {
+  shouldQueue<I, O>(op: OperationSpec<I, O>, input: I): boolean {
     return this.plan(op as OperationSpec, op.key(input)).queued;
   }
 

@@ -3,6 +3,8 @@ import type { PgBoss } from "pg-boss";
 import type { Server as SocketServer } from "socket.io";
 import type { PrismaClient } from "./db/prisma";
 import type { AppServices } from "./services";
+import type { EngineHost } from "./optimizer/engine-host";
+import type { TaskService } from "./queue/tasks";
 
 /**
  * What `server.ts` builds once and route handlers use. Next gives route handlers their own copy
@@ -17,6 +19,9 @@ export interface Runtime {
   boss: PgBoss;
   io: SocketServer;
   services: AppServices;
+  flags: EngineHost["flags"];
+  engineHost: EngineHost;
+  tasks: TaskService;
   /** Scheduler status (next runs live in memory; history in `job_run`). */
   scheduler: { running: boolean; nextRuns(): Record<string, string | null> };
 }

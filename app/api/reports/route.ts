@@ -11,15 +11,19 @@ export const dynamic = "force-dynamic";
 
 const bodySchema = z.object({ symbols: z.array(symbolSchema).min(1).max(100) }).strict();
 
-/** Builds the market report inside the request (the slow baseline) and stores it. */
+/** Builds the market report inside the request (the slow baseline) and stores it, or queues it as a task. */
 export const POST = route(async (req) => {
   const { symbols } = await parseBody(req, bodySchema);
-  const { pool, prisma, services } = getRuntime();
+  const { pool, prisma, services, tasks } = getRuntime();
   const clock = await marketClock(pool);
   if (!clock) throw new AppError("unavailable", "the market clock has not started yet; retry in a few seconds");
-  const unique = [...new Set(symbols)];
+  const input = { symbols: [...new Set(symbols)], asOf: clock.currentDate, params: DEFAULT_INDICATOR_PARAMS };
+  // With the queue optimization the caller gets a task handle at once; the result is stored with the task.
+  if (services.engine.shouldQueue(services.ops.buildReport, input)) {
+    return json(await tasks.submit(services.ops.buildReport.name, input), { status: 202 });
+  }
   const t0 = performance.now();
-  const report = await services.call(services.ops.buildReport, { symbols: unique, asOf: clock.currentDate, params: DEFAULT_INDICATOR_PARAMS });
+  const report = await services.call(services.ops.buildReport, input);
   if (report.symbols.length === 0) throw new AppError("validation_failed", "none of the symbols is in the universe", { unknownSymbols: report.unknownSymbols });
   const durationMs = Math.round(performance.now() - t0);
   const id = crypto.randomUUID();

@@ -21,6 +21,8 @@ export interface CacheStats {
 
 export interface CacheStrategy<I, O> extends OptimizationSpec<I, O> {
   stats(): CacheStats;
+  /** The cached result of an input, if any, without computing (used to answer at once). */
+  peek(input: I): O | undefined;
   /** Drops entries whose key matches (all entries without a predicate), e.g. when new bars arrive. */
   invalidate(match?: (key: string) => boolean): number;
 }
@@ -72,6 +74,7 @@ export function cacheStrategy<I, O extends {}>(opts: CacheOptions<I>): CacheStra
       };
     },
     stats: () => ({ ...stats, size: lru.size }),
+    peek: (input) => lru.get(opts.key(input)),
     invalidate(match) {
       let n = 0;
       for (const k of [...lru.keys()]) {

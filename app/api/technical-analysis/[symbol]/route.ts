@@ -19,7 +19,7 @@ const querySchema = z.object({
   points: z.coerce.number().int().min(0).max(1500).default(60),
 });
 
-/** All indicators of one symbol at the market clock (or `asOf`, never past the clock). */
+/** All indicators of one symbol at the market clock (or `asOf`, never past the clock): cached, computed or queued. */
 export const GET = route<{ symbol: string }>(async (req, ctx) => {
   const symbol = symbolSchema.parse((await ctx.params).symbol);
   const q = parseQuery(req, querySchema);
@@ -30,11 +30,19 @@ export const GET = route<{ symbol: string }>(async (req, ctx) => {
     ...(q.bollinger || q.bollingerK ? { bollinger: { period: q.bollinger ?? 20, k: q.bollingerK ?? 2 } } : {}),
     ...(q.atr ? { atr: q.atr } : {}),
   });
-  const { pool, services } = getRuntime();
+  const { pool, services, tasks } = getRuntime();
   if (!(await symbolExists(pool, symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
   const clock = await marketClock(pool);
   if (!clock) throw new AppError("unavailable", "the market clock has not started yet; retry in a few seconds");
   const asOf = q.asOf && q.asOf < clock.currentDate ? q.asOf : clock.currentDate;
-  const result = await services.call(services.ops.calculateIndicators, { symbol, asOf, params, points: q.points });
-  return json(result);
+  const input = { symbol, asOf, params, points: q.points };
+  const op = services.ops.calculateIndicators;
+  // SPEC §5: a cached result at once; else, when the queue optimization applies to this symbol,
+  // a background task; else computed now (by whichever variant the engine assigns).
+  if (services.engine.shouldQueue(op, input)) {
+    const cached = services.caches.indicators.peek(input);
+    if (cached) return json(cached, { headers: { "x-perfpilot-cache": "hit" } });
+    return json(await tasks.submit(op.name, input), { status: 202 });
+  }
+  return json(await services.call(op, input));
 });

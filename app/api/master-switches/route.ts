@@ -1,0 +1,18 @@
+import { actorOf } from "@/lib/server/http/actor";
+import { route, json, parseBody } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import { listSwitches } from "@/lib/server/optimizer/queries";
+import { switchChangeSchema } from "@/lib/server/optimizer/schemas";
+
+export const dynamic = "force-dynamic";
+
+/** The four type-level master switches. */
+export const GET = route(async () => json({ switches: await listSwitches(getRuntime().pool) }));
+
+/** Turns a master switch on or off (every optimization of its types follows). */
+export const PATCH = route(async (req) => {
+  const body = await parseBody(req, switchChangeSchema);
+  const rt = getRuntime();
+  await rt.flags.setSwitch(body.name, body.enabled, actorOf(req), body.reason);
+  return json({ switches: await listSwitches(rt.pool) });
+});

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { route, json, parseQuery } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import { listRollups } from "@/lib/server/optimizer/queries";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({
+  operation: z.string().min(3).max(100),
+  variant: z.string().max(100).optional(),
+  from: z.coerce.date().default(() => new Date(Date.now() - 86_400_000)),
+  to: z.coerce.date().default(() => new Date()),
+});
+
+/** Per-minute rollups (count, errors, p50/p95/p99, memory) of an operation in a time range. */
+export const GET = route(async (req) => json({ rollups: await listRollups(getRuntime().pool, parseQuery(req, querySchema)) }));

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { route, json, parseQuery } from "@/lib/server/http/route";
+import { limitSchema } from "@/lib/server/http/schemas";
+import { getRuntime } from "@/lib/server/runtime";
+import { listSamples } from "@/lib/server/optimizer/queries";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({
+  operation: z.string().min(3).max(100),
+  variant: z.string().max(100).optional(),
+  from: z.coerce.date().default(() => new Date(Date.now() - 3_600_000)),
+  to: z.coerce.date().default(() => new Date()),
+  limit: limitSchema(10_000, 1000),
+});
+
+/** Raw samples of an operation (and variant) in a time range, newest first. */
+export const GET = route(async (req) => json({ samples: await listSamples(getRuntime().pool, parseQuery(req, querySchema)) }));

@@ -1,0 +1,14 @@
+import { route, json } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import { listOperations, listOptimizations } from "@/lib/server/optimizer/queries";
+
+export const dynamic = "force-dynamic";
+
+/** Every registered operation with its optimizations (state and latest comparison). */
+export const GET = route(async () => {
+  const { pool } = getRuntime();
+  const [operations, optimizations] = await Promise.all([listOperations(pool), listOptimizations(pool)]);
+  return json({
+    operations: operations.map((op) => ({ ...op, optimizations: optimizations.filter((o) => o.operation === op.name) })),
+  });
+});

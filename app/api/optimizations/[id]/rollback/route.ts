@@ -1,0 +1,15 @@
+import { actorOf } from "@/lib/server/http/actor";
+import { route, json, parseBody } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import { optimizationIdSchema, rollbackSchema } from "@/lib/server/optimizer/schemas";
+
+export const dynamic = "force-dynamic";
+
+/** One-click rollback to the baseline, with the reason recorded. */
+export const POST = route<{ id: string }>(async (req, ctx) => {
+  const id = optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id));
+  const { reason } = await parseBody(req, rollbackSchema);
+  const actor = actorOf(req);
+  const after = await getRuntime().flags.setState(id, { state: "rolled_back", reason: reason ?? `manual rollback by ${actor.name}` }, actor);
+  return json(after);
+});

@@ -1,0 +1,27 @@
+import { AppError } from "@/lib/errors";
+import { actorOf } from "@/lib/server/http/actor";
+import { route, json, parseBody } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import { listOptimizations } from "@/lib/server/optimizer/queries";
+import { optimizationIdSchema, stateChangeSchema } from "@/lib/server/optimizer/schemas";
+
+export const dynamic = "force-dynamic";
+
+async function read(id: string) {
+  const [operation] = id.split(":");
+  const found = (await listOptimizations(getRuntime().pool, operation)).find((o) => o.id === id);
+  if (!found) throw new AppError("not_found", `unknown optimization ${id}`);
+  return found;
+}
+
+/** One optimization with its state and latest comparison. */
+export const GET = route<{ id: string }>(async (_req, ctx) => json(await read(optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id)))));
+
+/** Changes state / percentage; applied on every instance within ~1 s (NOTIFY), audited. */
+export const PATCH = route<{ id: string }>(async (req, ctx) => {
+  const id = optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id));
+  const change = await parseBody(req, stateChangeSchema);
+  const { flags } = getRuntime();
+  await flags.setState(id, change, actorOf(req));
+  return json(await read(id));
+});

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { route, json, parseQuery } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import { listOptimizations } from "@/lib/server/optimizer/queries";
+
+export const dynamic = "force-dynamic";
+
+/** Optimizations with their state and latest comparison, optionally of one operation. */
+export const GET = route(async (req) => {
+  const q = parseQuery(req, z.object({ operation: z.string().max(100).optional() }));
+  return json({ optimizations: await listOptimizations(getRuntime().pool, q.operation) });
+});

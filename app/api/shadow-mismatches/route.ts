@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { route, json, parseQuery } from "@/lib/server/http/route";
+import { limitSchema } from "@/lib/server/http/schemas";
+import { getRuntime } from "@/lib/server/runtime";
+import { listMismatches } from "@/lib/server/optimizer/queries";
+
+export const dynamic = "force-dynamic";
+
+/** Shadow-mode mismatches (input key, readable diff, time), newest first. */
+export const GET = route(async (req) => {
+  const q = parseQuery(req, z.object({ operation: z.string().max(100).optional(), limit: limitSchema(500, 100) }));
+  return json({ mismatches: await listMismatches(getRuntime().pool, q) });
+});

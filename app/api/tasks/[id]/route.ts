@@ -1,0 +1,8 @@
+import { z } from "zod";
+import { route, json } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+
+export const dynamic = "force-dynamic";
+
+/** A background task's state, progress and estimate. */
+export const GET = route<{ id: string }>(async (_req, ctx) => json(await getRuntime().tasks.get(z.uuid().parse((await ctx.params).id))));

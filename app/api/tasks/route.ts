@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { route, json, parseQuery } from "@/lib/server/http/route";
+import { limitSchema } from "@/lib/server/http/schemas";
+import { getRuntime } from "@/lib/server/runtime";
+
+export const dynamic = "force-dynamic";
+
+/** Background tasks, newest first. */
+export const GET = route(async (req) => json({ tasks: await getRuntime().tasks.list(parseQuery(req, z.object({ limit: limitSchema(500, 100) })).limit) }));

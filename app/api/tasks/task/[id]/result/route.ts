@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { route, json } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+
+export const dynamic = "force-dynamic";
+
+/** The result of a task (the original design's URL): 200 when done, 202 while it runs. */
+export const GET = route<{ id: string }>(async (_req, ctx) => {
+  const id = z.uuid().parse((await ctx.params).id);
+  const t = await getRuntime().tasks.result(id);
+  if (t.state === "completed") return json({ taskId: id, status: "completed", result: t.result });
+  if (t.state === "failed") throw new AppError("conflict", `task failed: ${t.error ?? "unknown error"}`);
+  if (t.state === "cancelled") throw new AppError("conflict", "task was cancelled");
+  return json({ taskId: id, status: "processing" }, { status: 202 });
+});
