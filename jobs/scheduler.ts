@@ -95,6 +95,15 @@ export function startScheduler(
     return p;
   }
 
+  // node-cron's own messages (e.g. "blocked by overlap prevention", which is the guard doing its
+  // job) go to our structured log instead of bare stderr lines.
+  const cronLog = deps.log.child({ component: "node-cron" });
+  const logger = {
+    info: (m: string) => cronLog.debug(m),
+    warn: (m: string) => cronLog.debug(m),
+    error: (m: string | Error, err?: Error) => cronLog.error({ err: err ?? m }, String(m)),
+    debug: (m: string | Error) => cronLog.trace(String(m)),
+  };
   for (const job of jobs) {
     const task = createTask(
       job.schedule,
@@ -102,7 +111,7 @@ export function startScheduler(
         const slot = new Date(Math.floor(ctx.date.getTime() / 1000) * 1000);
         await guarded(job, slot);
       },
-      { name: job.name, noOverlap: true },
+      { name: job.name, noOverlap: true, logger },
     );
     tasks.set(job.name, task);
     void task.start();
