@@ -4,6 +4,7 @@ import {
   MASTER_SWITCHES,
   SWITCH_OF,
   type EngineEvent,
+  type FaultLookup,
   type MasterSwitchName,
   type OptimizationState,
   type Outcome,
@@ -23,6 +24,8 @@ export interface EngineOptions {
   emit?: (event: EngineEvent) => void;
   /** Random source for shadow sampling (injectable for tests). */
   random?: () => number;
+  /** Fault injection (tests and demos): consulted per run, null when nothing is injected. */
+  faults?: FaultLookup;
 }
 
 /** Which implementation a call runs, and which strategies it would add in shadow. */
@@ -236,8 +239,10 @@ export class Engine {
     let outcome: Outcome = "ok";
     let result: unknown;
     let error: unknown;
+    const fault = this.options.faults?.(op.name, variant, 0) ?? null;
     try {
-      result = timeoutMs === undefined ? await impl(input, cx) : await withTimeout(impl(input, cx), timeoutMs);
+      const run = fault ? withFault(fault, () => impl(input, cx), this.random) : impl(input, cx);
+      result = timeoutMs === undefined ? await run : await withTimeout(run, timeoutMs);
     } catch (err) {
       error = err;
       outcome = err instanceof VariantTimeout ? "timeout" : variant === BASELINE ? "error" : "fallback";
@@ -260,6 +265,24 @@ export class Engine {
     }
     return outcome === "ok" ? { ok: true, result } : { ok: false, error, outcome };
   }
+}
+
+/** Thrown by an injected error fault. */
+export class InjectedFault extends Error {
+  constructor() {
+    super("injected fault");
+    this.name = "InjectedFault";
+  }
+}
+
+async function withFault<T>(fault: import("./types").ActiveFault, run: () => Promise<T>, random: () => number): Promise<T> {
+  // The held buffer is touched so the allocation is real, and kept alive until the call ends.
+  const held = fault.holdBytes > 0 ? new Uint8Array(fault.holdBytes).fill(1) : null;
+  if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
+  if (fault.errorRate > 0 && random() < fault.errorRate) throw new InjectedFault();
+  const out = await run();
+  if (held && held[0] !== 1) throw new Error("unreachable");
+  return out;
 }
 
 /** Thrown when an optimized variant exceeds its operation's timeout. */

@@ -204,6 +204,7 @@ export class SampleRecorder implements SampleSink {
       if (this.size === this.capacity) this.droppedCount++;
       else this.size++;
       this.recordedCount++;
+      (this as any).lastSeen = [at, d];
 
       if (this.live !== null) {
         this.liveRing(opId, vId)?.pushFrom(this.ats, this.durations, this.memories, this.outcomes, this.flagsArr, i);

@@ -110,3 +110,16 @@ export interface GuardEvidence {
 
 /** Result equivalence check of an operation: `equal` or a readable difference. */
 export type EquivalenceCheck<O> = (baseline: O, optimized: O) => { equal: true } | { equal: false; diff: string };
+
+/** A fault injected into one variant of an operation (tests and demos only). */
+export interface ActiveFault {
+  /** Added latency in ms (absolute), applied before the implementation runs. */
+  delayMs: number;
+  /** Probability in [0, 1] that the call throws an injected error. */
+  errorRate: number;
+  /** Bytes allocated and held for the duration of the call. */
+  holdBytes: number;
+}
+
+/** Looks up the faults active now for (operation, variant); null when none (the common case). */
+export type FaultLookup = (operation: string, variant: string, durationHintMs: number) => ActiveFault | null;
