@@ -1,4 +1,4 @@
-import { isInCanary, keyHash } from "./assignment";
+import { bucketOf } from "./assignment";
 import { optimizationId, type CallContext, type Implementation, type OperationSpec } from "./operation";
 import {
   MASTER_SWITCHES,
@@ -39,6 +39,43 @@ export interface CallPlan {
 const BASELINE = "baseline";
 const noProgress = () => undefined;
 
+/** One optimization that is in use for an operation (recomputed on every state change). */
+interface LiveOptimization {
+  strategy: Strategy;
+  id: string;
+  mode: "shadow" | "canary" | "on";
+  /** Canary threshold in buckets of 10,000 (percent × 100, rounded like `isInCanary`). */
+  threshold: number;
+  seed: number;
+  /** key → bucket; bounded. murmur3 costs ~300 ns per key, a Map hit ~30 ns. */
+  buckets: Map<string, number>;
+}
+
+/** Per-operation state precomputed off the hot path. */
+interface OperationRuntime {
+  spec: OperationSpec;
+  strategies: Strategy[];
+  live: LiveOptimization[];
+  byVariant: Map<string, Implementation<unknown, unknown>>;
+}
+
+const BUCKET_CACHE_MAX = 50_000;
+const NO_IDS: string[] = [];
+
+/**
+ * 32-bit FNV-1a over UTF-16 code units: the sample's key hash only groups samples by key (e.g.
+ * distinct keys for the SRM check), so it needs stability, not murmur3's published vectors —
+ * and costs ~15 ns where murmurhash's UTF-8 encoding path costs ~300 ns (measured).
+ */
+function sampleKeyHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
 /** Per-optimization counters the guards read (reset by the guard evaluator's window). */
 export interface OptimizationCounters {
   calls: number;
@@ -49,7 +86,7 @@ export interface OptimizationCounters {
 
 /** The optimization engine: every service operation is registered once and called through it. */
 export class Engine {
-  private readonly ops = new Map<string, OperationSpec>();
+  private readonly ops = new Map<string, OperationRuntime>();
   private readonly states = new Map<string, OptimizationState>();
   private switches: Record<MasterSwitchName, boolean> = Object.fromEntries(MASTER_SWITCHES.map((s) => [s, true])) as Record<
     MasterSwitchName,
@@ -61,34 +98,74 @@ export class Engine {
   private readonly wallNow: () => number;
   private readonly random: () => number;
   private callCount = 0;
+  /** With both default clocks, wall time is derived from the monotonic reading (one clock read saved). */
+  private readonly wallFromMonotonic: boolean;
 
   constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? (() => performance.now());
-    this.wallNow = options.wallNow ?? (() => Date.now());
+    this.wallNow = options.wallNow ?? defaultWallNow;
+    this.wallFromMonotonic = options.now === undefined && options.wallNow === undefined;
     this.random = options.random ?? Math.random;
   }
 
   /** Registers an operation; a name can be registered once. */
   register<I, O>(spec: OperationSpec<I, O>): OperationSpec<I, O> {
     if (this.ops.has(spec.name)) throw new Error(`operation ${spec.name} is already registered`);
-    this.ops.set(spec.name, spec as OperationSpec);
+    const strategies: Strategy[] = (spec.optimizations ?? []).map((o) => o.strategy);
+    if (spec.queueable) strategies.push("queue");
+    const rt: OperationRuntime = { spec: spec as OperationSpec, strategies, live: [], byVariant: new Map() };
+    this.ops.set(spec.name, rt);
+    this.compile(rt, new Map());
     return spec;
   }
 
   /** The registered operations, in registration order. */
   operations(): OperationSpec[] {
-    return [...this.ops.values()];
+    return [...this.ops.values()].map((rt) => rt.spec);
   }
 
   operation(name: string): OperationSpec | undefined {
-    return this.ops.get(name);
+    return this.ops.get(name)?.spec;
   }
 
   /** Replaces the in-memory view of states and switches (from the flag store, on every change). */
   applyStates(optimizations: OptimizationState[], switches: Record<MasterSwitchName, boolean>): void {
+    const previous = new Map<string, LiveOptimization>();
+    for (const rt of this.ops.values()) for (const l of rt.live) previous.set(l.id, l);
     this.states.clear();
     for (const o of optimizations) this.states.set(o.id, o);
     this.switches = { ...switches };
+    for (const rt of this.ops.values()) this.compile(rt, previous);
+  }
+
+  /** Precomputes which optimizations of an operation are in use, so calls do no string work. */
+  private compile(rt: OperationRuntime, previous: Map<string, LiveOptimization>): void {
+    rt.live = [];
+    for (const strategy of rt.strategies) {
+      const id = optimizationId(rt.spec.name, strategy);
+      const st = this.states.get(id);
+      if (!st || !this.switches[SWITCH_OF[strategy]]) continue;
+      if (st.state !== "shadow" && st.state !== "canary" && st.state !== "on") continue;
+      const old = previous.get(id);
+      rt.live.push({
+        strategy,
+        id,
+        mode: st.state,
+        threshold: Math.round(st.percent * 100),
+        seed: st.seed,
+        buckets: old && old.seed === st.seed ? old.buckets : new Map(),
+      });
+    }
+  }
+
+  private bucket(l: LiveOptimization, key: string): number {
+    let b = l.buckets.get(key);
+    if (b === undefined) {
+      if (l.buckets.size >= BUCKET_CACHE_MAX) l.buckets.clear();
+      b = bucketOf(key, l.seed);
+      l.buckets.set(key, b);
+    }
+    return b;
   }
 
   state(id: string): OptimizationState | undefined {
@@ -112,20 +189,29 @@ export class Engine {
 
   /** Decides the variant of a call: strategies `on`, or `canary` with the key in its percentage. */
   plan(op: OperationSpec, key: string): CallPlan {
+    const rt = this.ops.get(op.name);
     const active: Strategy[] = [];
     const shadow: Strategy[] = [];
     let queued = false;
-    const strategies: Strategy[] = (op.optimizations ?? []).map((o) => o.strategy);
-    if (op.queueable) strategies.push("queue");
-    for (const strategy of strategies) {
-      const st = this.states.get(optimizationId(op.name, strategy));
-      if (!st || !this.switches[SWITCH_OF[strategy]]) continue;
-      const inUse = st.state === "on" || (st.state === "canary" && isInCanary(key, st.seed, st.percent));
-      if (strategy === "queue") queued = inUse;
-      else if (inUse) active.push(strategy);
-      else if (st.state === "shadow") shadow.push(strategy);
+    for (const l of rt?.live ?? []) {
+      const inUse = l.mode === "on" || (l.mode === "canary" && this.bucket(l, key) < l.threshold);
+      if (l.strategy === "queue") queued = inUse;
+      else if (inUse) active.push(l.strategy);
+      else if (l.mode === "shadow") shadow.push(l.strategy);
     }
-    return { variant: active.length > 0 ? active.join("+") : BASELINE, active, shadow, queued };
+    const variant = active.length === 0 ? BASELINE : active.length === 1 ? active[0]! : active.join("+");
+    return { variant, active, shadow, queued };
+  }
+
+  /** The implementation of a variant name (`cache+memory`), memoized by name. */
+  private implementationOf(op: OperationSpec, variant: string): Implementation<unknown, unknown> {
+    const rt = this.ops.get(op.name)!;
+    let impl = rt.byVariant.get(variant);
+    if (!impl) {
+      impl = this.implementation(op, variant.split("+") as Strategy[]);
+      rt.byVariant.set(variant, impl);
+    }
+    return impl;
   }
 
   /** The implementation of a set of strategies, composed once and memoized (benchmarks call it directly). */
@@ -151,14 +237,21 @@ export class Engine {
    * records a sample for every run.
    */
   async call<I, O>(op: OperationSpec<I, O>, input: I, progress: CallContext["progress"] = noProgress): Promise<O> {
-    const spec = this.ops.get(op.name);
-    if (spec !== (op as OperationSpec)) throw new Error(`operation ${op.name} is not registered with this engine`);
+    const rt = this.ops.get(op.name);
+    if (rt === undefined || rt.spec !== (op as OperationSpec)) throw new Error(`operation ${op.name} is not registered with this engine`);
+    const spec = rt.spec;
     const key = op.key(input);
+    if (rt.live.length === 0) {
+      // Fast path (no optimization in use): one measured baseline run, nothing allocated but the context.
+      const r = await this.measured(spec, BASELINE, key, input, false, progress);
+      if (!r.ok) throw r.error;
+      return r.result as O;
+    }
     const plan = this.plan(spec, key);
-    const ids = plan.active.map((s) => optimizationId(op.name, s));
+    const ids = plan.active.length === 0 ? NO_IDS : plan.active.map((s) => optimizationId(op.name, s));
     if (ids.length > 0) this.count(ids, "calls");
 
-    const shadowIds = plan.shadow.map((s) => optimizationId(op.name, s));
+    const shadowIds = plan.shadow.length === 0 ? NO_IDS : plan.shadow.map((s) => optimizationId(op.name, s));
     const runShadow =
       plan.shadow.length > 0 &&
       op.equivalent !== undefined &&
@@ -230,7 +323,7 @@ export class Engine {
     progress: CallContext["progress"],
     timeoutMs?: number,
   ): Promise<{ ok: true; result: unknown } | { ok: false; error: unknown; outcome: Outcome }> {
-    const impl = variant === BASELINE ? op.baseline : this.implementation(op, variant.split("+") as Strategy[]);
+    const impl = variant === BASELINE ? op.baseline : this.implementationOf(op, variant);
     const cx: CallContext = { key, shadow, cacheHit: false, progress };
     const every = this.options.memorySampleEvery ?? 4;
     const heap = this.options.heapUsed && ++this.callCount % every === 0 ? this.options.heapUsed : null;
@@ -247,10 +340,11 @@ export class Engine {
       error = err;
       outcome = err instanceof VariantTimeout ? "timeout" : variant === BASELINE ? "error" : "fallback";
     }
-    const durationMs = this.now() - t0;
+    const t1 = this.now();
+    const durationMs = t1 - t0;
     const memoryBytes = heap ? heap() - heap0 : null;
     this.options.sink.record({
-      at: this.wallNow(),
+      at: this.wallFromMonotonic ? performance.timeOrigin + t1 : this.wallNow(),
       operation: op.name,
       variant,
       durationMs,
@@ -258,7 +352,7 @@ export class Engine {
       outcome,
       cacheHit: cx.cacheHit,
       shadow,
-      keyHash: keyHash(key),
+      keyHash: sampleKeyHash(key),
     });
     if (memoryBytes !== null && op.memoryThresholdMb !== undefined && memoryBytes / 1048576 > op.memoryThresholdMb) {
       this.options.emit?.({ type: "memory.warning", operation: op.name, variant, memoryMb: memoryBytes / 1048576, thresholdMb: op.memoryThresholdMb });
@@ -266,6 +360,9 @@ export class Engine {
     return outcome === "ok" ? { ok: true, result } : { ok: false, error, outcome };
   }
 }
+
+// performance.timeOrigin + performance.now() is wall time without a second clock read.
+const defaultWallNow = () => Date.now();
 
 /** Thrown by an injected error fault. */
 export class InjectedFault extends Error {
