@@ -1,15 +1,17 @@
-import Link from "next/link";
+import { MarketClock } from "@/components/overview/market-clock";
+import { OverviewBoard } from "@/components/overview/overview-board";
+import styles from "@/components/overview/overview.module.css";
 
 export const dynamic = "force-dynamic";
 
 export default function OverviewPage() {
   return (
-    <div>
-      <h1>Perfpilot</h1>
-      <p className="muted">
-        The optimization dashboard (operations, optimizations, before/after comparisons) is not built yet; this
-        page is a placeholder. The market services run now: see the <Link href="/market">market page</Link>.
-      </p>
-    </div>
+    <>
+      <div className={styles.top}>
+        <h1>Overview</h1>
+        <MarketClock />
+      </div>
+      <OverviewBoard />
+    </>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
-import { fetchJson } from "@/lib/client/fetch-json";
+import { marketQuery, mergeTick } from "@/lib/client/market-query";
 import { formatCount, formatPct, formatPrice } from "@/lib/format";
 import type { TickPayload } from "@/lib/realtime/events";
 import { Panel } from "../panel";
@@ -11,28 +11,19 @@ import { NewsPanel } from "./news-panel";
 import { SignalsPanel } from "./signals-panel";
 import styles from "./market-board.module.css";
 
-interface MarketData {
-  clock: { currentDate: string; tickCount: number } | null;
-  prices: { symbol: string; close: number; changePct: number | null; volume: number }[];
-}
-
 /** The market page: replayed clock, live prices, signals, news and job status. */
 export function MarketBoard() {
   useRoom("market");
   const qc = useQueryClient();
-  const market = useQuery({ queryKey: ["market"], queryFn: () => fetchJson<MarketData>("/api/market") });
+  const market = useQuery(marketQuery);
   const [filter, setFilter] = useState("");
   const [lastTick, setLastTick] = useState<TickPayload | null>(null);
 
   const onTick = useCallback(
     (t: TickPayload) => {
       setLastTick(t);
-      // Ticks carry the day's prices: merge them into the cached list (symbols without a bar keep theirs).
-      qc.setQueryData<MarketData>(["market"], (old) => {
-        const bySymbol = new Map((old?.prices ?? []).map((p) => [p.symbol, p]));
-        for (const p of t.prices) bySymbol.set(p.symbol, p);
-        return { clock: { currentDate: t.date, tickCount: t.tick }, prices: [...bySymbol.values()].sort((a, b) => a.symbol.localeCompare(b.symbol)) };
-      });
+      // Ticks carry the day's prices: merge them into the cached list.
+      qc.setQueryData(marketQuery.queryKey, (old) => mergeTick(old, t));
     },
     [qc],
   );

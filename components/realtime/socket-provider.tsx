@@ -38,17 +38,37 @@ export function useSocket() {
   return useContext(SocketContext);
 }
 
+// Rooms are reference-counted per socket: several widgets may show the same room, and one of
+// them unmounting (e.g. leaving a page) must not take the room away from the others.
+const roomUsers = new WeakMap<AppSocket, Map<Room, number>>();
+
+function usersOf(socket: AppSocket): Map<Room, number> {
+  let m = roomUsers.get(socket);
+  if (!m) {
+    m = new Map();
+    roomUsers.set(socket, m);
+  }
+  return m;
+}
+
 /** Joins a room while the component is mounted (and again after every reconnect). */
 export function useRoom(room: Room): void {
   const { socket } = useSocket();
   useEffect(() => {
     if (!socket) return;
+    const users = usersOf(socket);
     const join = () => socket.emit("room:join", room);
-    join();
+    const count = users.get(room) ?? 0;
+    users.set(room, count + 1);
+    if (count === 0) join();
     socket.on("connect", join);
     return () => {
       socket.off("connect", join);
-      socket.emit("room:leave", room);
+      const left = (users.get(room) ?? 1) - 1;
+      if (left <= 0) {
+        users.delete(room);
+        socket.emit("room:leave", room);
+      } else users.set(room, left);
     };
   }, [socket, room]);
 }

@@ -1,0 +1,17 @@
+import { Suspense } from "react";
+import { AuditBoard } from "@/components/audit/audit-board";
+import { Panel } from "@/components/panel";
+
+export const metadata = { title: "Audit · Perfpilot" };
+export const dynamic = "force-dynamic";
+
+export default function AuditPage() {
+  return (
+    <>
+      <h1>Audit log</h1>
+      <Suspense fallback={<Panel title="Audit log" loading />}>
+        <AuditBoard />
+      </Suspense>
+    </>
+  );
+}

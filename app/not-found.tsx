@@ -1,0 +1,12 @@
+import Link from "next/link";
+
+export default function NotFound() {
+  return (
+    <div>
+      <h1>Not found</h1>
+      <p className="muted">
+        No page here. Operations are listed on the <Link href="/">overview</Link>.
+      </p>
+    </div>
+  );
+}

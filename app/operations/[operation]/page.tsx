@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { MetricsFeed } from "@/components/live/metrics-feed";
+import { TaskFeed } from "@/components/live/task-feed";
+import { LiveCharts } from "@/components/operation/charts/live-charts";
+import { ComparisonsPanel } from "@/components/operation/comparisons/comparisons-panel";
+import { ControlsPanel } from "@/components/operation/controls/controls-panel";
+import { MasterSwitches } from "@/components/operation/controls/master-switches";
+import { MismatchPanel } from "@/components/operation/log/mismatch-panel";
+import { WhyPanel } from "@/components/operation/log/why-panel";
+import { OperationHeader } from "@/components/operation/operation-header";
+import styles from "@/components/operation/operation.module.css";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ operation: string }> };
+
+// Same shape as the engine's operation names (`service.operation`).
+const OPERATION_NAME = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;
+
+async function operationOf(props: Props): Promise<string> {
+  const raw = (await props.params).operation;
+  let name: string;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    notFound();
+  }
+  if (!OPERATION_NAME.test(name)) notFound();
+  return name;
+}
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  return { title: `${await operationOf(props)} · Perfpilot` };
+}
+
+/** One operation: before/after charts, controls, comparisons, mismatches and the "why" log. */
+export default async function OperationPage(props: Props) {
+  const operation = await operationOf(props);
+  return (
+    <>
+      <MetricsFeed />
+      <TaskFeed />
+      <OperationHeader operation={operation} />
+      <div className={styles.top}>
+        <LiveCharts operation={operation} />
+        <div className={styles.side}>
+          <ControlsPanel operation={operation} />
+          <MasterSwitches />
+        </div>
+      </div>
+      <ComparisonsPanel operation={operation} />
+      <div className={styles.bottom}>
+        <MismatchPanel operation={operation} />
+        <WhyPanel operation={operation} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * Query keys and fetchers of the dashboard: one key per server resource, so socket events and
+ * mutations update or invalidate exactly one cache entry and no widget keeps its own copy.
+ */
+import { queryOptions } from "@tanstack/react-query";
+import type { AuditEvent, Comparison, MasterSwitch, Operation, Rollup, Sample, ShadowMismatch, Task } from "./api-types";
+import { fetchJson } from "./fetch-json";
+
+export const keys = {
+  operations: ["operations"] as const,
+  masterSwitches: ["master-switches"] as const,
+  comparisons: (operation: string) => ["comparisons", operation] as const,
+  mismatches: (operation: string) => ["shadow-mismatches", operation] as const,
+  audit: (filter: AuditFilter) => ["audit", filter] as const,
+  auditAll: ["audit"] as const,
+  tasks: ["tasks"] as const,
+  task: (id: string) => ["task", id] as const,
+  rollups: (operation: string, hours: number) => ["rollups", operation, hours] as const,
+  sampleFill: (operation: string) => ["metrics-fill", operation] as const,
+  liveMetrics: (operation: string) => ["live-metrics", operation] as const,
+};
+
+export interface AuditFilter {
+  subjectId?: string;
+  actor?: string;
+  action?: string;
+}
+
+function qs(params: Record<string, string | number | undefined>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : "";
+}
+
+export const operationsQuery = queryOptions({
+  queryKey: keys.operations,
+  queryFn: () => fetchJson<{ operations: Operation[] }>("/api/operations").then((r) => r.operations),
+  // Live comparisons are stored by a job every minute without an event of their own.
+  refetchInterval: 60_000,
+});
+
+export const masterSwitchesQuery = queryOptions({
+  queryKey: keys.masterSwitches,
+  queryFn: () => fetchJson<{ switches: MasterSwitch[] }>("/api/master-switches").then((r) => r.switches),
+});
+
+export const comparisonsQuery = (operation: string) =>
+  queryOptions({
+    queryKey: keys.comparisons(operation),
+    queryFn: () => fetchJson<{ comparisons: Comparison[] }>(`/api/comparisons${qs({ operation, limit: 50 })}`).then((r) => r.comparisons),
+    refetchInterval: 60_000,
+  });
+
+export const mismatchesQuery = (operation: string) =>
+  queryOptions({
+    queryKey: keys.mismatches(operation),
+    queryFn: () => fetchJson<{ mismatches: ShadowMismatch[] }>(`/api/shadow-mismatches${qs({ operation, limit: 100 })}`).then((r) => r.mismatches),
+  });
+
+export const auditQuery = (filter: AuditFilter, limit = 200) =>
+  queryOptions({
+    queryKey: [...keys.audit(filter), limit],
+    queryFn: () => fetchJson<{ events: AuditEvent[] }>(`/api/audit${qs({ ...filter, limit })}`).then((r) => r.events),
+  });
+
+export const tasksQuery = queryOptions({
+  queryKey: keys.tasks,
+  queryFn: () => fetchJson<{ tasks: Task[] }>("/api/tasks?limit=100").then((r) => r.tasks),
+});
+
+export const taskQuery = (id: string) =>
+  queryOptions({ queryKey: keys.task(id), queryFn: () => fetchJson<Task>(`/api/tasks/${encodeURIComponent(id)}`) });
+
+export const rollupsQuery = (operation: string, hours: number) =>
+  queryOptions({
+    queryKey: keys.rollups(operation, hours),
+    queryFn: () => {
+      const to = new Date();
+      const from = new Date(to.getTime() - hours * 3_600_000);
+      return fetchJson<{ rollups: Rollup[] }>(`/api/metrics/rollups${qs({ operation, from: from.toISOString(), to: to.toISOString() })}`).then((r) => r.rollups);
+    },
+    // A rollup row is written once a minute: refetching faster shows nothing new.
+    refetchInterval: 60_000,
+  });
+
+/** Raw samples of the last `minutes` (newest first, capped by the API's limit). */
+export const sampleFillQuery = (operation: string, minutes: number) =>
+  queryOptions({
+    queryKey: keys.sampleFill(operation),
+    queryFn: () => {
+      const to = new Date();
+      const from = new Date(to.getTime() - minutes * 60_000);
+      return fetchJson<{ samples: Sample[] }>(`/api/metrics/samples${qs({ operation, from: from.toISOString(), to: to.toISOString(), limit: 10_000 })}`).then((r) => r.samples);
+    },
+    // The live window continues from socket events; the fill is only refetched on reconnect.
+    staleTime: Infinity,
+  });
+
+export function operationHref(name: string): string {
+  return `/operations/${encodeURIComponent(name)}`;
+}
