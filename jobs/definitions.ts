@@ -54,11 +54,10 @@ export function defineJobs(
     {
       name: "news-crawl",
       schedule: "5 */5 * * * *",
-      description: "Crawls the investing and yahoo feeds, one after the other",
+      description: "Crawls the investing and yahoo feeds (one after the other in the baseline)",
       handler: async () => {
-        const investing = await call(ops.crawlInvesting, {});
-        const yahoo = await call(ops.crawlYahoo, {});
-        return { investing: investing.status, yahoo: yahoo.status };
+        const outcomes = await call(ops.crawlAll, {});
+        return Object.fromEntries(outcomes.map((o) => [o.source, o.status]));
       },
     },
     {

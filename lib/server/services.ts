@@ -1,16 +1,21 @@
 import type pg from "pg";
+import { env } from "../env";
+import { indicatorParamsKey } from "../market/indicators/params";
 import { crawlSource, type CrawlOutcome } from "../market/news/crawl-source";
 import { defaultNewsSources, type NewsSourceConfig, type NewsSourceName } from "../market/news/sources";
 import { advanceClock } from "../market/services/advance-clock";
 import { buildReport } from "../market/services/build-report";
-import { calculateIndicators, calculateIndicatorsBatch } from "../market/services/calculate-indicators";
+import { calculateIndicators, calculateIndicatorsBatch, type IndicatorsResult } from "../market/services/calculate-indicators";
 import { checkPrices } from "../market/services/check-prices";
-import { generateSignals } from "../market/services/generate-signals";
+import { generateSignals, type GenerateSignalsResult } from "../market/services/generate-signals";
 import { takeSnapshot } from "../market/services/take-snapshot";
-import { Engine } from "../optimizer/engine";
+import type { Engine } from "../optimizer/engine";
 import { defineOperation } from "../optimizer/operation";
+import { cacheStrategy } from "../optimizer/strategies/cache";
+import { streamStrategy } from "../optimizer/strategies/stream";
+import { replaceStrategy } from "../optimizer/strategies/replace";
+import pLimit from "p-limit";
 import type { Broadcaster } from "../realtime/events";
-import { env } from "../env";
 import {
   pgBarSource,
   pgClockStore,
@@ -20,11 +25,19 @@ import {
   pgSignalStore,
   pgSnapshotStore,
 } from "./market/pg-stores";
+import { optimizedVariants } from "./variants";
+
+type IndicatorsInput = Parameters<typeof calculateIndicators>[1];
+type BatchInput = Parameters<typeof calculateIndicatorsBatch>[1];
+type SignalsInput = Parameters<typeof generateSignals>[1];
+type PricesInput = Parameters<typeof checkPrices>[1];
+type SnapshotInput = Parameters<typeof takeSnapshot>[1];
+type ReportInput = Parameters<typeof buildReport>[1];
 
 /**
- * Registers every service operation with the engine, bound to its Postgres/Socket.IO ports, and
- * returns them. Routes and jobs call `services.call(services.ops.x, input)`: through the engine,
- * never the service function directly.
+ * Registers every service operation with the engine, bound to its Postgres/Socket.IO ports, with
+ * its equivalence check and the strategies that may apply. Routes and jobs call
+ * `services.call(services.ops.x, input)`: through the engine, never the service function directly.
  */
 export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; engine: Engine }) {
   const { pool, broadcaster, engine } = deps;
@@ -41,6 +54,14 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
   });
   let universe: Set<string> | null = null;
   const universeSet = async () => (universe ??= new Set(await bars.listSymbols()));
+  const v = optimizedVariants({ pool, broadcaster, newsSources, universe: universeSet });
+
+  // Keyed by symbol + params + the last bar date (the clock), so a new bar is a new key.
+  const indicatorsCache = cacheStrategy<IndicatorsInput, IndicatorsResult>({
+    key: (i) => `${i.symbol}|${indicatorParamsKey(i.params)}|${i.asOf}|${i.points}`,
+    ttlMs: 600_000,
+    max: 2_000,
+  });
 
   const crawl = (name: NewsSourceName) =>
     engine.register(
@@ -51,6 +72,8 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         key: () => name,
         sideEffects: true,
         idempotent: true,
+        equivalent: v.equivalence.crawl,
+        optimizations: [v.crawlConditional(name)],
         baseline: async (): Promise<CrawlOutcome> => {
           const source = newsSources.find((s) => s.name === name) as NewsSourceConfig;
           const outcome = await crawlSource(source, { store: news, universe: await universeSet(), now: () => new Date() });
@@ -60,15 +83,50 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
       }),
     );
 
+  const crawlInvesting = crawl("investing");
+  const crawlYahoo = crawl("yahoo");
+  // Every crawler is its own operation; the fan-out over them is one too, so its `async`
+  // optimization (all sources at once, per-host limit) is measured against the sequential baseline.
+  const limitPerHost = 2;
+  const crawlAll = engine.register(
+    defineOperation({
+      name: "news-crawlers.crawl-all",
+      service: "news-crawlers",
+      title: "Crawl every news source",
+      key: () => "all",
+      sideEffects: true,
+      idempotent: true,
+      optimizations: [
+        replaceStrategy<Record<string, never>, CrawlOutcome[]>("async", `All sources at once, at most ${limitPerHost} requests per host`, async () => {
+          const byHost = new Map<string, ReturnType<typeof pLimit>>();
+          return Promise.all(
+            [crawlInvesting, crawlYahoo].map((op) => {
+              const host = new URL(newsSources.find((n) => op.name.endsWith(`.${n.name}`))!.url).host;
+              let limit = byHost.get(host);
+              if (!limit) byHost.set(host, (limit = pLimit(limitPerHost)));
+              return limit(() => engine.call(op, {}));
+            }),
+          );
+        }),
+      ],
+      baseline: async (): Promise<CrawlOutcome[]> => [await engine.call(crawlInvesting, {}), await engine.call(crawlYahoo, {})],
+    }),
+  );
+
   const ops = {
     calculateIndicators: engine.register(
       defineOperation({
         name: "technical-indicators.calculate",
         service: "technical-indicators",
         title: "Indicators for one symbol",
-        key: (i: Parameters<typeof calculateIndicators>[1]) => i.symbol,
+        key: (i: IndicatorsInput) => i.symbol,
         sideEffects: false,
-        baseline: (i: Parameters<typeof calculateIndicators>[1]) => calculateIndicators({ bars }, i),
+        equivalent: v.equivalence.indicators,
+        optimizations: [v.indicatorsMemory, indicatorsCache],
+        queueable: true,
+        timeoutMs: 5_000,
+        memoryThresholdMb: 200,
+        baseline: (i: IndicatorsInput) => calculateIndicators({ bars }, i),
       }),
     ),
     calculateIndicatorsBatch: engine.register(
@@ -76,9 +134,14 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         name: "technical-indicators.calculate-batch",
         service: "technical-indicators",
         title: "Indicators for a batch of symbols",
-        key: (i: Parameters<typeof calculateIndicatorsBatch>[1]) => i.symbols.join(","),
+        key: (i: BatchInput) => i.symbols.join(","),
         sideEffects: false,
-        baseline: (i: Parameters<typeof calculateIndicatorsBatch>[1]) => calculateIndicatorsBatch({ bars }, i),
+        equivalent: v.equivalence.indicatorsBatch,
+        optimizations: [v.batchMemory, v.batchAsync],
+        queueable: true,
+        timeoutMs: 60_000,
+        memoryThresholdMb: 200,
+        baseline: (i: BatchInput) => calculateIndicatorsBatch({ bars }, i),
       }),
     ),
     generateSignals: engine.register(
@@ -86,10 +149,22 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         name: "signal-generator.generate",
         service: "signal-generator",
         title: "Signals for the universe",
-        key: (i: Parameters<typeof generateSignals>[1]) => i.asOf,
+        key: (i: SignalsInput) => i.asOf,
         sideEffects: true,
         idempotent: true,
-        baseline: (i: Parameters<typeof generateSignals>[1]) => generateSignals({ bars, signals, broadcaster }, i),
+        equivalent: v.equivalence.signals,
+        optimizations: [
+          v.signalsMemory,
+          v.signalsAsync,
+          streamStrategy<SignalsInput, GenerateSignalsResult>({
+            description: "Broadcasts each analysis result to the dashboard as it is produced",
+            publish: (r) =>
+              broadcaster.publish("analysis:update", { asOf: r.asOf, symbolsScanned: r.symbolsScanned, detected: r.detected, inserted: r.inserted.length }, "market"),
+          }),
+        ],
+        timeoutMs: 60_000,
+        memoryThresholdMb: 150,
+        baseline: (i: SignalsInput) => generateSignals({ bars, signals, broadcaster }, i),
       }),
     ),
     advanceClock: engine.register(
@@ -107,10 +182,13 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         name: "price-monitor.check",
         service: "price-monitor",
         title: "Price moves and watch-list alerts for a tick",
-        key: (i: Parameters<typeof checkPrices>[1]) => i.date,
+        key: (i: PricesInput) => i.date,
         sideEffects: true,
         idempotent: true,
-        baseline: (i: Parameters<typeof checkPrices>[1]) => checkPrices({ alerts, broadcaster }, i),
+        equivalent: v.equivalence.prices,
+        optimizations: [v.pricesMemory],
+        timeoutMs: 10_000,
+        baseline: (i: PricesInput) => checkPrices({ alerts, broadcaster }, i),
       }),
     ),
     takeSnapshot: engine.register(
@@ -118,31 +196,41 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         name: "price-snapshot.take",
         service: "price-snapshot",
         title: "Snapshot of every latest price",
-        key: (i: Parameters<typeof takeSnapshot>[1]) => i.takenAt.toISOString(),
+        key: (i: SnapshotInput) => i.takenAt.toISOString(),
         sideEffects: true,
-        baseline: (i: Parameters<typeof takeSnapshot>[1]) => takeSnapshot({ prices, snapshots }, i),
+        optimizations: [v.snapshotBatched],
+        timeoutMs: 30_000,
+        baseline: (i: SnapshotInput) => takeSnapshot({ prices, snapshots }, i),
       }),
     ),
-    crawlInvesting: crawl("investing"),
-    crawlYahoo: crawl("yahoo"),
+    crawlInvesting,
+    crawlYahoo,
+    crawlAll,
     buildReport: engine.register(
       defineOperation({
         name: "reports.build",
         service: "reports",
         title: "Market report for a list of symbols",
-        key: (i: Parameters<typeof buildReport>[1]) => i.symbols.join(","),
+        key: (i: ReportInput) => i.symbols.join(","),
         sideEffects: false,
-        baseline: (i: Parameters<typeof buildReport>[1]) => buildReport({ bars, prices, signals, news }, i),
+        equivalent: v.equivalence.report,
+        optimizations: [v.reportMemory],
+        queueable: true,
+        timeoutMs: 120_000,
+        baseline: (i: ReportInput, cx) => buildReport({ bars, prices, signals, news }, i, cx.progress),
       }),
     ),
   };
+
 
   return {
     engine,
     ops,
     call: engine.call.bind(engine),
+    caches: { indicators: indicatorsCache },
     stores: { bars, clock, prices, signals, news, alerts },
     newsSources,
+    close: v.close,
   };
 }
 

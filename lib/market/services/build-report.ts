@@ -28,15 +28,20 @@ export async function buildReport(
   deps: { bars: BarSource; prices: PriceStore; signals: RecentSignalSource; news: NewsCountSource },
   input: BuildReportInput,
   progress: (fraction: number, message?: string) => void = () => undefined,
+  /** How the indicators are computed: the baseline goes symbol by symbol; variants may batch. */
+  indicatorsOf: (symbols: string[]) => Promise<MarketReport["indicators"]> = async (symbols) => {
+    const rows: MarketReport["indicators"] = [];
+    for (const [i, symbol] of symbols.entries()) {
+      const r = await calculateIndicators(deps, { symbol, asOf: input.asOf, params: input.params, points: 0 });
+      rows.push({ symbol, bars: r.bars, lastBarDate: r.lastBarDate, latest: r.latest });
+      progress((i + 1) / (symbols.length + 1), `indicators ${i + 1}/${symbols.length}`);
+    }
+    return rows;
+  },
 ): Promise<MarketReport> {
   const universe = new Set(await deps.bars.listSymbols());
   const symbols = input.symbols.filter((s) => universe.has(s));
-  const indicators: MarketReport["indicators"] = [];
-  for (const [i, symbol] of symbols.entries()) {
-    const r = await calculateIndicators(deps, { symbol, asOf: input.asOf, params: input.params, points: 0 });
-    indicators.push({ symbol, bars: r.bars, lastBarDate: r.lastBarDate, latest: r.latest });
-    progress((i + 1) / (symbols.length + 1), `indicators ${i + 1}/${symbols.length}`);
-  }
+  const indicators = await indicatorsOf(symbols);
   const wanted = new Set(symbols);
   const prices = (await deps.prices.latestPrices()).filter((p) => wanted.has(p.symbol) && p.changePct !== null);
   const topMovers = prices

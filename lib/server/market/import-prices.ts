@@ -189,7 +189,7 @@ export async function readImportSummary(pool: pg.Pool, runId: number): Promise<I
   if (!r) throw new Error(`import run ${runId} not found`);
   // Reasons that carry row-specific numbers are grouped by their wording before the numbers.
   const issues = await pool.query<{ action: string; reason: string; count: number; examples: string[] }>(
-    `select action, regexp_replace(reason, '\\(.*\\)|-?[0-9]+(\\.[0-9]+)?', '…', 'g') as reason, count(*)::int as count,
+    `select action, regexp_replace(reason, '-?[0-9]+(\\.[0-9]+)?', '…', 'g') as reason, count(*)::int as count,
             (array_agg(coalesce(symbol, '?') || ' ' || coalesce(date, '?') || ' (line ' || line_number || ')' order by line_number))[1:3] as examples
        from import_issue where run_id = $1 group by 1, 2 order by 3 desc`,
     [runId],

@@ -121,7 +121,9 @@ export async function startEngineHost(deps: {
   const guardTimer = setInterval(() => {
     guard.evaluate().catch((err: unknown) => log.error({ err }, "guard evaluation failed"));
   }, deps.guardIntervalMs ?? 5_000);
-  const metricsTimer = setInterval(() => {
+  // Aligned to wall-clock seconds (+50 ms), so a finished call reaches the browsers at most
+  // ~1.05 s later: the aggregate of second S is sent right after S ends.
+  const publishSecond = () => {
     const now = Date.now();
     const aggregates = perSecondAggregates(recorder, now);
     if (aggregates.length === 0) return;
@@ -142,9 +144,17 @@ export async function startEngineHost(deps: {
       },
       "metrics",
     );
-  }, 1_000);
+  };
+  let metricsTimer: ReturnType<typeof setTimeout>;
+  const scheduleSecond = () => {
+    metricsTimer = setTimeout(() => {
+      publishSecond();
+      scheduleSecond();
+    }, 1_050 - (Date.now() % 1_000));
+    metricsTimer.unref();
+  };
+  scheduleSecond();
   guardTimer.unref();
-  metricsTimer.unref();
 
   return {
     engine,
@@ -160,7 +170,7 @@ export async function startEngineHost(deps: {
     reload,
     async stop() {
       clearInterval(guardTimer);
-      clearInterval(metricsTimer);
+      clearTimeout(metricsTimer);
       await listener.stop();
       await flusher.stop();
     },
