@@ -24,8 +24,18 @@ import { startEngineHost } from "./lib/server/optimizer/engine-host";
 import { benchmarkInputs } from "./lib/server/optimizer/benchmark-inputs";
 import { runStoredBenchmark, type BenchmarkRequest } from "./lib/server/optimizer/comparisons";
 import { createTaskService } from "./lib/server/queue/tasks";
+import { initAuth } from "./lib/server/auth/instance";
+import { ensureAdmin } from "./lib/server/auth/ensure-admin";
+import { stampClientAddress } from "./lib/server/auth/client-ip";
+import { socketAuthMiddleware } from "./lib/server/auth/socket";
+import { createFaultRegistry } from "./lib/server/monitoring/faults";
+import { getMetricsRegistry } from "./lib/server/monitoring/metrics-registry";
+import { startMonitoring } from "./lib/server/monitoring/start-monitoring";
+import { setMonitoring } from "./lib/server/monitoring/runtime";
 
 const log = logger.child({ component: "server" });
+// Next's telemetry would try the network; this product runs on offline machines too.
+process.env.NEXT_TELEMETRY_DISABLED = "1";
 const startedAt = Date.now();
 const instanceId = `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString("hex")}`;
 const dev = env.NODE_ENV === "development";
@@ -65,6 +75,7 @@ async function main(): Promise<void> {
   const pool = createPool(db.connectionString, 16);
   const prisma = createPrisma(db.connectionString);
   shutdownSteps.push({ name: "pools", run: async () => void (await Promise.all([pool.end(), prisma.$disconnect()])) });
+  initAuth({ pool });
 
   await importOnStart(pool, path.resolve(env.PRICE_DATA_FILE), log);
 
@@ -79,8 +90,13 @@ async function main(): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
 
-  const httpServer = http.createServer((req, res) => void handle(req, res));
+  const httpServer = http.createServer((req, res) => {
+    // The peer address as seen by this server, for the sign-in rate limiter and the audit log.
+    stampClientAddress(req);
+    void handle(req, res);
+  });
   const io = new SocketServer(httpServer, { serveClient: false });
+  io.use(socketAuthMiddleware());
   shutdownSteps.push({
     name: "http",
     run: () =>
@@ -97,11 +113,33 @@ async function main(): Promise<void> {
   await boss.start();
   shutdownSteps.push({ name: "queue", run: () => boss.stop({ graceful: true, timeout: 10_000 }) });
 
-  const engineHost = await startEngineHost({ pool, connectionString: db.connectionString, broadcaster, instanceId, log: logger.child({ component: "engine" }) });
+  const faults = createFaultRegistry(pool, { enabled: env.PERFPILOT_FAULT_INJECTION });
+  const metrics = getMetricsRegistry();
+  const engineHost = await startEngineHost({
+    pool,
+    connectionString: db.connectionString,
+    broadcaster,
+    instanceId,
+    log: logger.child({ component: "engine" }),
+    faults: faults.lookup,
+    metrics,
+  });
   shutdownSteps.push({ name: "engine", run: () => engineHost.stop() });
   const services = createServices({ pool, broadcaster, engine: engineHost.engine });
   shutdownSteps.push({ name: "services", run: () => services.close() });
   await engineHost.ready();
+  const monitoring = await startMonitoring({
+    pool,
+    broadcaster,
+    engine: engineHost.engine,
+    flags: engineHost.flags,
+    recorder: engineHost.recorder,
+    faults,
+    metrics,
+    log: logger.child({ component: "monitoring" }),
+  });
+  setMonitoring(monitoring);
+  shutdownSteps.push({ name: "engine", run: async () => monitoring.stop() });
 
   const tasks = createTaskService({ pool, boss, engine: engineHost.engine, broadcaster, log: logger.child({ component: "tasks" }) });
   const inputs = benchmarkInputs(services);
@@ -113,7 +151,7 @@ async function main(): Promise<void> {
   let scheduler: Scheduler | null = null;
   if (env.SCHEDULER_ENABLED) {
     scheduler = startScheduler(
-      defineJobs({ services, pool, invalidateCaches: () => services.caches.indicators.invalidate() }, { tickSeconds: env.MARKET_TICK_SECONDS, startDate: env.MARKET_START_DATE, moveAlertPct: env.PRICE_MOVE_ALERT_PCT }),
+      defineJobs({ services, pool, monitoring, invalidateCaches: () => services.caches.indicators.invalidate() }, { tickSeconds: env.MARKET_TICK_SECONDS, startDate: env.MARKET_START_DATE, moveAlertPct: env.PRICE_MOVE_ALERT_PCT }),
       { pool, log: logger.child({ component: "scheduler" }), instanceId, broadcaster },
     );
     shutdownSteps.push({ name: "scheduler", run: () => scheduler!.stop() });
@@ -137,6 +175,8 @@ async function main(): Promise<void> {
     httpServer.once("error", reject);
     httpServer.listen(env.PORT, env.HOST, () => resolve());
   });
+  // The first admin's password is printed once, last, so it stays on screen.
+  await ensureAdmin({ log: logger.child({ component: "auth" }) });
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   log.info({ port, instanceId, readyMs: Date.now() - startedAt }, "ready");

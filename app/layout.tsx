@@ -5,27 +5,49 @@ import { NavLinks } from "@/components/nav-links";
 import { ConnectionIndicator } from "@/components/realtime/connection-indicator";
 import { OptimizationEvents } from "@/components/realtime/optimization-events";
 import { RollbackToasts } from "@/components/toast/rollback-toasts";
+import { AlertToasts } from "@/components/toast/alert-toasts";
+import { pageActor } from "@/lib/server/auth/page-session";
+import { SignOutButton } from "./sign-in/sign-out-button";
 import { Providers } from "./providers";
 import styles from "./layout.module.css";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "Perfpilot", description: "Roll out performance optimizations safely and prove what they changed" };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * The shell. Signed-in visitors get the navigation and the live connection; the sign-in page
+ * renders without them (an anonymous socket would be refused). Sign-in and sign-out are full
+ * navigations, so this runs again after either.
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const actor = await pageActor();
   return (
     <html lang="en">
       <body>
-        <Providers>
+        <Providers live={actor !== null}>
           <header className={styles.header}>
             <Link href="/" className={styles.brand}>Perfpilot</Link>
-            <nav className={styles.nav} aria-label="Main">
-              <NavLinks />
-            </nav>
-            <ConnectionIndicator />
+            {actor && (
+              <>
+                <nav className={styles.nav} aria-label="Main">
+                  <NavLinks />
+                </nav>
+                <ConnectionIndicator />
+                <span className={styles.user}>
+                  <Link href="/account" title="Account and password">{actor.email}</Link> <span className="muted">({actor.role})</span>
+                </span>
+                <SignOutButton />
+              </>
+            )}
           </header>
           <main className={styles.main}>{children}</main>
-          <OptimizationEvents />
-          <RollbackToasts />
+          {actor && (
+            <>
+              <OptimizationEvents />
+              <RollbackToasts />
+              <AlertToasts />
+            </>
+          )}
         </Providers>
       </body>
     </html>

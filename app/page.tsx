@@ -1,10 +1,12 @@
+import { requirePageSession } from "@/lib/server/auth/page-session";
 import { MarketClock } from "@/components/overview/market-clock";
 import { OverviewBoard } from "@/components/overview/overview-board";
 import styles from "@/components/overview/overview.module.css";
 
 export const dynamic = "force-dynamic";
 
-export default function OverviewPage() {
+export default async function OverviewPage() {
+  await requirePageSession("viewer", "/");
   return (
     <>
       <div className={styles.top}>

@@ -3,6 +3,7 @@ import { DEFAULT_INDICATOR_PARAMS } from "../lib/market/indicators/params";
 import { rollupSamples, applyRetention } from "../lib/server/metrics/rollups";
 import { runLiveComparisons } from "../lib/server/optimizer/comparisons";
 import type { AppServices } from "../lib/server/services";
+import type { MonitoringRuntime } from "../lib/server/monitoring/runtime";
 import type { JobDefinition } from "./job";
 
 export interface JobConfig {
@@ -13,7 +14,7 @@ export interface JobConfig {
 
 /** The scheduled jobs of the platform (the original parallel_scheduler), declared as data. */
 export function defineJobs(
-  deps: { services: AppServices; pool: pg.Pool; invalidateCaches: () => void },
+  deps: { services: AppServices; pool: pg.Pool; monitoring: MonitoringRuntime; invalidateCaches: () => void },
   config: JobConfig,
 ): JobDefinition[] {
   const { call, ops, stores } = deps.services;
@@ -59,6 +60,18 @@ export function defineJobs(
         const outcomes = await call(ops.crawlAll, {});
         return Object.fromEntries(outcomes.map((o) => [o.source, o.status]));
       },
+    },
+    {
+      name: "performance-monitor",
+      schedule: "0 * * * * *",
+      description: "Compares every operation's recent window with its reference and thresholds; alerts",
+      handler: async () => ({ ...(await deps.monitoring.runMonitorJob()) }),
+    },
+    {
+      name: "autopilot",
+      schedule: "45 * * * * *",
+      description: "Starts and advances guarded rollouts for detected conditions",
+      handler: async () => ({ ...(await deps.monitoring.runAutopilotJob()) }),
     },
     {
       name: "live-comparisons",

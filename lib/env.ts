@@ -37,6 +37,45 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Skip `next build` on start (tests that serve only the API). */
   SKIP_NEXT_BUILD: boolish.default(false),
+  /** Allow fault injection (latency/errors/memory into a variant, for demos and drills). Off unless set to 1. */
+  PERFPILOT_FAULT_INJECTION: boolish.default(false),
+  /** E-mail of the admin account created on the first start (when there are no users). */
+  ADMIN_EMAIL: z.email().default("admin@perfpilot.local"),
+  /** Password of that first admin; unset → a random one, printed once to the terminal. */
+  ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
+  /**
+   * Key that signs session cookies. Unset → generated once and kept in PERFPILOT_DATA_DIR.
+   * Several instances on one database must share it (set it explicitly there).
+   */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
+  /** Sessions end this many hours after sign-in. */
+  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  /**
+   * Comma-separated origins (scheme://host[:port]) allowed to send cookie-authenticated writes,
+   * besides the page's own host. The first one is the public URL behind a TLS proxy: when it is
+   * https, session cookies get the Secure flag.
+   */
+  TRUSTED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const part of v.split(",").map((s) => s.trim()).filter(Boolean)) {
+        let url: URL;
+        try {
+          url = new URL(part);
+        } catch {
+          ctx.addIssue({ code: "custom", message: `not a URL: ${part}` });
+          return z.NEVER;
+        }
+        if (url.protocol !== "http:" && url.protocol !== "https:") {
+          ctx.addIssue({ code: "custom", message: `not an http(s) origin: ${part}` });
+          return z.NEVER;
+        }
+        origins.push(url.origin);
+      }
+      return origins;
+    }),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,3 +1,4 @@
+import { requirePageSession } from "@/lib/server/auth/page-session";
 import { Suspense } from "react";
 import { AuditBoard } from "@/components/audit/audit-board";
 import { Panel } from "@/components/panel";
@@ -5,7 +6,8 @@ import { Panel } from "@/components/panel";
 export const metadata = { title: "Audit · Perfpilot" };
 export const dynamic = "force-dynamic";
 
-export default function AuditPage() {
+export default async function AuditPage() {
+  await requirePageSession("viewer", "/audit");
   return (
     <>
       <h1>Audit log</h1>

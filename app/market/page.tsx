@@ -1,7 +1,9 @@
+import { requirePageSession } from "@/lib/server/auth/page-session";
 import { MarketBoard } from "@/components/market/market-board";
 
 export const metadata = { title: "Market · Perfpilot" };
 
-export default function MarketPage() {
+export default async function MarketPage() {
+  await requirePageSession("viewer", "/market");
   return <MarketBoard />;
 }

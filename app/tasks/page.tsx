@@ -1,9 +1,11 @@
+import { requirePageSession } from "@/lib/server/auth/page-session";
 import { TasksBoard } from "@/components/tasks/tasks-board";
 
 export const metadata = { title: "Tasks · Perfpilot" };
 export const dynamic = "force-dynamic";
 
-export default function TasksPage() {
+export default async function TasksPage() {
+  await requirePageSession("viewer", "/tasks");
   return (
     <>
       <h1>Tasks</h1>

@@ -4,6 +4,7 @@ import { operationsQuery } from "@/lib/client/queries";
 import type { Operation } from "@/lib/client/api-types";
 import { Panel } from "../panel";
 import { MetricsFeed } from "../live/metrics-feed";
+import { OpenAlerts } from "./open-alerts";
 import { OperationRow } from "./operation-row";
 import styles from "./overview.module.css";
 
@@ -48,7 +49,7 @@ export function OverviewBoard() {
           </tbody>
         </table>
       </Panel>
-      <Panel title="Alerts" testId="alerts-slot" empty="Alerts: not built yet." />
+      <OpenAlerts />
     </div>
   );
 }

@@ -3,7 +3,7 @@
  * strings; numbers that the server may not have yet are null.
  */
 import type { OptimizationStateName, Strategy } from "@/lib/optimizer/types";
-import type { TaskPayload } from "@/lib/realtime/events";
+import type { AlertPayload, TaskPayload } from "@/lib/realtime/events";
 
 export type Verdict = "faster" | "no_detectable_difference" | "slower" | "insufficient_data";
 
@@ -146,4 +146,22 @@ export interface TaskHandle {
 export interface MarketData {
   clock: { currentDate: string; tickCount: number } | null;
   prices: { symbol: string; close: number; changePct: number | null; volume: number }[];
+}
+
+/** An alert as `GET /api/alerts` and the `alerts` room send it. */
+export type Alert = AlertPayload;
+
+/** The `state` filter of `GET /api/alerts` (`open` = pending or firing). */
+export type AlertListState = "open" | "pending" | "firing" | "resolved";
+
+/** A silence of `GET /api/silences` (null operation or rule = every one). */
+export interface Silence {
+  id: string;
+  operation: string | null;
+  rule: string | null;
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string | null;
+  createdAt: string;
 }

@@ -3,7 +3,7 @@
  * mutations update or invalidate exactly one cache entry and no widget keeps its own copy.
  */
 import { queryOptions } from "@tanstack/react-query";
-import type { AuditEvent, Comparison, MasterSwitch, Operation, Rollup, Sample, ShadowMismatch, Task } from "./api-types";
+import type { Alert, AlertListState, AuditEvent, Comparison, MasterSwitch, Operation, Rollup, Sample, ShadowMismatch, Silence, Task } from "./api-types";
 import { fetchJson } from "./fetch-json";
 
 export const keys = {
@@ -18,7 +18,15 @@ export const keys = {
   rollups: (operation: string, hours: number) => ["rollups", operation, hours] as const,
   sampleFill: (operation: string) => ["metrics-fill", operation] as const,
   liveMetrics: (operation: string) => ["live-metrics", operation] as const,
+  alerts: (filter: AlertFilter) => ["alerts", filter] as const,
+  alertsAll: ["alerts"] as const,
+  silences: ["silences"] as const,
 };
+
+export interface AlertFilter {
+  state?: AlertListState;
+  operation?: string;
+}
 
 export interface AuditFilter {
   subjectId?: string;
@@ -96,6 +104,21 @@ export const sampleFillQuery = (operation: string, minutes: number) =>
     // The live window continues from socket events; the fill is only refetched on reconnect.
     staleTime: Infinity,
   });
+
+/** Alerts, newest first; kept current by `alert:changed` (AlertToasts invalidates `keys.alertsAll`). */
+export const alertsQuery = (filter: AlertFilter, limit = 200) =>
+  queryOptions({
+    queryKey: [...keys.alerts(filter), limit],
+    queryFn: () => fetchJson<{ alerts: Alert[] }>(`/api/alerts${qs({ ...filter, limit })}`).then((r) => r.alerts),
+  });
+
+/** Active silences (the API drops expired ones). */
+export const silencesQuery = queryOptions({
+  queryKey: keys.silences,
+  queryFn: () => fetchJson<{ silences: Silence[] }>("/api/silences").then((r) => r.silences),
+  // A silence ends without an event; refetching drops it from the list.
+  refetchInterval: 60_000,
+});
 
 export function operationHref(name: string): string {
   return `/operations/${encodeURIComponent(name)}`;

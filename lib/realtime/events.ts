@@ -72,6 +72,31 @@ export interface MetricPayload {
   memoryMeanBytes: number | null;
 }
 
+/** An alert as the dashboard shows it (room `alerts`). Times are ISO strings. */
+export interface AlertPayload {
+  id: string;
+  fingerprint: string;
+  operation: string;
+  variant: string;
+  rule: string;
+  severity: "warning" | "critical";
+  state: "pending" | "firing" | "resolved" | "discarded";
+  summary: string;
+  /** Values, thresholds, sample sizes, test and window of the finding. */
+  evidence: unknown;
+  startedAt: string;
+  firingAt: string | null;
+  lastSeenAt: string;
+  clearedAt: string | null;
+  resolvedAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  ackNote: string | null;
+  ackExpiresAt: string | null;
+  notifiedAt: string | null;
+  reopenCount: number;
+}
+
 export interface ServerEvents {
   "market:tick": (p: TickPayload) => void;
   "signals:new": (p: { date: string; signals: SignalPayload[] }) => void;
@@ -84,6 +109,10 @@ export interface ServerEvents {
   "shadow:mismatch": (p: { operation: string; variant: string; inputKey: string; diff: string }) => void;
   "metrics:second": (p: { at: number; aggregates: MetricPayload[] }) => void;
   "analysis:update": (p: { asOf: string; symbolsScanned: number; detected: number; inserted: number }) => void;
+  /** An alert changed state, was acknowledged or resolved (room `alerts`); `discarded` = a pending blip that cleared. */
+  "alert:changed": (p: AlertPayload) => void;
+  /** A firing alert to toast (once per alert; again only after an acknowledgement expires). */
+  "alert:notify": (p: AlertPayload) => void;
 }
 
 export interface ClientEvents {
@@ -91,7 +120,7 @@ export interface ClientEvents {
   "room:leave": (room: string) => void;
 }
 
-export const ROOMS = ["market", "tasks", "optimizations", "metrics"] as const;
+export const ROOMS = ["market", "tasks", "optimizations", "metrics", "alerts"] as const;
 export type Room = (typeof ROOMS)[number];
 
 /** The port through which services publish events (implemented over Socket.IO in lib/server). */

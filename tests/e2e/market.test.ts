@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openBrowser, screenshot } from "./browser";
+import { signIn } from "./session";
 
 describe("market page in Chromium", () => {
   let browser: Awaited<ReturnType<typeof openBrowser>>;
   beforeAll(async () => {
     browser = await openBrowser();
+    await signIn(browser.page, inject("baseUrl"));
   });
   afterAll(async () => {
     await browser?.close();

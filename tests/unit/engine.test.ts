@@ -9,7 +9,7 @@ import type { EngineEvent, SampleInput } from "../../lib/optimizer/types";
 
 const system = { name: "test", role: "operator" };
 
-function setup(memory: OptimizationSpec<{ key: string; x: number }, number>, extra: Partial<Parameters<typeof defineOperation>[0]> = {}) {
+function setup(memory: OptimizationSpec<{ key: string; x: number }, number>, extra: { sideEffects?: boolean; idempotent?: boolean } = {}) {
   const samples: SampleInput[] = [];
   const events: EngineEvent[] = [];
   const flags = new MemoryFlagStore();

@@ -9,4 +9,4 @@ export const dynamic = "force-dynamic";
 const querySchema = z.object({ subjectId: z.string().max(200).optional(), actor: z.string().max(200).optional(), action: z.string().max(100).optional(), limit: limitSchema(1000, 200) });
 
 /** The audit log: every state change and automatic action, newest first, filterable. */
-export const GET = route(async (req) => json({ events: await listAudit(getRuntime().pool, parseQuery(req, querySchema)) }));
+export const GET = route({ access: "viewer" }, async (req) => json({ events: await listAudit(getRuntime().pool, parseQuery(req, querySchema)) }));

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { actorOf } from "@/lib/server/http/actor";
 import { route, json, parseBody, parseQuery } from "@/lib/server/http/route";
 import { limitSchema } from "@/lib/server/http/schemas";
 import { getRuntime } from "@/lib/server/runtime";
@@ -9,7 +8,7 @@ import { STRATEGIES } from "@/lib/optimizer/types";
 export const dynamic = "force-dynamic";
 
 /** Comparisons (live and benchmark), newest first. */
-export const GET = route(async (req) => {
+export const GET = route({ access: "viewer" }, async (req) => {
   const q = parseQuery(req, z.object({ operation: z.string().max(100).optional(), limit: limitSchema(500, 50) }));
   return json({ comparisons: await listComparisons(getRuntime().pool, q) });
 });
@@ -24,9 +23,9 @@ const runSchema = z
   .strict();
 
 /** Runs an on-demand benchmark as a background task; answers at once with the task handle. */
-export const POST = route(async (req) => {
+export const POST = route({ access: "operator" }, async (req, _ctx, actor) => {
   const body = await parseBody(req, runSchema);
   const rt = getRuntime();
-  const handle = await rt.tasks.submit("benchmark.run", body, actorOf(req).name);
+  const handle = await rt.tasks.submit("benchmark.run", body, actor.name);
   return json(handle, { status: 202 });
 });

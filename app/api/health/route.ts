@@ -15,7 +15,7 @@ async function timed(fn: () => Promise<unknown>): Promise<Check> {
 }
 
 /** Liveness of every dependency; 503 when one is down. */
-export const GET = route(async () => {
+export const GET = route({ access: "public" }, async () => {
   const rt = getRuntime();
   const database = await timed(async () => {
     const t0 = performance.now();

@@ -5,7 +5,7 @@ import { latestJobRuns } from "@/lib/server/market/queries";
 export const dynamic = "force-dynamic";
 
 /** Scheduler status: every job's last run (outcome, duration), next run, and last-hour counts. */
-export const GET = route(async () => {
+export const GET = route({ access: "viewer" }, async () => {
   const rt = getRuntime();
   const runs = await latestJobRuns(rt.pool);
   const next = rt.scheduler.nextRuns();

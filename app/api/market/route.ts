@@ -5,7 +5,7 @@ import { marketClock } from "@/lib/server/market/queries";
 export const dynamic = "force-dynamic";
 
 /** The market clock and every symbol's latest replayed price. */
-export const GET = route(async () => {
+export const GET = route({ access: "viewer" }, async () => {
   const { pool, services } = getRuntime();
   const [clock, prices] = await Promise.all([marketClock(pool), services.stores.prices.latestPrices()]);
   return json({ clock, prices });

@@ -1,4 +1,3 @@
-import { actorOf } from "@/lib/server/http/actor";
 import { route, json, parseBody } from "@/lib/server/http/route";
 import { getRuntime } from "@/lib/server/runtime";
 import { listSwitches } from "@/lib/server/optimizer/queries";
@@ -7,12 +6,12 @@ import { switchChangeSchema } from "@/lib/server/optimizer/schemas";
 export const dynamic = "force-dynamic";
 
 /** The four type-level master switches. */
-export const GET = route(async () => json({ switches: await listSwitches(getRuntime().pool) }));
+export const GET = route({ access: "viewer" }, async () => json({ switches: await listSwitches(getRuntime().pool) }));
 
 /** Turns a master switch on or off (every optimization of its types follows). */
-export const PATCH = route(async (req) => {
+export const PATCH = route({ access: "admin" }, async (req, _ctx, actor) => {
   const body = await parseBody(req, switchChangeSchema);
   const rt = getRuntime();
-  await rt.flags.setSwitch(body.name, body.enabled, actorOf(req), body.reason);
+  await rt.flags.setSwitch(body.name, body.enabled, actor, body.reason);
   return json({ switches: await listSwitches(rt.pool) });
 });

@@ -9,4 +9,4 @@ export const dynamic = "force-dynamic";
 const querySchema = z.object({ source: z.enum(["investing", "yahoo"]).optional(), ticker: symbolSchema.optional(), limit: limitSchema(200, 50) });
 
 /** Stored news articles and the health of each source. */
-export const GET = route(async (req) => json(await listNews(getRuntime().pool, parseQuery(req, querySchema))));
+export const GET = route({ access: "viewer" }, async (req) => json(await listNews(getRuntime().pool, parseQuery(req, querySchema))));

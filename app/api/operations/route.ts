@@ -5,7 +5,7 @@ import { listOperations, listOptimizations } from "@/lib/server/optimizer/querie
 export const dynamic = "force-dynamic";
 
 /** Every registered operation with its optimizations (state and latest comparison). */
-export const GET = route(async () => {
+export const GET = route({ access: "viewer" }, async () => {
   const { pool } = getRuntime();
   const [operations, optimizations] = await Promise.all([listOperations(pool), listOptimizations(pool)]);
   return json({

@@ -6,7 +6,7 @@ import { listOptimizations } from "@/lib/server/optimizer/queries";
 export const dynamic = "force-dynamic";
 
 /** Optimizations with their state and latest comparison, optionally of one operation. */
-export const GET = route(async (req) => {
+export const GET = route({ access: "viewer" }, async (req) => {
   const q = parseQuery(req, z.object({ operation: z.string().max(100).optional() }));
   return json({ optimizations: await listOptimizations(getRuntime().pool, q.operation) });
 });

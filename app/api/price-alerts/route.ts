@@ -7,6 +7,6 @@ import { listPriceAlerts } from "@/lib/server/market/queries";
 export const dynamic = "force-dynamic";
 
 /** Price alerts raised by the price monitor, newest first. */
-export const GET = route(async (req) =>
+export const GET = route({ access: "viewer" }, async (req) =>
   json({ priceAlerts: await listPriceAlerts(getRuntime().pool, parseQuery(req, z.object({ limit: limitSchema(500, 100) }))) }),
 );

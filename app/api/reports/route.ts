@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 const bodySchema = z.object({ symbols: z.array(symbolSchema).min(1).max(100) }).strict();
 
 /** Builds the market report inside the request (the slow baseline) and stores it, or queues it as a task. */
-export const POST = route(async (req) => {
+export const POST = route({ access: "operator" }, async (req) => {
   const { symbols } = await parseBody(req, bodySchema);
   const { pool, prisma, services, tasks } = getRuntime();
   const clock = await marketClock(pool);

@@ -7,7 +7,7 @@ import { listMismatches } from "@/lib/server/optimizer/queries";
 export const dynamic = "force-dynamic";
 
 /** Shadow-mode mismatches (input key, readable diff, time), newest first. */
-export const GET = route(async (req) => {
+export const GET = route({ access: "viewer" }, async (req) => {
   const q = parseQuery(req, z.object({ operation: z.string().max(100).optional(), limit: limitSchema(500, 100) }));
   return json({ mismatches: await listMismatches(getRuntime().pool, q) });
 });

@@ -10,4 +10,4 @@ const KINDS = ["golden_cross", "death_cross", "rsi_oversold", "rsi_overbought", 
 const querySchema = z.object({ symbol: symbolSchema.optional(), kind: z.enum(KINDS).optional(), limit: limitSchema(500, 100) });
 
 /** Stored trading signals, newest first. */
-export const GET = route(async (req) => json({ signals: await listSignals(getRuntime().pool, parseQuery(req, querySchema)) }));
+export const GET = route({ access: "viewer" }, async (req) => json({ signals: await listSignals(getRuntime().pool, parseQuery(req, querySchema)) }));

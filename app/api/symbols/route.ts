@@ -5,4 +5,4 @@ import { listSymbols } from "@/lib/server/market/queries";
 export const dynamic = "force-dynamic";
 
 /** The universe with each symbol's history span and latest replayed price. */
-export const GET = route(async () => json({ symbols: await listSymbols(getRuntime().pool) }));
+export const GET = route({ access: "viewer" }, async () => json({ symbols: await listSymbols(getRuntime().pool) }));

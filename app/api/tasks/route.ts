@@ -6,4 +6,4 @@ import { getRuntime } from "@/lib/server/runtime";
 export const dynamic = "force-dynamic";
 
 /** Background tasks, newest first. */
-export const GET = route(async (req) => json({ tasks: await getRuntime().tasks.list(parseQuery(req, z.object({ limit: limitSchema(500, 100) })).limit) }));
+export const GET = route({ access: "viewer" }, async (req) => json({ tasks: await getRuntime().tasks.list(parseQuery(req, z.object({ limit: limitSchema(500, 100) })).limit) }));

@@ -1,3 +1,4 @@
+import { requirePageSession } from "@/lib/server/auth/page-session";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { MetricsFeed } from "@/components/live/metrics-feed";
@@ -37,6 +38,7 @@ export async function generateMetadata(props: Props): Promise<Metadata> {
 /** One operation: before/after charts, controls, comparisons, mismatches and the "why" log. */
 export default async function OperationPage(props: Props) {
   const operation = await operationOf(props);
+  await requirePageSession("viewer", `/operations/${encodeURIComponent(operation)}`);
   return (
     <>
       <MetricsFeed />

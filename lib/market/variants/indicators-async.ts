@@ -5,7 +5,7 @@
  */
 import { computeIndicatorsCompact } from "../indicators/compact";
 import { latestIndicators } from "../indicators/result";
-import { emptyColumns, type ColumnSource, type IndicatorPoolPort } from "../ports-compact";
+import { emptyColumns, INDICATOR_FIELDS, type ColumnSource, type IndicatorPoolPort } from "../ports-compact";
 import type { CalculateIndicatorsBatchInput, IndicatorsBatchResult } from "../services/calculate-indicators";
 import { batchRow, type IndicatorsBatchRow } from "./indicators-memory";
 
@@ -18,7 +18,7 @@ export async function calculateIndicatorsBatchParallel(
   deps: { columns: ColumnSource; pool: IndicatorPoolPort },
   input: CalculateIndicatorsBatchInput,
 ): Promise<IndicatorsBatchResult> {
-  const all = await deps.columns.allColumnsUpTo(input.asOf, input.symbols);
+  const all = await deps.columns.allColumnsUpTo(input.asOf, input.symbols, INDICATOR_FIELDS);
   const sets = await deps.pool.computeMany(
     [...all].map(([symbol, cols]) => ({ symbol, cols })),
     input.params,

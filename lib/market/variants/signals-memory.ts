@@ -7,7 +7,7 @@ import type { Broadcaster, SignalPayload } from "../../realtime/events";
 import { computeIndicatorsCompact } from "../indicators/compact";
 import type { IndicatorSet } from "../indicators/result";
 import type { SignalStore } from "../ports";
-import { dayNumber, type ColumnSource, type IndicatorPoolPort } from "../ports-compact";
+import { dayNumber, INDICATOR_FIELDS, type ColumnSource, type IndicatorPoolPort } from "../ports-compact";
 import type { GenerateSignalsInput, GenerateSignalsResult } from "../services/generate-signals";
 import { detectSignals } from "../signals/detect";
 import type { BarColumns } from "../types";
@@ -24,7 +24,7 @@ interface Candidate {
  */
 async function candidates(columns: ColumnSource, asOf: string): Promise<{ symbols: string[]; todo: Candidate[] }> {
   const symbols = await columns.listSymbols();
-  const all = await columns.allColumnsUpTo(asOf, symbols);
+  const all = await columns.allColumnsUpTo(asOf, symbols, INDICATOR_FIELDS);
   const today = dayNumber(asOf);
   const todo: Candidate[] = [];
   for (const symbol of symbols) {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 
-const SOURCES = ["app", "components", "lib", "next.config.js", "package.json", "tsconfig.json"];
+const SOURCES = ["app", "components", "lib", "next.config.ts", "package.json", "tsconfig.json"];
 const IGNORED = new Set(["generated", "node_modules"]);
 
 function newestMtime(p: string): number {
@@ -35,7 +35,8 @@ export function buildStaleReason(root = process.cwd()): string | null {
 export function runNextBuild(root = process.cwd()): Promise<void> {
   const nextBin = createRequire(path.join(root, "package.json")).resolve("next/dist/bin/next");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
+    // Next's telemetry would try the network on every build; this product runs offline.
+    const child = spawn(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})`))));
     child.on("error", reject);
   });

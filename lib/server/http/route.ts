@@ -3,6 +3,10 @@ import { NextResponse, type NextRequest } from "next/server";
 import { ZodError, type z } from "zod";
 import { AppError } from "../../errors";
 import { logger } from "../../log";
+import { authorize } from "../auth/authorize";
+import { isRole, type Role } from "../auth/roles";
+import type { AuthActor } from "../auth/types";
+import { rememberActor } from "./actor";
 
 const log = logger.child({ component: "http" });
 
@@ -16,7 +20,12 @@ export function json(data: unknown, init?: ResponseInit): NextResponse {
 
 function errorResponse(err: unknown, req: NextRequest): NextResponse {
   if (err instanceof AppError) {
-    return json({ error: { code: err.code, message: err.message, details: err.details ?? null } }, { status: err.status });
+    const headers: Record<string, string> = {};
+    // 401 says how to authenticate (RFC 9110 §11.6.1); automation uses bearer tokens.
+    if (err.code === "unauthorized") headers["www-authenticate"] = 'Bearer realm="perfpilot"';
+    const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (err.code === "rate_limited" && typeof retry === "number") headers["retry-after"] = String(Math.ceil(retry));
+    return json({ error: { code: err.code, message: err.message, details: err.details ?? null } }, { status: err.status, headers });
   }
   if (err instanceof ZodError) {
     return json(
@@ -29,17 +38,71 @@ function errorResponse(err: unknown, req: NextRequest): NextResponse {
   return json({ error: { code: "internal", message: "internal error", details: null } }, { status: 500 });
 }
 
-/** Wraps a route handler: errors become `{error: {code, message, details}}` with the right status. */
-export function route<P = Record<string, string>>(
-  handler: (req: NextRequest, ctx: RouteContext<P>) => Promise<Response>,
-) {
-  return async (req: NextRequest, ctx: RouteContext<P>): Promise<Response> => {
+/** Who may call a route: anyone (`public`: probes, sign-in) or a signed-in role and above. */
+export type Access = "public" | Role;
+/** What a wrapped handler declares; `unspecified` marks the legacy `route(handler)` form. */
+export type RouteAccess = Access | "unspecified";
+
+/**
+ * Non-enumerable marker on every function `route()` returns, carrying its access level, so a
+ * test can prove that every exported handler under app/api declares one
+ * (tests/integration/auth-routes.test.ts). `Symbol.for`: Next and vitest may load this module
+ * more than once and the marker must read the same in every copy.
+ */
+export const ROUTE_ACCESS: unique symbol = Symbol.for("perfpilot.route.access") as never;
+
+/** A wrapped route handler, as exported from a route file. */
+export type RouteHandler<P> = ((req: NextRequest, ctx: RouteContext<P>) => Promise<Response>) & { readonly [ROUTE_ACCESS]: RouteAccess };
+
+type Params = Record<string, string>;
+
+function mark<P>(fn: (req: NextRequest, ctx: RouteContext<P>) => Promise<Response>, access: RouteAccess): RouteHandler<P> {
+  Object.defineProperty(fn, ROUTE_ACCESS, { value: access, enumerable: false, writable: false, configurable: false });
+  return fn as RouteHandler<P>;
+}
+
+/**
+ * Wraps a route handler: checks access first, then runs it; errors become
+ * `{error: {code, message, details}}` with the right status.
+ *
+ * `route({ access: "operator" }, async (req, ctx, actor) => …)` authorizes the request
+ * (401 without a session or token, 403 below the role or for a cross-site write) and hands the
+ * handler the actor to audit. `access: "public"` skips authorization (the actor is null).
+ *
+ * The legacy form `route(handler)` still compiles and runs without any check; it is marked
+ * `unspecified` so the route walker test fails until every route declares its access.
+ */
+export function route<P = Params>(opts: { access: "public" }, handler: (req: NextRequest, ctx: RouteContext<P>, actor: null) => Promise<Response>): RouteHandler<P>;
+export function route<P = Params>(opts: { access: Role }, handler: (req: NextRequest, ctx: RouteContext<P>, actor: AuthActor) => Promise<Response>): RouteHandler<P>;
+/** @deprecated declare access: `route({ access: "viewer" | "operator" | "admin" | "public" }, handler)`. */
+export function route<P = Params>(handler: (req: NextRequest, ctx: RouteContext<P>) => Promise<Response>): RouteHandler<P>;
+export function route<P = Params>(
+  optsOrHandler: { access: Access } | ((req: NextRequest, ctx: RouteContext<P>) => Promise<Response>),
+  maybeHandler?: (req: NextRequest, ctx: RouteContext<P>, actor: never) => Promise<Response>,
+): RouteHandler<P> {
+  if (typeof optsOrHandler === "function") {
+    const legacy = optsOrHandler;
+    return mark<P>(async (req, ctx) => {
+      try {
+        return await legacy(req, ctx);
+      } catch (err) {
+        return errorResponse(err, req);
+      }
+    }, "unspecified");
+  }
+  const { access } = optsOrHandler;
+  const handler = maybeHandler as (req: NextRequest, ctx: RouteContext<P>, actor: AuthActor | null) => Promise<Response>;
+  if (typeof handler !== "function") throw new TypeError("route(opts, handler): handler missing");
+  if (access !== "public" && !isRole(access)) throw new TypeError(`route(): unknown access ${String(access)}`);
+  return mark<P>(async (req, ctx) => {
     try {
-      return await handler(req, ctx);
+      const actor = access === "public" ? null : await authorize(req, access);
+      if (actor) rememberActor(req, actor);
+      return await handler(req, ctx, actor);
     } catch (err) {
       return errorResponse(err, req);
     }
-  };
+  }, access);
 }
 
 /** Parses query parameters with a zod schema (invalid → 422 with field errors). */

@@ -4,7 +4,9 @@ import type { Logger } from "pino";
 import { Engine } from "../../optimizer/engine";
 import { GuardEvaluator, type LiveSamples } from "../../optimizer/guards";
 import { SampleRecorder, perSecondAggregates } from "../../optimizer/recorder";
-import type { EngineEvent, OptimizationState } from "../../optimizer/types";
+import type { EngineEvent, FaultLookup, OptimizationState } from "../../optimizer/types";
+import { meteredSink } from "../monitoring/metered-sink";
+import type { PerfpilotMetrics } from "../monitoring/metrics-registry";
 import type { Broadcaster, OptimizationPayload } from "../../realtime/events";
 import { startSampleFlusher, type SampleFlusher } from "../metrics/sample-flusher";
 import { listenForFlagChanges, pgFlagStore } from "./pg-flag-store";
@@ -52,6 +54,12 @@ export async function startEngineHost(deps: {
   instanceId: string;
   log: Logger;
   guardIntervalMs?: number;
+  /** Fault injection (tests and demos); absent or disabled in production. */
+  faults?: FaultLookup;
+  /** Prometheus registry fed from the samples (folded off the call path). */
+  metrics?: PerfpilotMetrics;
+  /** Called when a guard rolls an optimization back (the monitoring raises an alert). */
+  onRollback?: (state: OptimizationState, evidence: import("../../optimizer/types").GuardEvidence) => void;
 }) {
   const { pool, broadcaster, log } = deps;
   const recorder = new SampleRecorder({ capacity: 1 << 17 });
@@ -83,7 +91,8 @@ export async function startEngineHost(deps: {
   };
 
   const engine = new Engine({
-    sink: recorder,
+    sink: deps.metrics ? meteredSink(recorder, deps.metrics) : recorder,
+    ...(deps.faults ? { faults: deps.faults } : {}),
     // v8's heap statistics cost ~165 ns against ~8 µs for process.memoryUsage(); sampled anyway.
     heapUsed: () => v8.getHeapStatistics().used_heap_size,
     memorySampleEvery: 4,
@@ -116,6 +125,7 @@ export async function startEngineHost(deps: {
     onRollback: (st, evidence) => {
       log.warn({ optimization: st.id, rule: evidence.rule, summary: evidence.summary }, "optimization rolled back by guard");
       broadcaster.publish("optimization:rolled-back", { optimization: toPayload(st), summary: evidence.summary }, "optimizations");
+      deps.onRollback?.(st, evidence);
     },
   });
   const guardTimer = setInterval(() => {

@@ -27,8 +27,10 @@ export interface IndicatorPoolOptions {
    * is still small. Not one task per symbol: 482 round trips would cost more than they overlap.
    */
   chunksPerThread?: number;
-  /** Bytes of idle buffers kept for reuse (default 256 MB ≈ 3 universe-sized calls). */
+  /** Bytes of idle buffers kept for reuse (default 128 MB; one universe call uses ≈ 89 MB). */
   maxRetainedBytes?: number;
+  /** Idle buffers are dropped after this long without a call (default 30 s): memory comes back when idle. */
+  idleTrimMs?: number;
   /** Worker module (default ./indicator-worker.ts next to this file). */
   filename?: string;
 }
@@ -83,7 +85,8 @@ function balance(items: readonly IndicatorPoolItem[], n: number): Chunk[] {
 export function createIndicatorPool(options: IndicatorPoolOptions = {}): IndicatorPool {
   const threads = Math.max(1, Math.floor(options.threads ?? 2));
   const chunksPerThread = Math.max(1, Math.floor(options.chunksPerThread ?? 4));
-  const maxRetained = options.maxRetainedBytes ?? 256 * 1024 * 1024;
+  const maxRetained = options.maxRetainedBytes ?? 128 * 1024 * 1024;
+  const idleTrimMs = options.idleTrimMs ?? 30_000;
   const piscina = new Piscina({
     filename: options.filename ?? new URL("./indicator-worker.ts", import.meta.url).href,
     minThreads: threads,
@@ -97,6 +100,13 @@ export function createIndicatorPool(options: IndicatorPoolOptions = {}): Indicat
   /** Output slabs of each result map, until `release`. */
   const slabsOf = new WeakMap<Map<string, IndicatorSet>, ArrayBuffer[]>();
   let stats: IndicatorPoolStats | null = null;
+  let trimTimer: NodeJS.Timeout | null = null;
+  /** (Re)arms the idle trim; unref'd so an idle pool never keeps the process alive. */
+  function touch(): void {
+    if (trimTimer) clearTimeout(trimTimer);
+    trimTimer = setTimeout(() => (free.length = 0), idleTrimMs);
+    trimTimer.unref();
+  }
 
   /** Smallest idle buffer of at least `values` doubles, or a new one. */
   function acquire(values: number): Float64Array {
@@ -145,6 +155,7 @@ export function createIndicatorPool(options: IndicatorPoolOptions = {}): Indicat
       const unique = [...firsts.values()];
       const out = new Map<string, IndicatorSet>();
       if (unique.length === 0) return out;
+      touch();
       const chunks = balance(unique, Math.min(unique.length, threads * chunksPerThread));
       const slabs: ArrayBuffer[] = [];
       const computeMs = await Promise.all(chunks.map((c) => runChunk(c, params, out, slabs)));
@@ -159,11 +170,16 @@ export function createIndicatorPool(options: IndicatorPoolOptions = {}): Indicat
       if (!slabs) return;
       slabsOf.delete(sets);
       for (const s of slabs) recycle(s);
+      touch();
     },
     lastStats: () => stats,
     async ping() {
       return Promise.all(Array.from({ length: threads }, () => piscina.run({ kind: "ping" }) as Promise<PingReply>));
     },
-    close: () => piscina.destroy(),
+    async close() {
+      if (trimTimer) clearTimeout(trimTimer);
+      free.length = 0;
+      await piscina.destroy();
+    },
   };
 }

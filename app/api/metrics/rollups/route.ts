@@ -13,4 +13,4 @@ const querySchema = z.object({
 });
 
 /** Per-minute rollups (count, errors, p50/p95/p99, memory) of an operation in a time range. */
-export const GET = route(async (req) => json({ rollups: await listRollups(getRuntime().pool, parseQuery(req, querySchema)) }));
+export const GET = route({ access: "viewer" }, async (req) => json({ rollups: await listRollups(getRuntime().pool, parseQuery(req, querySchema)) }));

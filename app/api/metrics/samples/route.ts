@@ -15,4 +15,4 @@ const querySchema = z.object({
 });
 
 /** Raw samples of an operation (and variant) in a time range, newest first. */
-export const GET = route(async (req) => json({ samples: await listSamples(getRuntime().pool, parseQuery(req, querySchema)) }));
+export const GET = route({ access: "viewer" }, async (req) => json({ samples: await listSamples(getRuntime().pool, parseQuery(req, querySchema)) }));

@@ -1,5 +1,4 @@
 import { AppError } from "@/lib/errors";
-import { actorOf } from "@/lib/server/http/actor";
 import { route, json, parseBody } from "@/lib/server/http/route";
 import { getRuntime } from "@/lib/server/runtime";
 import { listOptimizations } from "@/lib/server/optimizer/queries";
@@ -15,13 +14,13 @@ async function read(id: string) {
 }
 
 /** One optimization with its state and latest comparison. */
-export const GET = route<{ id: string }>(async (_req, ctx) => json(await read(optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id)))));
+export const GET = route<{ id: string }>({ access: "viewer" }, async (_req, ctx) => json(await read(optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id)))));
 
 /** Changes state / percentage; applied on every instance within ~1 s (NOTIFY), audited. */
-export const PATCH = route<{ id: string }>(async (req, ctx) => {
+export const PATCH = route<{ id: string }>({ access: "operator" }, async (req, ctx, actor) => {
   const id = optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id));
   const change = await parseBody(req, stateChangeSchema);
   const { flags } = getRuntime();
-  await flags.setState(id, change, actorOf(req));
+  await flags.setState(id, change, actor);
   return json(await read(id));
 });

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 const querySchema = z.object({ from: isoDateSchema.optional(), limit: limitSchema(2000, 250) });
 
 /** Daily bars of one symbol up to the market clock (never the replay's future). */
-export const GET = route<{ symbol: string }>(async (req, ctx) => {
+export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, ctx) => {
   const symbol = symbolSchema.parse((await ctx.params).symbol);
   const q = parseQuery(req, querySchema);
   const { pool } = getRuntime();

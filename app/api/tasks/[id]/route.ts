@@ -5,4 +5,4 @@ import { getRuntime } from "@/lib/server/runtime";
 export const dynamic = "force-dynamic";
 
 /** A background task's state, progress and estimate. */
-export const GET = route<{ id: string }>(async (_req, ctx) => json(await getRuntime().tasks.get(z.uuid().parse((await ctx.params).id))));
+export const GET = route<{ id: string }>({ access: "viewer" }, async (_req, ctx) => json(await getRuntime().tasks.get(z.uuid().parse((await ctx.params).id))));

@@ -20,7 +20,7 @@ const querySchema = z.object({
 });
 
 /** All indicators of one symbol at the market clock (or `asOf`, never past the clock): cached, computed or queued. */
-export const GET = route<{ symbol: string }>(async (req, ctx) => {
+export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, ctx) => {
   const symbol = symbolSchema.parse((await ctx.params).symbol);
   const q = parseQuery(req, querySchema);
   const params = parseIndicatorParams({

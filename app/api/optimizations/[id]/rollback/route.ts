@@ -1,4 +1,3 @@
-import { actorOf } from "@/lib/server/http/actor";
 import { route, json, parseBody } from "@/lib/server/http/route";
 import { getRuntime } from "@/lib/server/runtime";
 import { optimizationIdSchema, rollbackSchema } from "@/lib/server/optimizer/schemas";
@@ -6,10 +5,9 @@ import { optimizationIdSchema, rollbackSchema } from "@/lib/server/optimizer/sch
 export const dynamic = "force-dynamic";
 
 /** One-click rollback to the baseline, with the reason recorded. */
-export const POST = route<{ id: string }>(async (req, ctx) => {
+export const POST = route<{ id: string }>({ access: "operator" }, async (req, ctx, actor) => {
   const id = optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id));
   const { reason } = await parseBody(req, rollbackSchema);
-  const actor = actorOf(req);
   const after = await getRuntime().flags.setState(id, { state: "rolled_back", reason: reason ?? `manual rollback by ${actor.name}` }, actor);
   return json(after);
 });

@@ -5,7 +5,7 @@ import { getRuntime } from "@/lib/server/runtime";
 export const dynamic = "force-dynamic";
 
 /** Cancels a queued or running task (a running call finishes, but its result is discarded). */
-export const POST = route<{ id: string }>(async (_req, ctx) => {
+export const POST = route<{ id: string }>({ access: "operator" }, async (_req, ctx) => {
   const id = z.uuid().parse((await ctx.params).id);
   await getRuntime().tasks.cancel(id);
   return json(await getRuntime().tasks.get(id));

@@ -6,7 +6,7 @@ import { getRuntime } from "@/lib/server/runtime";
 export const dynamic = "force-dynamic";
 
 /** The result of a task (the original design's URL): 200 when done, 202 while it runs. */
-export const GET = route<{ id: string }>(async (_req, ctx) => {
+export const GET = route<{ id: string }>({ access: "viewer" }, async (_req, ctx) => {
   const id = z.uuid().parse((await ctx.params).id);
   const t = await getRuntime().tasks.result(id);
   if (t.state === "completed") return json({ taskId: id, status: "completed", result: t.result });

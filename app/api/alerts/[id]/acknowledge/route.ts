@@ -1,0 +1,14 @@
+import { route, json, parseBody } from "@/lib/server/http/route";
+import { toAlertPayload } from "@/lib/server/monitoring/alert-events";
+import { getMonitoring } from "@/lib/server/monitoring/runtime";
+import { acknowledgeSchema, alertIdSchema } from "@/lib/server/monitoring/schemas";
+
+export const dynamic = "force-dynamic";
+
+/** Acknowledges an open alert with a note; no toasts again until `expiresAt` (or until it resolves). Audited. */
+export const POST = route<{ id: string }>({ access: "operator" }, async (req, ctx, actor) => {
+  const id = alertIdSchema.parse((await ctx.params).id);
+  const body = await parseBody(req, acknowledgeSchema);
+  const alert = await getMonitoring().alerts.acknowledge(id, { note: body.note, expiresAt: body.expiresAt ?? null }, actor);
+  return json(toAlertPayload(alert));
+});

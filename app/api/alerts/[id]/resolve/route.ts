@@ -1,0 +1,13 @@
+import { route, json, parseBody } from "@/lib/server/http/route";
+import { toAlertPayload } from "@/lib/server/monitoring/alert-events";
+import { getMonitoring } from "@/lib/server/monitoring/runtime";
+import { alertIdSchema, resolveSchema } from "@/lib/server/monitoring/schemas";
+
+export const dynamic = "force-dynamic";
+
+/** Resolves an open alert by hand (if the condition is still there it re-opens and notifies). Audited. */
+export const POST = route<{ id: string }>({ access: "operator" }, async (req, ctx, actor) => {
+  const id = alertIdSchema.parse((await ctx.params).id);
+  const { reason } = await parseBody(req, resolveSchema);
+  return json(toAlertPayload(await getMonitoring().alerts.resolve(id, actor, reason)));
+});

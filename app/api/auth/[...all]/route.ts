@@ -1,0 +1,9 @@
+import { authRouteHandlers } from "@/lib/server/auth/auth-route";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * better-auth: POST sign-in/email (rate limited), POST sign-out, GET get-session,
+ * POST change-password. Public by nature; better-auth checks sessions and origins itself.
+ */
+export const { GET, POST } = authRouteHandlers();

@@ -1,0 +1,35 @@
+import { AppError } from "@/lib/errors";
+import { route, json, parseBody, parseQuery } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import type { FaultDefinition } from "@/lib/server/monitoring/fault-index";
+import { getMonitoring } from "@/lib/server/monitoring/runtime";
+import { faultCreateSchema, faultDeleteQuerySchema } from "@/lib/server/monitoring/schemas";
+
+export const dynamic = "force-dynamic";
+
+// Fault injection slows or breaks real calls: creating and removing faults is admin only, and
+// refused altogether unless the server was started with PERFPILOT_FAULT_INJECTION=1. Viewers may
+// see the active faults (they explain odd latencies on the dashboard).
+
+const iso = (f: FaultDefinition) => ({ ...f, startsAt: new Date(f.startsAt).toISOString(), endsAt: new Date(f.endsAt).toISOString() });
+
+/** Faults that have not ended, and whether fault injection is enabled on this server. */
+export const GET = route({ access: "viewer" }, async () => {
+  const { faults } = getMonitoring();
+  return json({ enabled: faults.enabled, faults: (await faults.list()).map(iso) });
+});
+
+/** Injects a fault (latency ms or % of the recent median, error probability, MB held per call) into one variant for a window. Audited. */
+export const POST = route({ access: "admin" }, async (req, _ctx, actor) => {
+  const body = await parseBody(req, faultCreateSchema);
+  if (!getRuntime().engineHost.engine.operation(body.operation)) {
+    throw new AppError("validation_failed", `unknown operation ${body.operation}`, [{ path: "operation", message: "not a registered operation" }]);
+  }
+  return json(iso(await getMonitoring().faults.create(body, actor)), { status: 201 });
+});
+
+/** Removes a fault now: `DELETE /api/faults?id=…`. Audited. */
+export const DELETE = route({ access: "admin" }, async (req, _ctx, actor) => {
+  const { id } = parseQuery(req, faultDeleteQuerySchema);
+  return json({ deleted: (await getMonitoring().faults.remove(id, actor)).id });
+});

@@ -1,0 +1,30 @@
+import { route, json, parseBody, parseQuery } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import { pgAlertStore } from "@/lib/server/monitoring/pg-alert-store";
+import { getMonitoring } from "@/lib/server/monitoring/runtime";
+import { silenceCreateSchema, silenceListQuerySchema } from "@/lib/server/monitoring/schemas";
+
+export const dynamic = "force-dynamic";
+
+const iso = (s: { startsAt: number; endsAt: number; createdAt: number }) => ({
+  ...s,
+  startsAt: new Date(s.startsAt).toISOString(),
+  endsAt: new Date(s.endsAt).toISOString(),
+  createdAt: new Date(s.createdAt).toISOString(),
+});
+
+/** Active silences (`?includeExpired=true` for past ones too). */
+export const GET = route({ access: "viewer" }, async (req) => {
+  const { includeExpired } = parseQuery(req, silenceListQuerySchema);
+  const silences = await pgAlertStore(getRuntime().pool).listSilences({ now: Date.now(), includeExpired });
+  return json({ silences: silences.map(iso) });
+});
+
+/** Silences alerts of an operation and/or rule for a time window (tracked, not notified). Audited. */
+export const POST = route({ access: "operator" }, async (req, _ctx, actor) => {
+  const body = await parseBody(req, silenceCreateSchema);
+  const startsAt = body.startsAt ?? Date.now();
+  const endsAt = body.endsAt ?? startsAt + body.durationMinutes! * 60_000;
+  const s = await getMonitoring().alerts.silence({ operation: body.operation ?? null, rule: body.rule ?? null, startsAt, endsAt, comment: body.comment }, actor);
+  return json(iso(s), { status: 201 });
+});

@@ -1,0 +1,12 @@
+import { route, json } from "@/lib/server/http/route";
+import { authConfig } from "@/lib/server/auth/instance";
+import { revokeApiToken } from "@/lib/server/auth/api-tokens";
+import { idParamSchema } from "@/lib/server/auth/schemas";
+
+export const dynamic = "force-dynamic";
+
+/** Revokes a token: it stops working on the very next request. */
+export const DELETE = route<{ id: string }>({ access: "admin" }, async (_req, ctx, actor) => {
+  const id = idParamSchema.parse((await ctx.params).id);
+  return json(await revokeApiToken(authConfig().pool, actor, id));
+});

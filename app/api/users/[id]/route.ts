@@ -1,0 +1,13 @@
+import { route, json, parseBody } from "@/lib/server/http/route";
+import { authConfig } from "@/lib/server/auth/instance";
+import { setUserRole } from "@/lib/server/auth/users";
+import { idParamSchema, updateUserSchema } from "@/lib/server/auth/schemas";
+
+export const dynamic = "force-dynamic";
+
+/** Changes a user's role (audited; the last admin cannot be demoted). */
+export const PATCH = route<{ id: string }>({ access: "admin" }, async (req, ctx, actor) => {
+  const id = idParamSchema.parse((await ctx.params).id);
+  const { role } = await parseBody(req, updateUserSchema);
+  return json(await setUserRole(authConfig().pool, actor, id, role));
+});

@@ -1,0 +1,17 @@
+import { route } from "@/lib/server/http/route";
+import { getRuntime } from "@/lib/server/runtime";
+import { collectMetrics, METRICS_CONTENT_TYPE } from "@/lib/server/monitoring/metrics-registry";
+import { getMonitoring } from "@/lib/server/monitoring/runtime";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Prometheus exposition (text format 0.0.4): latency histograms, runs, errors, cache hit ratio,
+ * optimization states, alerts, queues, buffers, process. Viewer access: a scraper sends an API
+ * token (`Authorization: Bearer pp_…`, Prometheus' `authorization` scrape setting).
+ */
+export const GET = route({ access: "viewer" }, async () => {
+  const rt = getRuntime();
+  const text = await collectMetrics({ metrics: getMonitoring().metrics, pool: rt.pool, engine: rt.engineHost.engine, recorder: rt.engineHost.recorder });
+  return new Response(text, { headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" } });
+});

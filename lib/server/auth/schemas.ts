@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { ROLES } from "./roles";
+
+// Bodies of the access-control API; shared with any client that builds them (no server deps).
+
+/** `POST /api/tokens`. */
+export const createTokenSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    role: z.enum(ROLES),
+    /** Omitted: the token never expires (revoke it when done). */
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
+
+/** `POST /api/users`. Without a password, one is generated and returned once. */
+export const createUserSchema = z
+  .object({
+    email: z.email().max(254),
+    name: z.string().trim().min(1).max(100).optional(),
+    role: z.enum(ROLES),
+    password: z.string().min(8).max(128).optional(),
+  })
+  .strict();
+
+/** `PATCH /api/users/{id}`. */
+export const updateUserSchema = z.object({ role: z.enum(ROLES) }).strict();
+
+/** Ids in paths (users and tokens are UUIDs; users made by better-auth itself have other ids). */
+export const idParamSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, "not an id");
