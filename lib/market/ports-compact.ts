@@ -2,11 +2,12 @@
  * Ports of the optimized (compact, columnar) market variants, next to ./ports (the baseline's).
  *
  * Design choice on dates: the column reads return `BarColumns` only, no `dates: string[]`. A held
- * bar then costs 44 B (Int32 day + 5 × Float64; 28 B with only the indicator fields) instead of
- * another ~8 B (array slot) + a ~32 B string (10 one-byte chars + header) per bar on top. ISO dates are derived on demand from the `day` column with {@link isoDate}, which
- * memoizes one string per distinct day: every symbol shares the same ~1,260 trading days, so the
- * strings exist once for the whole universe and the only place that needs them (the series tail
- * and `lastBarDate` of the API result) pays a Map lookup per bar it actually shows.
+ * bar then costs 44 B (Int32 day + 5 × Float64; 28 B with only the indicator fields), without
+ * another ~8 B array slot + ~32 B string (10 one-byte chars + header) per bar. ISO dates are
+ * derived on demand from the `day` column with {@link isoDate}, which memoizes one string per
+ * distinct day: every symbol shares the same ~1,260 trading days, so the strings exist once for
+ * the whole universe, and the only place that needs them (the series tail and `lastBarDate` of
+ * the API result) pays a Map lookup per bar.
  */
 import type { IndicatorParams } from "./indicators/params";
 import type { IndicatorSet } from "./indicators/result";
