@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+const BRAND = Symbol.for("perfpilot.AppError");
+
 /** The one application error: a code, a message safe to show, optional details. */
 export class AppError extends Error {
   constructor(
@@ -23,9 +25,19 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = "AppError";
+    (this as unknown as Record<symbol, true>)[BRAND] = true;
   }
 
   get status(): number {
     return ERROR_STATUS[this.code];
+  }
+
+  /**
+   * Whether `err` is an AppError from any copy of this module. Next bundles route handlers with
+   * their own copy of our modules while server.ts's services use another, so an AppError thrown
+   * by a service is not `instanceof` the route's AppError class: the brand is what both share.
+   */
+  static is(err: unknown): err is AppError {
+    return typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
   }
 }

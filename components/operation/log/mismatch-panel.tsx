@@ -9,6 +9,9 @@ import { Panel } from "../../panel";
 import { useSocketEvent } from "../../realtime/socket-provider";
 import styles from "../../audit/evidence.module.css";
 
+// Keys for rows that arrive live, before the next refetch brings their database ids.
+let liveRows = 0;
+
 /** Shadow-mode mismatches of one operation, newest first; new ones arrive live (room `optimizations`). */
 export function MismatchPanel({ operation }: { operation: string }) {
   const qc = useQueryClient();
@@ -19,7 +22,7 @@ export function MismatchPanel({ operation }: { operation: string }) {
       (m) => {
         if (m.operation !== operation) return;
         // The event carries no time: the time of arrival stands in until the next refetch.
-        const row: ShadowMismatch = { id: `live-${Date.now()}-${Math.random()}`, at: new Date().toISOString(), instance: null, ...m };
+        const row: ShadowMismatch = { id: `live-${++liveRows}`, at: new Date().toISOString(), instance: null, ...m };
         qc.setQueryData<ShadowMismatch[]>(keys.mismatches(operation), (old) => (old ? [row, ...old].slice(0, 100) : old));
       },
       [qc, operation],

@@ -16,7 +16,7 @@ export async function pageActor(): Promise<AuthActor | null> {
   } catch (err) {
     // A bad token or role-less account reads as "not signed in"; a database outage does not
     // (it reaches the segment's error.tsx instead of bouncing people to the sign-in page).
-    if (err instanceof AppError) return null;
+    if (AppError.is(err)) return null;
     throw err;
   }
 }

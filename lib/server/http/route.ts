@@ -19,7 +19,7 @@ export function json(data: unknown, init?: ResponseInit): NextResponse {
 }
 
 function errorResponse(err: unknown, req: NextRequest): NextResponse {
-  if (err instanceof AppError) {
+  if (AppError.is(err)) {
     const headers: Record<string, string> = {};
     // 401 says how to authenticate (RFC 9110 §11.6.1); automation uses bearer tokens.
     if (err.code === "unauthorized") headers["www-authenticate"] = 'Bearer realm="perfpilot"';
@@ -27,9 +27,10 @@ function errorResponse(err: unknown, req: NextRequest): NextResponse {
     if (err.code === "rate_limited" && typeof retry === "number") headers["retry-after"] = String(Math.ceil(retry));
     return json({ error: { code: err.code, message: err.message, details: err.details ?? null } }, { status: err.status, headers });
   }
-  if (err instanceof ZodError) {
+  // By name as well: a ZodError from the server's module graph is not the bundle's ZodError class.
+  if (err instanceof ZodError || (err instanceof Error && err.name === "ZodError" && Array.isArray((err as ZodError).issues))) {
     return json(
-      { error: { code: "validation_failed", message: "invalid input", details: err.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } },
+      { error: { code: "validation_failed", message: "invalid input", details: (err as ZodError).issues.map((i) => ({ path: i.path.join("."), message: i.message })) } },
       { status: 422 },
     );
   }

@@ -1,0 +1,105 @@
+// `npm run bench`: every benchmark on the real data set, figures written to bench/results/.
+// It is a benchmark, not a test: it reports numbers and the targets beside them, never fails on them.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { applyMigrations } from "../lib/server/db/migrate";
+import { startEmbeddedPostgres } from "../lib/server/db/embedded-postgres";
+import { createPool } from "../lib/server/db/pool";
+import { importPrices } from "../lib/server/market/import-prices";
+import { freePort, spawnServer } from "../scripts/spawn-server";
+import { benchEngineOverhead } from "./engine-overhead";
+import { benchTechnicalAnalysisHttp } from "./http";
+import { benchIndicators } from "./indicators";
+import { benchOperations } from "./operations";
+import { benchRealtime } from "./realtime";
+import { benchSamples } from "./samples";
+import { runStatsCalibration } from "./stats-calibration";
+import { renderMarkdown } from "./report";
+
+const ADMIN = { email: "bench@perfpilot.local", password: "bench-admin-password-123" };
+const started = Date.now();
+const log = (msg: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+
+async function signInCookie(baseUrl: string): Promise<Record<string, string>> {
+  const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify(ADMIN),
+  });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return { cookie, origin: baseUrl };
+}
+
+async function main() {
+  const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString() } };
+
+  log("engine overhead per routed call");
+  results.engineOverhead = await benchEngineOverhead();
+
+  log("statistics calibration (1,000 A/A and 1,000 10%-slowdown comparisons, 500 per side)");
+  results.statsCalibration = runStatsCalibration({ runs: 1000, perSide: 500, bootstrapIterations: 200 });
+
+  log("embedded Postgres + real data for the compute and ingestion benchmarks");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "perfpilot-bench-"));
+  fs.chmodSync(tmp, 0o755);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: await freePort(), database: "bench" });
+  try {
+    await applyMigrations(pg.connectionString);
+    const pool = createPool(pg.connectionString, 6);
+    try {
+      const imp = await importPrices(pool, path.resolve("data/sp500-daily-2015-2019.csv.gz"));
+      results.import = { rows: imp.rowsRead, ms: imp.durationMs };
+      log("indicators: compute, memory per bar, universe analysis, worker pool");
+      results.indicators = await benchIndicators(pool);
+      log("samples: record() cost and sustained ingestion into Postgres");
+      results.samples = await benchSamples(pool, { samples: 1_000_000 });
+    } finally {
+      await pool.end();
+    }
+  } finally {
+    await pg.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  log("real server (npm start) for HTTP, live transport and per-operation comparisons");
+  const server = await spawnServer({
+    logFile: path.resolve("bench/results/server.log"),
+    // A slow clock keeps warm caches warm (a new bar invalidates them).
+    env: { MARKET_TICK_SECONDS: "30", ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+  });
+  try {
+    const headers = await signInCookie(server.baseUrl);
+    // The clock starts at the next 30 s slot; analyses need a market date.
+    for (let i = 0; i < 40; i++) {
+      const m = (await (await fetch(`${server.baseUrl}/api/market`, { headers })).json()) as { clock: unknown };
+      if (m.clock) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    log("per-operation baseline vs optimized (the product's own benchmark task)");
+    results.operations = await benchOperations(server.baseUrl, headers);
+    log("GET /api/technical-analysis over HTTP (autocannon)");
+    results.http = await benchTechnicalAnalysisHttp(server.baseUrl, headers, 10);
+    log("live transport: call → browser chart data, and 50 dashboard clients");
+    results.realtime = await benchRealtime({ baseUrl: server.baseUrl, pid: server.pid, headers });
+  } finally {
+    await server.stop();
+  }
+
+  results.elapsedSeconds = Math.round((Date.now() - started) / 1000);
+  fs.mkdirSync("bench/results", { recursive: true });
+  fs.writeFileSync("bench/results/latest.json", `${JSON.stringify(results, null, 2)}\n`);
+  const md = renderMarkdown(results);
+  fs.writeFileSync("bench/results/latest.md", md);
+  console.log(`\n${md}`);
+  log("written bench/results/latest.json and latest.md");
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
