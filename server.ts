@@ -9,6 +9,7 @@ import { PgBoss } from "pg-boss";
 import { Server as SocketServer } from "socket.io";
 import { defineJobs } from "./jobs/definitions";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
+import { routeJobsThroughEngine } from "./jobs/route-through-engine";
 import { env } from "./lib/env";
 import { logger } from "./lib/log";
 import { startDatabase } from "./lib/server/boot/database";
@@ -150,10 +151,15 @@ async function main(): Promise<void> {
 
   let scheduler: Scheduler | null = null;
   if (env.SCHEDULER_ENABLED) {
-    scheduler = startScheduler(
-      defineJobs({ services, pool, monitoring, invalidateCaches: () => services.caches.indicators.invalidate() }, { tickSeconds: env.MARKET_TICK_SECONDS, startDate: env.MARKET_START_DATE, moveAlertPct: env.PRICE_MOVE_ALERT_PCT }),
-      { pool, log: logger.child({ component: "scheduler" }), instanceId, broadcaster },
+    const jobs = routeJobsThroughEngine(
+      defineJobs(
+        { services, pool, monitoring, invalidateCaches: () => services.caches.indicators.invalidate() },
+        { tickSeconds: env.MARKET_TICK_SECONDS, startDate: env.MARKET_START_DATE, moveAlertPct: env.PRICE_MOVE_ALERT_PCT },
+      ),
+      engineHost.engine,
     );
+    await engineHost.flags.sync(engineHost.engine.operations());
+    scheduler = startScheduler(jobs, { pool, log: logger.child({ component: "scheduler" }), instanceId, broadcaster });
     shutdownSteps.push({ name: "scheduler", run: () => scheduler!.stop() });
   }
 

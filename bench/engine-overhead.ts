@@ -23,7 +23,7 @@ export interface EngineOverheadResult {
  * trivial async function through the engine and calling it directly, over many batches.
  */
 export async function benchEngineOverhead({ batches = 40, callsPerBatch = 50_000 } = {}): Promise<EngineOverheadResult> {
-  const recorder = new SampleRecorder({ capacity: 1 << 16 });
+  const recorder = new SampleRecorder({ capacity: 1 << 16, liveWindow: process.env.NO_LIVE ? false : 2000 });
   const flags = new MemoryFlagStore();
   const engine = new Engine({ sink: recorder, heapUsed: () => v8.getHeapStatistics().used_heap_size, memorySampleEvery: 64 });
   const baseline = async (i: { key: string }) => i.key.length;

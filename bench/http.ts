@@ -28,9 +28,15 @@ async function setState(baseUrl: string, id: string, state: string, headers: Rec
 export async function benchTechnicalAnalysisHttp(baseUrl: string, headers: Record<string, string> = {}, durationS = 10): Promise<HttpBenchRow[]> {
   const url = `${baseUrl}/api/technical-analysis/AAPL?points=0`;
   const rows: HttpBenchRow[] = [];
-  const run = async (variant: string) => {
+  const run = async (name: string) => {
     await autocannon({ url, connections: 4, amount: 200, headers }); // warm-up
-    const r = await autocannon({ url, connections: 10, duration: durationS, headers });
+    // One connection shows the latency of a request; ten show it under concurrent load (queueing).
+    for (const connections of [1, 10]) {
+      const r = await autocannon({ url, connections, duration: durationS, headers });
+      push(`${name}, ${connections} conn.`, r);
+    }
+  };
+  const push = (variant: string, r: Awaited<ReturnType<typeof autocannon>>) =>
     rows.push({
       variant,
       requests: r.requests.total,
@@ -42,7 +48,6 @@ export async function benchTechnicalAnalysisHttp(baseUrl: string, headers: Recor
       non2xx: r.non2xx,
       errors: r.errors,
     });
-  };
   const cache = "technical-indicators.calculate:cache";
   const memory = "technical-indicators.calculate:memory";
   await setState(baseUrl, cache, "off", headers);

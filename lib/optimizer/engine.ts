@@ -236,17 +236,65 @@ export class Engine {
    * optimized variant throws or times out, runs the shadow comparison on a sample of calls, and
    * records a sample for every run.
    */
-  async call<I, O>(op: OperationSpec<I, O>, input: I, progress: CallContext["progress"] = noProgress): Promise<O> {
+  call<I, O>(op: OperationSpec<I, O>, input: I, progress: CallContext["progress"] = noProgress): Promise<O> {
     const rt = this.ops.get(op.name);
-    if (rt === undefined || rt.spec !== (op as OperationSpec)) throw new Error(`operation ${op.name} is not registered with this engine`);
-    const spec = rt.spec;
-    const key = op.key(input);
-    if (rt.live.length === 0) {
-      // Fast path (no optimization in use): one measured baseline run, nothing allocated but the context.
-      const r = await this.measured(spec, BASELINE, key, input, false, progress);
-      if (!r.ok) throw r.error;
-      return r.result as O;
+    if (rt === undefined || rt.spec !== (op as OperationSpec)) return Promise.reject(new Error(`operation ${op.name} is not registered with this engine`));
+    let key: string;
+    try {
+      key = op.key(input);
+    } catch (err) {
+      return Promise.reject(err);
     }
+    // Fast path (no optimization in use): one measured baseline run without the routing frame;
+    // this is most calls, so it is kept to one async frame and one allocation (the context).
+    if (rt.live.length === 0) return this.baselineRun(rt.spec, key, input, progress) as Promise<O>;
+    return this.routed(rt.spec, key, input, progress) as Promise<O>;
+  }
+
+  private async baselineRun(op: OperationSpec, key: string, input: unknown, progress: CallContext["progress"]): Promise<unknown> {
+    const cx: CallContext = { key, shadow: false, cacheHit: false, progress };
+    const heap = this.heapProbe();
+    const heap0 = heap ? heap() : 0;
+    const t0 = this.now();
+    const fault = this.options.faults?.(op.name, BASELINE, 0) ?? null;
+    try {
+      const result = await (fault ? withFault(fault, () => op.baseline(input, cx), this.random) : op.baseline(input, cx));
+      this.recordRun(op, BASELINE, key, t0, heap, heap0, "ok", cx);
+      return result;
+    } catch (err) {
+      this.recordRun(op, BASELINE, key, t0, heap, heap0, "error", cx);
+      throw err;
+    }
+  }
+
+  /** Memory is measured on one call in `memorySampleEvery` (reading the heap costs ~165 ns). */
+  private heapProbe(): (() => number) | null {
+    const every = this.options.memorySampleEvery ?? 4;
+    return this.options.heapUsed && ++this.callCount % every === 0 ? this.options.heapUsed : null;
+  }
+
+  /** Records the sample of one run (and a memory warning past the operation's threshold). */
+  private recordRun(op: OperationSpec, variant: string, key: string, t0: number, heap: (() => number) | null, heap0: number, outcome: Outcome, cx: CallContext): void {
+    const t1 = this.now();
+    const memoryBytes = heap ? heap() - heap0 : null;
+    this.options.sink.record({
+      at: this.wallFromMonotonic ? performance.timeOrigin + t1 : this.wallNow(),
+      operation: op.name,
+      variant,
+      durationMs: t1 - t0,
+      memoryBytes,
+      outcome,
+      cacheHit: cx.cacheHit,
+      shadow: cx.shadow,
+      keyHash: sampleKeyHash(key),
+    });
+    if (memoryBytes !== null && op.memoryThresholdMb !== undefined && memoryBytes / 1048576 > op.memoryThresholdMb) {
+      this.options.emit?.({ type: "memory.warning", operation: op.name, variant, memoryMb: memoryBytes / 1048576, thresholdMb: op.memoryThresholdMb });
+    }
+  }
+
+  private async routed(spec: OperationSpec, key: string, input: unknown, progress: CallContext["progress"]): Promise<unknown> {
+    const op = spec;
     const plan = this.plan(spec, key);
     const ids = plan.active.length === 0 ? NO_IDS : plan.active.map((s) => optimizationId(op.name, s));
     if (ids.length > 0) this.count(ids, "calls");
@@ -258,7 +306,7 @@ export class Engine {
       (!op.sideEffects || op.idempotent === true) &&
       this.random() < (op.shadowSampleRate ?? 0.5);
 
-    if (!runShadow) return this.runPrimary(spec, plan, ids, key, input, progress) as Promise<O>;
+    if (!runShadow) return this.runPrimary(spec, plan, ids, key, input, progress);
 
     const candidate = [...plan.active, ...plan.shadow].filter((s) => (op.optimizations ?? []).some((o) => o.strategy === s));
     const candidateVariant = candidate.join("+");
@@ -273,7 +321,7 @@ export class Engine {
     this.count(shadowIds, "shadowRuns");
     if (p.status === "rejected") throw p.reason;
     if (s.status === "fulfilled" && s.value.ok) {
-      const verdict = op.equivalent!(p.value as O, s.value.result as O);
+      const verdict = op.equivalent!(p.value, s.value.result);
       if (!verdict.equal) {
         this.count(shadowIds, "mismatches");
         this.options.emit?.({ type: "shadow.mismatch", mismatch: { operation: op.name, variant: candidateVariant, inputKey: key, diff: verdict.diff } });
@@ -281,7 +329,7 @@ export class Engine {
     } else {
       this.count(shadowIds, "failures");
     }
-    return p.value as O;
+    return p.value;
   }
 
   private async runPrimary(
@@ -325,39 +373,20 @@ export class Engine {
   ): Promise<{ ok: true; result: unknown } | { ok: false; error: unknown; outcome: Outcome }> {
     const impl = variant === BASELINE ? op.baseline : this.implementationOf(op, variant);
     const cx: CallContext = { key, shadow, cacheHit: false, progress };
-    const every = this.options.memorySampleEvery ?? 4;
-    const heap = this.options.heapUsed && ++this.callCount % every === 0 ? this.options.heapUsed : null;
+    const heap = this.heapProbe();
     const heap0 = heap ? heap() : 0;
     const t0 = this.now();
-    let outcome: Outcome = "ok";
-    let result: unknown;
-    let error: unknown;
     const fault = this.options.faults?.(op.name, variant, 0) ?? null;
     try {
       const run = fault ? withFault(fault, () => impl(input, cx), this.random) : impl(input, cx);
-      result = timeoutMs === undefined ? await run : await withTimeout(run, timeoutMs);
-    } catch (err) {
-      error = err;
-      outcome = err instanceof VariantTimeout ? "timeout" : variant === BASELINE ? "error" : "fallback";
+      const result = timeoutMs === undefined ? await run : await withTimeout(run, timeoutMs);
+      this.recordRun(op, variant, key, t0, heap, heap0, "ok", cx);
+      return { ok: true, result };
+    } catch (error) {
+      const outcome: Outcome = error instanceof VariantTimeout ? "timeout" : variant === BASELINE ? "error" : "fallback";
+      this.recordRun(op, variant, key, t0, heap, heap0, outcome, cx);
+      return { ok: false, error, outcome };
     }
-    const t1 = this.now();
-    const durationMs = t1 - t0;
-    const memoryBytes = heap ? heap() - heap0 : null;
-    this.options.sink.record({
-      at: this.wallFromMonotonic ? performance.timeOrigin + t1 : this.wallNow(),
-      operation: op.name,
-      variant,
-      durationMs,
-      memoryBytes,
-      outcome,
-      cacheHit: cx.cacheHit,
-      shadow,
-      keyHash: sampleKeyHash(key),
-    });
-    if (memoryBytes !== null && op.memoryThresholdMb !== undefined && memoryBytes / 1048576 > op.memoryThresholdMb) {
-      this.options.emit?.({ type: "memory.warning", operation: op.name, variant, memoryMb: memoryBytes / 1048576, thresholdMb: op.memoryThresholdMb });
-    }
-    return outcome === "ok" ? { ok: true, result } : { ok: false, error, outcome };
   }
 }
 

@@ -223,9 +223,24 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
   };
 
 
+  // The hot read path (technical analysis) asks two things on every request: is the symbol known,
+  // and what is the market date. The universe never changes after import; the date changes once
+  // per tick, so a 250 ms memo keeps it current without a query per request.
+  let clockMemo: { at: number; date: Promise<string | null> } | null = null;
+  const marketDate = (): Promise<string | null> => {
+    const now = Date.now();
+    if (!clockMemo || now - clockMemo.at > 250) {
+      clockMemo = { at: now, date: clock.read().then((c) => c?.currentDate ?? null) };
+      clockMemo.date.catch(() => (clockMemo = null));
+    }
+    return clockMemo.date;
+  };
+
   return {
     engine,
     ops,
+    isKnownSymbol: async (symbol: string) => (await universeSet()).has(symbol),
+    marketDate,
     call: engine.call.bind(engine),
     caches: { indicators: indicatorsCache },
     stores: { bars, clock, prices, signals, news, alerts },

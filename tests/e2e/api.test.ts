@@ -74,12 +74,13 @@ describe("HTTP API over loopback", () => {
     const handle = (await res.json()) as { taskId: string; status: string; resultUrl: string; estimatedSeconds: number | null };
     expect(handle.status).toBe("processing");
     expect(handle.resultUrl).toBe(`/api/tasks/task/${handle.taskId}/result`);
-    let result: { status: string; result?: { symbols: string[] } } | null = null;
-    for (let i = 0; i < 60 && result?.status !== "completed"; i++) {
+    type Result = { status: string; result?: { symbols: string[] } };
+    let result: Result = { status: "processing" };
+    for (let i = 0; i < 60 && result.status !== "completed"; i++) {
       await new Promise((r) => setTimeout(r, 500));
-      result = (await (await fetch(`${baseUrl}${handle.resultUrl}`, { headers })).json()) as typeof result;
+      result = (await (await fetch(`${baseUrl}${handle.resultUrl}`, { headers })).json()) as Result;
     }
-    expect(result?.result?.symbols).toEqual(["AAPL", "IBM"]);
+    expect(result.result?.symbols).toEqual(["AAPL", "IBM"]);
     await fetch(`${baseUrl}/api/optimizations/reports.build:queue`, { method: "PATCH", headers, body: JSON.stringify({ state: "off" }) });
   });
 

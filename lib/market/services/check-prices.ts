@@ -1,5 +1,5 @@
 import type { Broadcaster, PriceAlertPayload } from "../../realtime/events";
-import type { LatestPriceRow, PriceAlertStore } from "../ports";
+import type { LatestPriceRow, PriceAlertStore, WatchItemRow } from "../ports";
 
 export interface CheckPricesInput {
   date: string;
@@ -14,6 +14,37 @@ export interface CheckPricesResult {
   alerts: PriceAlertPayload[];
 }
 
+type FoundAlert = PriceAlertPayload & { watchId: number };
+
+/** The alerts one price raises: a large move, and every watch-list item of its symbol it crossed. */
+export function alertsForPrice(p: LatestPriceRow, date: string, thresholdPct: number, watch: Iterable<WatchItemRow>): FoundAlert[] {
+  const found: FoundAlert[] = [];
+  if (p.changePct !== null && Math.abs(p.changePct) >= thresholdPct) {
+    found.push({ symbol: p.symbol, date, kind: p.changePct > 0 ? "move_up" : "move_down", price: p.close, changePct: p.changePct, threshold: thresholdPct, watchId: 0 });
+  }
+  for (const w of watch) {
+    if (w.symbol !== p.symbol) continue;
+    if (w.above !== null && p.close >= w.above) {
+      found.push({ symbol: p.symbol, date, kind: "watch_above", price: p.close, changePct: p.changePct, threshold: w.above, watchId: w.id });
+    }
+    if (w.below !== null && p.close <= w.below) {
+      found.push({ symbol: p.symbol, date, kind: "watch_below", price: p.close, changePct: p.changePct, threshold: w.below, watchId: w.id });
+    }
+  }
+  return found;
+}
+
+/** Stores the alerts found for a tick (de-duplicated by the store) and broadcasts the new ones. */
+export async function storeAlerts(
+  deps: { alerts: PriceAlertStore; broadcaster: Broadcaster },
+  input: CheckPricesInput,
+  found: FoundAlert[],
+): Promise<CheckPricesResult> {
+  const inserted = found.length > 0 ? await deps.alerts.insertAlerts(found) : [];
+  if (inserted.length > 0) deps.broadcaster.publish("price-alerts:new", { date: input.date, alerts: inserted }, "market");
+  return { date: input.date, scanned: input.prices.length, alerts: inserted };
+}
+
 /**
  * Baseline price monitor: scans every symbol of the tick for large moves and every watch-list
  * item against every price. Alerts are stored de-duplicated and broadcast.
@@ -23,30 +54,6 @@ export async function checkPrices(
   input: CheckPricesInput,
 ): Promise<CheckPricesResult> {
   const watch = await deps.alerts.watchItems();
-  const found: (PriceAlertPayload & { watchId: number })[] = [];
-  for (const p of input.prices) {
-    if (p.changePct !== null && Math.abs(p.changePct) >= input.thresholdPct) {
-      found.push({
-        symbol: p.symbol,
-        date: input.date,
-        kind: p.changePct > 0 ? "move_up" : "move_down",
-        price: p.close,
-        changePct: p.changePct,
-        threshold: input.thresholdPct,
-        watchId: 0,
-      });
-    }
-    for (const w of watch) {
-      if (w.symbol !== p.symbol) continue;
-      if (w.above !== null && p.close >= w.above) {
-        found.push({ symbol: p.symbol, date: input.date, kind: "watch_above", price: p.close, changePct: p.changePct, threshold: w.above, watchId: w.id });
-      }
-      if (w.below !== null && p.close <= w.below) {
-        found.push({ symbol: p.symbol, date: input.date, kind: "watch_below", price: p.close, changePct: p.changePct, threshold: w.below, watchId: w.id });
-      }
-    }
-  }
-  const inserted = found.length > 0 ? await deps.alerts.insertAlerts(found) : [];
-  if (inserted.length > 0) deps.broadcaster.publish("price-alerts:new", { date: input.date, alerts: inserted }, "market");
-  return { date: input.date, scanned: input.prices.length, alerts: inserted };
+  const found = input.prices.flatMap((p) => alertsForPrice(p, input.date, input.thresholdPct, watch));
+  return storeAlerts(deps, input, found);
 }

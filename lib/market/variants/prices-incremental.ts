@@ -5,9 +5,9 @@
  * price the move alert first, then its watch items in list order), so the equivalence check
  * compares them in order.
  */
-import type { Broadcaster, PriceAlertPayload } from "../../realtime/events";
+import type { Broadcaster } from "../../realtime/events";
 import type { PriceAlertStore, WatchItemRow } from "../ports";
-import type { CheckPricesInput, CheckPricesResult } from "../services/check-prices";
+import { alertsForPrice, storeAlerts, type CheckPricesInput, type CheckPricesResult } from "../services/check-prices";
 
 /** Variant of `checkPrices` with a per-symbol index of the watch list. */
 export async function checkPricesIncremental(
@@ -21,29 +21,6 @@ export async function checkPricesIncremental(
     if (list) list.push(w);
     else bySymbol.set(w.symbol, [w]);
   }
-  const found: (PriceAlertPayload & { watchId: number })[] = [];
-  for (const p of input.prices) {
-    if (p.changePct !== null && Math.abs(p.changePct) >= input.thresholdPct) {
-      found.push({
-        symbol: p.symbol,
-        date: input.date,
-        kind: p.changePct > 0 ? "move_up" : "move_down",
-        price: p.close,
-        changePct: p.changePct,
-        threshold: input.thresholdPct,
-        watchId: 0,
-      });
-    }
-    for (const w of bySymbol.get(p.symbol) ?? []) {
-      if (w.above !== null && p.close >= w.above) {
-        found.push({ symbol: p.symbol, date: input.date, kind: "watch_above", price: p.close, changePct: p.changePct, threshold: w.above, watchId: w.id });
-      }
-      if (w.below !== null && p.close <= w.below) {
-        found.push({ symbol: p.symbol, date: input.date, kind: "watch_below", price: p.close, changePct: p.changePct, threshold: w.below, watchId: w.id });
-      }
-    }
-  }
-  const inserted = found.length > 0 ? await deps.alerts.insertAlerts(found) : [];
-  if (inserted.length > 0) deps.broadcaster.publish("price-alerts:new", { date: input.date, alerts: inserted }, "market");
-  return { date: input.date, scanned: input.prices.length, alerts: inserted };
+  const found = input.prices.flatMap((p) => alertsForPrice(p, input.date, input.thresholdPct, bySymbol.get(p.symbol) ?? []));
+  return storeAlerts(deps, input, found);
 }

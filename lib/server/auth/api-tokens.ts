@@ -5,6 +5,7 @@ import { logger } from "../../log";
 import { writeAudit } from "../optimizer/pg-flag-store";
 import { hasRole, isRole, lowerRole, type Role } from "./roles";
 import type { AuthActor } from "./types";
+import { withTransaction } from "../db/transaction";
 
 const log = logger.child({ component: "auth.tokens" });
 
@@ -90,9 +91,7 @@ export async function createApiToken(
   const { token, hash, prefix } = generateToken();
   const id = crypto.randomUUID();
   const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
+  return withTransaction(pool, async (client) => {
     await client.query(
       `insert into api_token (id, name, role, token_hash, prefix, created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
       [id, input.name, input.role, hash, prefix, actor.userId, expiresAt],
@@ -103,23 +102,15 @@ export async function createApiToken(
       subjectType: "api_token",
       subjectId: id,
       after: { name: input.name, role: input.role, prefix, expiresAt: expiresAt?.toISOString() ?? null },
-    });
-    const { rows } = await client.query(`${SELECT_VIEW} where t.id = $1`, [id]);
-    await client.query("commit");
+  });
+  const { rows } = await client.query(`${SELECT_VIEW} where t.id = $1`, [id]);
     return { token, apiToken: toView(rows[0]!) };
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Revokes a token at once (every lookup reads the row; nothing caches a valid token). Idempotent. */
 export async function revokeApiToken(pool: pg.Pool, actor: AuthActor, id: string): Promise<ApiTokenView> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
+  return withTransaction(pool, async (client) => {
     const cur = await client.query(`select id, revoked_at from api_token where id = $1 for update`, [id]);
     if (!cur.rows[0]) throw new AppError("not_found", `unknown API token ${id}`);
     if (!cur.rows[0].revoked_at) {
@@ -134,14 +125,8 @@ export async function revokeApiToken(pool: pg.Pool, actor: AuthActor, id: string
       });
     }
     const { rows } = await client.query(`${SELECT_VIEW} where t.id = $1`, [id]);
-    await client.query("commit");
-    return toView(rows[0]!);
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+      return toView(rows[0]!);
+  });
 }
 
 const LAST_USED = Symbol.for("perfpilot.auth.tokenLastUsed");

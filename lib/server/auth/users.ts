@@ -5,6 +5,7 @@ import type { Actor } from "../../optimizer/types";
 import { writeAudit } from "../optimizer/pg-flag-store";
 import { getAuth } from "./instance";
 import { isRole, type Role } from "./roles";
+import { withTransaction } from "../db/transaction";
 
 /** A user as listed to admins (no password material). */
 export interface UserView {
@@ -79,18 +80,10 @@ export async function insertUser(
 
 /** Runs `fn` in one transaction on a pooled client (rollback on error). */
 export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
+  return withTransaction(pool, async (client) => {
     const out = await fn(client);
-    await client.query("commit");
-    return out;
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+      return out;
+  });
 }
 
 /** Creates a user; without a password one is generated and returned (once). */

@@ -14,6 +14,7 @@ import type {
 import type { NewsSourceState, NewsStore, StoredArticleInput } from "../../market/news/crawl-source";
 import type { Bar } from "../../market/types";
 import type { PriceAlertPayload, SignalPayload } from "../../realtime/events";
+import { withTransaction } from "../db/transaction";
 
 const CLOCK = "replay";
 
@@ -73,9 +74,7 @@ export function pgClockStore(pool: pg.Pool): ClockStore {
       return r.rows[0]?.d ?? null;
     },
     async advanceTo(date, tickCount, restart) {
-      const client = await pool.connect();
-      try {
-        await client.query("begin");
+      return withTransaction(pool, async (client) => {
         if (restart) await client.query("delete from latest_price");
         await client.query(
           `insert into market_clock (name, "current_date", tick_count, updated_at) values ($1, $2, $3, now())
@@ -95,14 +94,8 @@ export function pgClockStore(pool: pg.Pool): ClockStore {
            returning symbol, date::text as date, close, prev_close, change_pct, volume`,
           [date],
         );
-        await client.query("commit");
-        return r.rows.map(toLatest).sort((a, b) => a.symbol.localeCompare(b.symbol));
-      } catch (err) {
-        await client.query("rollback").catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+          return r.rows.map(toLatest).sort((a, b) => a.symbol.localeCompare(b.symbol));
+      });
     },
   };
 }

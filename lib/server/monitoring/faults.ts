@@ -12,6 +12,7 @@ import type { Actor, FaultLookup } from "../../optimizer/types";
 import { writeAudit } from "../optimizer/pg-flag-store";
 import { FaultIndex, type FaultDefinition } from "./fault-index";
 import type { FaultCreateInput } from "./schemas";
+import { withTransaction } from "../db/transaction";
 
 export interface FaultRegistry {
   readonly enabled: boolean;
@@ -69,21 +70,13 @@ export function createFaultRegistry(pool: pg.Pool, opts: { enabled: boolean; clo
       const endsAt = input.endsAt ?? startsAt + input.durationMinutes! * 60_000;
       if (!(endsAt > startsAt && endsAt > now)) throw new AppError("validation_failed", "a fault must end in the future and after it starts");
       const f: FaultDefinition = { id: crypto.randomUUID(), operation: input.operation, variant: input.variant, kind: input.kind, amount: input.amount, mode: input.mode, startsAt, endsAt, createdBy: actor.name };
-      const client = await pool.connect();
-      try {
-        await client.query("begin");
+      await withTransaction(pool, async (client) => {
         await client.query(
           `insert into fault_injection (id, operation, variant, kind, amount, mode, starts_at, ends_at, created_by) values ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
           [f.id, f.operation, f.variant, f.kind, f.amount, f.mode, new Date(f.startsAt), new Date(f.endsAt), f.createdBy],
         );
         await writeAudit(client, { actor, action: "fault.created", subjectType: "fault_injection", subjectId: f.id, after: f });
-        await client.query("commit");
-      } catch (err) {
-        await client.query("rollback").catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
       await refresh();
       return f;
     },

@@ -4,6 +4,7 @@
 import type pg from "pg";
 import type { Rollout, RolloutDecision, RolloutStore } from "../../optimizer/autopilot/types";
 import type { Strategy } from "../../optimizer/types";
+import { withTransaction } from "../db/transaction";
 
 function toRollout(r: Record<string, unknown>): Rollout {
   return {
@@ -34,9 +35,7 @@ export function pgRolloutStore(pool: pg.Pool): RolloutStore {
       return (await pool.query("select * from autopilot_rollout order by started_at desc limit $1", [limit])).rows.map(toRollout);
     },
     async start(r) {
-      const client = await pool.connect();
-      try {
-        await client.query("begin");
+      return withTransaction(pool, async (client) => {
         // No partial unique index enforces "one active rollout per operation", so the check and
         // the insert run under a per-operation lock (two instances could otherwise both pass).
         await client.query("select pg_advisory_xact_lock(hashtext('perfpilot:rollout:' || $1))", [r.operation]);
@@ -50,14 +49,8 @@ export function pgRolloutStore(pool: pg.Pool): RolloutStore {
            values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
           [r.id, r.operation, r.strategy, r.condition, r.step, r.state, new Date(r.startedAt), new Date(r.stepSince), r.finishedAt === null ? null : new Date(r.finishedAt), JSON.stringify(r.lastDecision)],
         );
-        await client.query("commit");
-        return true;
-      } catch (err) {
-        await client.query("rollback").catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+          return true;
+      });
     },
     async save(r) {
       await pool.query(

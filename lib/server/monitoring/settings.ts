@@ -8,6 +8,7 @@ import { parseAutopilotConfig, type AutopilotConfig } from "../../optimizer/auto
 import { parseMonitorConfig, type MonitorConfig } from "../../optimizer/monitor/config";
 import type { Actor } from "../../optimizer/types";
 import { writeAudit } from "../optimizer/pg-flag-store";
+import { withTransaction } from "../db/transaction";
 
 export const MONITOR_RULES_KEY = "monitor.rules";
 export const AUTOPILOT_CONFIG_KEY = "autopilot.config";
@@ -21,9 +22,7 @@ export async function readSetting(pool: pg.Pool, key: string): Promise<unknown> 
 
 /** Stores a setting and audits the change (before/after) in one transaction. */
 export async function writeSetting(pool: pg.Pool, key: string, value: unknown, actor: Actor, reason?: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
+  await withTransaction(pool, async (client) => {
     const before = await client.query<{ value: unknown }>("select value from setting where key = $1 for update", [key]);
     await client.query(
       `insert into setting (key, value, updated_at, updated_by) values ($1, $2, now(), $3)
@@ -31,13 +30,7 @@ export async function writeSetting(pool: pg.Pool, key: string, value: unknown, a
       [key, JSON.stringify(value), actor.name],
     );
     await writeAudit(client, { actor, action: "setting.set", subjectType: "setting", subjectId: key, before: before.rows[0]?.value, after: value, reason: reason ?? null });
-    await client.query("commit");
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type Strategy,
 } from "../../optimizer/types";
 import { AppError } from "../../errors";
+import { withTransaction } from "../db/transaction";
 
 export const FLAGS_CHANNEL = "perfpilot_flags";
 
@@ -63,9 +64,7 @@ export function pgFlagStore(pool: pg.Pool): FlagStore & {
 } {
   return {
     async sync(ops) {
-      const client = await pool.connect();
-      try {
-        await client.query("begin");
+      await withTransaction(pool, async (client) => {
         for (const op of ops) {
           await client.query(
             `insert into operation (name, service, title, side_effects, idempotent) values ($1, $2, $3, $4, $5)
@@ -86,13 +85,7 @@ export function pgFlagStore(pool: pg.Pool): FlagStore & {
         for (const name of MASTER_SWITCHES) {
           await client.query("insert into master_switch (name) values ($1) on conflict (name) do nothing", [name]);
         }
-        await client.query("commit");
-      } catch (err) {
-        await client.query("rollback").catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async load() {
@@ -106,9 +99,7 @@ export function pgFlagStore(pool: pg.Pool): FlagStore & {
     },
 
     async setState(id: string, change: StateChange, actor: Actor, evidence?: unknown) {
-      const client = await pool.connect();
-      try {
-        await client.query("begin");
+      return withTransaction(pool, async (client) => {
         const cur = await client.query("select * from optimization where id = $1 for update", [id]);
         if (!cur.rows[0]) throw new AppError("not_found", `unknown optimization ${id}`);
         const before = toState(cur.rows[0]);
@@ -132,22 +123,14 @@ export function pgFlagStore(pool: pg.Pool): FlagStore & {
           after: { state: after.state, percent: after.percent },
           reason: change.reason ?? null,
           evidence,
-        });
-        await client.query("select pg_notify($1, $2)", [FLAGS_CHANNEL, id]);
-        await client.query("commit");
+      });
+      await client.query("select pg_notify($1, $2)", [FLAGS_CHANNEL, id]);
         return after;
-      } catch (err) {
-        await client.query("rollback").catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async setSwitch(name, enabled, actor, reason) {
-      const client = await pool.connect();
-      try {
-        await client.query("begin");
+      await withTransaction(pool, async (client) => {
         const cur = await client.query<{ enabled: boolean }>("select enabled from master_switch where name = $1 for update", [name]);
         if (!cur.rows[0]) throw new AppError("not_found", `unknown master switch ${name}`);
         await client.query("update master_switch set enabled = $2, updated_at = now(), updated_by = $3 where name = $1", [name, enabled, actor.name]);
@@ -159,15 +142,9 @@ export function pgFlagStore(pool: pg.Pool): FlagStore & {
           before: { enabled: cur.rows[0].enabled },
           after: { enabled },
           reason: reason ?? null,
-        });
-        await client.query("select pg_notify($1, $2)", [FLAGS_CHANNEL, `switch:${name}`]);
-        await client.query("commit");
-      } catch (err) {
-        await client.query("rollback").catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
+      await client.query("select pg_notify($1, $2)", [FLAGS_CHANNEL, `switch:${name}`]);
+      });
     },
   };
 }

@@ -4,7 +4,6 @@ import { parseIndicatorParams } from "@/lib/market/indicators/params";
 import { route, json, parseQuery } from "@/lib/server/http/route";
 import { isoDateSchema, periodListSchema, symbolSchema } from "@/lib/server/http/schemas";
 import { getRuntime } from "@/lib/server/runtime";
-import { marketClock, symbolExists } from "@/lib/server/market/queries";
 
 export const dynamic = "force-dynamic";
 
@@ -30,11 +29,11 @@ export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, c
     ...(q.bollinger || q.bollingerK ? { bollinger: { period: q.bollinger ?? 20, k: q.bollingerK ?? 2 } } : {}),
     ...(q.atr ? { atr: q.atr } : {}),
   });
-  const { pool, services, tasks } = getRuntime();
-  if (!(await symbolExists(pool, symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
-  const clock = await marketClock(pool);
-  if (!clock) throw new AppError("unavailable", "the market clock has not started yet; retry in a few seconds");
-  const asOf = q.asOf && q.asOf < clock.currentDate ? q.asOf : clock.currentDate;
+  const { services, tasks } = getRuntime();
+  if (!(await services.isKnownSymbol(symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
+  const clockDate = await services.marketDate();
+  if (!clockDate) throw new AppError("unavailable", "the market clock has not started yet; retry in a few seconds");
+  const asOf = q.asOf && q.asOf < clockDate ? q.asOf : clockDate;
   const input = { symbol, asOf, params, points: q.points };
   const op = services.ops.calculateIndicators;
   // SPEC §5: a cached result at once; else, when the queue optimization applies to this symbol,
