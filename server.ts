@@ -174,7 +174,11 @@ async function main(): Promise<void> {
     flags: engineHost.flags,
     engineHost,
     tasks,
-    scheduler: { running: scheduler !== null, nextRuns: () => scheduler?.nextRuns() ?? {} },
+    scheduler: {
+      running: scheduler !== null,
+      nextRuns: () => scheduler?.nextRuns() ?? {},
+      runNow: (name) => (scheduler ? scheduler.runNow(name) : Promise.reject(new Error("scheduler disabled"))),
+    },
   });
 
   await new Promise<void>((resolve, reject) => {

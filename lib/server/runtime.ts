@@ -23,7 +23,7 @@ export interface Runtime {
   engineHost: EngineHost;
   tasks: TaskService;
   /** Scheduler status (next runs live in memory; history in `job_run`). */
-  scheduler: { running: boolean; nextRuns(): Record<string, string | null> };
+  scheduler: { running: boolean; nextRuns(): Record<string, string | null>; runNow(name: string): Promise<import("../../jobs/scheduler").RunResult> };
 }
 
 const SLOT = Symbol.for("perfpilot.runtime");

@@ -84,6 +84,13 @@ describe("HTTP API over loopback", () => {
     await fetch(`${baseUrl}/api/optimizations/reports.build:queue`, { method: "PATCH", headers, body: JSON.stringify({ state: "off" }) });
   });
 
+  it("runs a scheduled job on demand through the same guards", async () => {
+    const res = await fetch(`${baseUrl}/api/jobs/price-snapshot/run`, { method: "POST", headers, body: "{}" });
+    expect([200, 409]).toContain(res.status);
+    if (res.status === 200) expect(((await res.json()) as { status: string }).status).toBe("ok");
+    expect((await fetch(`${baseUrl}/api/jobs/no-such-job/run`, { method: "POST", headers, body: "{}" })).status).toBe(404);
+  });
+
   it("exposes Prometheus metrics to a signed-in viewer", async () => {
     const res = await fetch(`${baseUrl}/metrics`, { headers });
     expect(res.status).toBe(200);

@@ -8,6 +8,9 @@ import { takeSnapshot } from "../../lib/market/services/take-snapshot";
 import type { Broadcaster } from "../../lib/realtime/events";
 import { pgBarSource, pgClockStore, pgNewsStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgSnapshotStore } from "../../lib/server/market/pg-stores";
 import { createTestDatabase } from "../helpers/db";
+import { calculateIndicatorsBatchCompact } from "../../lib/market/variants/indicators-memory";
+import { deepCompare, INDICATOR_TOLERANCE } from "../../lib/market/variants/equivalence";
+import { pgColumnSource } from "../../lib/server/market/pg-columns";
 
 describe("market services on the real data", () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -86,5 +89,17 @@ describe("market services on the real data", () => {
     expect(report.topMovers.map((m) => m.symbol).sort()).toEqual(["AAPL", "MSFT"]);
     expect(report.newsCounts).toEqual({ AAPL: 0, MSFT: 0 });
     expect(fractions.length).toBe(2);
+  });
+
+  it("the report's memory variant (one batched columnar read) builds the same report as the baseline", async () => {
+    const deps = { bars: pgBarSource(db.pool), prices: pgPriceStore(db.pool), signals: pgSignalStore(db.pool), news: pgNewsStore(db.pool) };
+    const input = { symbols: ["AAPL", "MSFT", "SNI", "DXC", "NOPE"], asOf: "2019-06-28", params: DEFAULT_INDICATOR_PARAMS };
+    const base = await buildReport(deps, input);
+    const columns = pgColumnSource(db.pool);
+    const compact = await buildReport(deps, input, undefined, async (symbols) =>
+      (await calculateIndicatorsBatchCompact({ columns }, { symbols, asOf: input.asOf, params: input.params })).results,
+    );
+    expect(deepCompare(base, compact, INDICATOR_TOLERANCE)).toBeNull();
+    expect(compact.indicators.map((i) => i.symbol)).toEqual(["AAPL", "MSFT", "SNI", "DXC"]);
   });
 });
