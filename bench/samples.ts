@@ -10,7 +10,6 @@
  * Usage: node --import tsx bench/samples.ts   (starts its own embedded PostgreSQL in a temp dir)
  */
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,6 +20,7 @@ import { startEmbeddedPostgres } from "../lib/server/db/embedded-postgres";
 import { applyMigrations } from "../lib/server/db/migrate";
 import { createPool } from "../lib/server/db/pool";
 import { startSampleFlusher } from "../lib/server/metrics/sample-flusher";
+import { freePort } from "../scripts/spawn-server";
 
 export interface IngestionResult {
   capacity: number;
@@ -145,16 +145,6 @@ async function benchIngestion(pool: pg.Pool, samples: number, capacity: number, 
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 /** Runs (a) and (b); without a pool, starts (and stops) its own embedded PostgreSQL. */
 export async function benchSamples(pool?: pg.Pool, opts: { batches?: number; samples?: number } = {}): Promise<SamplesBenchResult> {

@@ -1,4 +1,5 @@
 import { bucketOf } from "./assignment";
+import { VariantTimeout, withFault, withTimeout } from "./run-wrappers";
 import { optimizationId, type CallContext, type Implementation, type OperationSpec } from "./operation";
 import {
   MASTER_SWITCHES,
@@ -390,42 +391,4 @@ export class Engine {
   }
 }
 
-// performance.timeOrigin + performance.now() is wall time without a second clock read.
 const defaultWallNow = () => Date.now();
-
-/** Thrown by an injected error fault. */
-export class InjectedFault extends Error {
-  constructor() {
-    super("injected fault");
-    this.name = "InjectedFault";
-  }
-}
-
-async function withFault<T>(fault: import("./types").ActiveFault, run: () => Promise<T>, random: () => number): Promise<T> {
-  // The held buffer is touched so the allocation is real, and kept alive until the call ends.
-  const held = fault.holdBytes > 0 ? new Uint8Array(fault.holdBytes).fill(1) : null;
-  if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
-  if (fault.errorRate > 0 && random() < fault.errorRate) throw new InjectedFault();
-  const out = await run();
-  if (held && held[0] !== 1) throw new Error("unreachable");
-  return out;
-}
-
-/** Thrown when an optimized variant exceeds its operation's timeout. */
-export class VariantTimeout extends Error {
-  constructor(ms: number) {
-    super(`optimized variant exceeded its ${ms} ms timeout`);
-    this.name = "VariantTimeout";
-  }
-}
-
-// The losing promise keeps running (JavaScript cannot cancel it); its result is ignored.
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new VariantTimeout(ms)), ms);
-    }),
-  ]);
-}

@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -7,6 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../lib/se
 import { applyMigrations } from "../../lib/server/db/migrate";
 import { createPool } from "../../lib/server/db/pool";
 import { importPrices } from "../../lib/server/market/import-prices";
+import { freePort } from "../../scripts/spawn-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,16 +17,6 @@ declare module "vitest" {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 let pg: EmbeddedPostgresHandle | null = null;
 let tmp: string | null = null;
