@@ -33,3 +33,54 @@ export function formatDateTime(v: string | Date | null | undefined): string {
   const d = typeof v === "string" ? new Date(v) : v;
   return Number.isNaN(d.getTime()) ? "—" : d.toLocaleString();
 }
+
+const MB = 1024 * 1024;
+
+/** Bytes as MB (signed: a heap delta per call can be negative when a GC ran during the call). */
+export function formatMb(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "—";
+  const mb = bytes / MB;
+  const abs = Math.abs(mb);
+  return `${mb.toFixed(abs >= 100 ? 0 : abs >= 1 ? 2 : 3)} MB`;
+}
+
+export function formatRate(perSecond: number | null | undefined): string {
+  if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return "—";
+  return `${perSecond.toFixed(perSecond >= 10 ? 0 : perSecond >= 1 ? 1 : 2)} calls/s`;
+}
+
+/** A duration in seconds as `1h 02m`, `3m 05s` or `12.3 s`. */
+export function formatSeconds(s: number | null | undefined): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return "—";
+  const neg = s < 0;
+  const a = Math.abs(s);
+  let out: string;
+  if (a < 60) out = `${a.toFixed(a < 10 ? 1 : 0)} s`;
+  else if (a < 3600) out = `${Math.floor(a / 60)}m ${String(Math.floor(a % 60)).padStart(2, "0")}s`;
+  else out = `${Math.floor(a / 3600)}h ${String(Math.floor((a % 3600) / 60)).padStart(2, "0")}m`;
+  return neg ? `-${out}` : out;
+}
+
+export function formatPValue(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return "—";
+  return p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
+}
+
+export const VERDICT_LABEL: Record<string, string> = {
+  faster: "faster",
+  slower: "slower",
+  no_detectable_difference: "no detectable difference",
+  insufficient_data: "not enough data",
+};
+
+/** Time of day for chart axes, in local time (with seconds for the live window). */
+export function axisTime(ms: number, withSeconds: boolean): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}) });
+}
+
+/** Date and time without the year (tables with many rows). */
+export function formatShortDateTime(v: string | null | undefined): string {
+  if (!v) return "—";
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? "—" : d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}

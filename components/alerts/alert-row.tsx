@@ -1,7 +1,6 @@
 "use client";
 import type { Alert } from "@/lib/client/api-types";
-import { formatShortDateTime } from "@/lib/client/format-units";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatShortDateTime } from "@/lib/format";
 import { EvidenceView } from "../audit/evidence-view";
 import { AckForm } from "./ack-form";
 import { AlertStateBadge, OperationName, SeverityBadge } from "./alert-badges";

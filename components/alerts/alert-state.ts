@@ -1,5 +1,5 @@
+import { formatSeconds } from "@/lib/format";
 import type { Alert } from "@/lib/client/api-types";
-import { formatSeconds } from "@/lib/client/format-units";
 
 /** What a row shows: the server's state, with `acknowledged` for a firing alert under an unexpired acknowledgement. */
 export type AlertDisplayState = "pending" | "firing" | "acknowledged" | "resolved" | "discarded";

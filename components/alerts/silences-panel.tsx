@@ -1,9 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { formatShortDateTime } from "@/lib/client/format-units";
 import { silencesQuery } from "@/lib/client/queries";
 import { useNow } from "@/lib/client/use-now";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatShortDateTime } from "@/lib/format";
 import { Panel } from "../panel";
 import { OperationName } from "./alert-badges";
 import { formatRelative, ruleLabel } from "./alert-state";

@@ -1,7 +1,6 @@
 import type { AuditEvent } from "@/lib/client/api-types";
 import type { AuditFilter } from "@/lib/client/queries";
-import { formatShortDateTime } from "@/lib/client/format-units";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatShortDateTime } from "@/lib/format";
 import { ChangeText } from "./change-text";
 import { EvidenceView } from "./evidence-view";
 import styles from "./audit.module.css";

@@ -1,5 +1,4 @@
-import { formatPValue } from "@/lib/client/format-units";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatPValue } from "@/lib/format";
 import { formatEvidenceNumber, JsonValue } from "./json-value";
 import styles from "./evidence.module.css";
 

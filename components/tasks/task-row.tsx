@@ -1,7 +1,6 @@
 "use client";
 import type { Task } from "@/lib/client/api-types";
-import { formatSeconds } from "@/lib/client/format-units";
-import { formatTime } from "@/lib/format";
+import { formatSeconds, formatTime } from "@/lib/format";
 import { ProgressBar } from "../ui/progress-bar";
 import styles from "./tasks.module.css";
 

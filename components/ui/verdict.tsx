@@ -1,6 +1,6 @@
 import type { Verdict as VerdictName } from "@/lib/client/api-types";
-import { VERDICT_LABEL } from "@/lib/client/format-units";
 import styles from "./ui.module.css";
+import { VERDICT_LABEL } from "@/lib/format";
 
 export function Verdict({ verdict }: { verdict: VerdictName }) {
   return (

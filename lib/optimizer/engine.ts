@@ -93,7 +93,6 @@ export class Engine {
     MasterSwitchName,
     boolean
   >;
-  private readonly composed = new Map<string, Implementation<unknown, unknown>>();
   private readonly counters = new Map<string, OptimizationCounters>();
   private readonly now: () => number;
   private readonly wallNow: () => number;
@@ -204,25 +203,23 @@ export class Engine {
     return { variant, active, shadow, queued };
   }
 
-  /** The implementation of a variant name (`cache+memory`), memoized by name. */
+  /** The implementation of a variant name from `plan` (already in declared order): one Map lookup per call. */
   private implementationOf(op: OperationSpec, variant: string): Implementation<unknown, unknown> {
-    const rt = this.ops.get(op.name)!;
-    let impl = rt.byVariant.get(variant);
-    if (!impl) {
-      impl = this.implementation(op, variant.split("+") as Strategy[]);
-      rt.byVariant.set(variant, impl);
-    }
-    return impl;
+    return this.ops.get(op.name)!.byVariant.get(variant) ?? this.implementation(op, variant.split("+") as Strategy[]);
   }
 
-  /** The implementation of a set of strategies, composed once and memoized (benchmarks call it directly). */
+  /**
+   * The implementation of a set of strategies, composed once per operation and variant (benchmarks
+   * call it directly). Composition follows the operation's declared order, whatever the order given.
+   */
   implementation(op: OperationSpec, strategies: Strategy[]): Implementation<unknown, unknown> {
-    const name = `${op.name}|${strategies.join("+")}`;
-    let impl = this.composed.get(name);
+    const rt = this.ops.get(op.name)!;
+    const declared = (op.optimizations ?? []).filter((o) => strategies.includes(o.strategy));
+    const variant = declared.map((o) => o.strategy).join("+");
+    let impl = rt.byVariant.get(variant);
     if (!impl) {
-      impl = op.baseline;
-      for (const o of op.optimizations ?? []) if (strategies.includes(o.strategy)) impl = o.wrap(impl);
-      this.composed.set(name, impl);
+      impl = declared.reduce<Implementation<unknown, unknown>>((inner, o) => o.wrap(inner), op.baseline);
+      rt.byVariant.set(variant, impl);
     }
     return impl;
   }

@@ -14,7 +14,7 @@ import { defineOperation } from "../optimizer/operation";
 import { cacheStrategy } from "../optimizer/strategies/cache";
 import { streamStrategy } from "../optimizer/strategies/stream";
 import { replaceStrategy } from "../optimizer/strategies/replace";
-import pLimit from "p-limit";
+import { crawlAllConcurrent } from "../market/variants/news-concurrent";
 import type { Broadcaster } from "../realtime/events";
 import {
   pgBarSource,
@@ -88,6 +88,7 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
   // Every crawler is its own operation; the fan-out over them is one too, so its `async`
   // optimization (all sources at once, per-host limit) is measured against the sequential baseline.
   const limitPerHost = 2;
+  const crawlerOf = { investing: crawlInvesting, yahoo: crawlYahoo } satisfies Record<NewsSourceName, unknown>;
   const crawlAll = engine.register(
     defineOperation({
       name: "news-crawlers.crawl-all",
@@ -97,19 +98,18 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
       sideEffects: true,
       idempotent: true,
       optimizations: [
-        replaceStrategy<Record<string, never>, CrawlOutcome[]>("async", `All sources at once, at most ${limitPerHost} requests per host`, async () => {
-          const byHost = new Map<string, ReturnType<typeof pLimit>>();
-          return Promise.all(
-            [crawlInvesting, crawlYahoo].map((op) => {
-              const host = new URL(newsSources.find((n) => op.name.endsWith(`.${n.name}`))!.url).host;
-              let limit = byHost.get(host);
-              if (!limit) byHost.set(host, (limit = pLimit(limitPerHost)));
-              return limit(() => engine.call(op, {}));
-            }),
-          );
-        }),
+        replaceStrategy<Record<string, never>, CrawlOutcome[]>("async", `All sources at once, at most ${limitPerHost} requests per host`, async () =>
+          crawlAllConcurrent(newsSources, { store: news, universe: await universeSet(), now: () => new Date() }, {
+            perHostLimit: limitPerHost,
+            crawl: (source) => engine.call(crawlerOf[source.name], {}),
+          }),
+        ),
       ],
-      baseline: async (): Promise<CrawlOutcome[]> => [await engine.call(crawlInvesting, {}), await engine.call(crawlYahoo, {})],
+      baseline: async (): Promise<CrawlOutcome[]> => {
+        const outcomes: CrawlOutcome[] = [];
+        for (const source of newsSources) outcomes.push(await engine.call(crawlerOf[source.name], {}));
+        return outcomes;
+      },
     }),
   );
 

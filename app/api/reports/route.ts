@@ -5,7 +5,6 @@ import { DEFAULT_INDICATOR_PARAMS } from "@/lib/market/indicators/params";
 import { route, json, parseBody } from "@/lib/server/http/route";
 import { symbolSchema } from "@/lib/server/http/schemas";
 import { getRuntime } from "@/lib/server/runtime";
-import { marketClock } from "@/lib/server/market/queries";
 
 export const dynamic = "force-dynamic";
 
@@ -14,10 +13,10 @@ const bodySchema = z.object({ symbols: z.array(symbolSchema).min(1).max(100) }).
 /** Builds the market report inside the request (the slow baseline) and stores it, or queues it as a task. */
 export const POST = route({ access: "operator" }, async (req) => {
   const { symbols } = await parseBody(req, bodySchema);
-  const { pool, prisma, services, tasks } = getRuntime();
-  const clock = await marketClock(pool);
-  if (!clock) throw new AppError("unavailable", "the market clock has not started yet; retry in a few seconds");
-  const input = { symbols: [...new Set(symbols)], asOf: clock.currentDate, params: DEFAULT_INDICATOR_PARAMS };
+  const { prisma, services, tasks } = getRuntime();
+  const asOf = await services.marketDate();
+  if (!asOf) throw new AppError("unavailable", "the market clock has not started yet; retry in a few seconds");
+  const input = { symbols: [...new Set(symbols)], asOf, params: DEFAULT_INDICATOR_PARAMS };
   // With the queue optimization the caller gets a task handle at once; the result is stored with the task.
   if (services.engine.shouldQueue(services.ops.buildReport, input)) {
     return json(await tasks.submit(services.ops.buildReport.name, input), { status: 202 });
@@ -28,7 +27,7 @@ export const POST = route({ access: "operator" }, async (req) => {
   const durationMs = Math.round(performance.now() - t0);
   const id = crypto.randomUUID();
   await prisma.report.create({
-    data: { id, symbols: report.symbols, marketDate: new Date(`${clock.currentDate}T00:00:00Z`), durationMs, body: JSON.parse(JSON.stringify(report)) },
+    data: { id, symbols: report.symbols, marketDate: new Date(`${asOf}T00:00:00Z`), durationMs, body: JSON.parse(JSON.stringify(report)) },
   });
   return json({ id, durationMs, report }, { status: 201 });
 });

@@ -1,9 +1,8 @@
 "use client";
 import { useState } from "react";
 import { countPerVariant, LIVE_WINDOW_MS, variantsOf } from "@/lib/client/metric-points";
-import { formatMb, formatRate } from "@/lib/client/format-units";
 import { useNow } from "@/lib/client/use-now";
-import { formatMs } from "@/lib/format";
+import { formatMb, formatMs, formatRate } from "@/lib/format";
 import { Panel } from "../../panel";
 import { MetricChart } from "./metric-chart";
 import { useMetricPoints } from "./use-metric-points";

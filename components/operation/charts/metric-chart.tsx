@@ -1,8 +1,8 @@
 "use client";
 import { useMemo } from "react";
+import { axisTime } from "@/lib/format";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { pivot, type ChartRow, type MetricKey, type MetricPoint } from "@/lib/client/metric-points";
-import { axisTime } from "@/lib/client/format-units";
 import { variantStyle } from "@/lib/client/variant-style";
 import styles from "./charts.module.css";
 

@@ -2,8 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { Operation } from "@/lib/client/api-types";
 import { comparisonsQuery, operationsQuery } from "@/lib/client/queries";
-import { formatMb, formatPValue, formatShortDateTime } from "@/lib/client/format-units";
-import { formatDateTime, formatMs, formatPct } from "@/lib/format";
+import { formatDateTime, formatMb, formatMs, formatPct, formatPValue, formatShortDateTime } from "@/lib/format";
 import { Panel } from "../../panel";
 import { Verdict } from "../../ui/verdict";
 import { CiBar, ciDomain } from "./ci-bar";

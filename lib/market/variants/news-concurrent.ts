@@ -11,6 +11,8 @@ import type { NewsSourceConfig } from "../news/sources";
 export interface CrawlConcurrentOptions {
   /** Concurrent requests per URL host (default 2). */
   perHostLimit?: number;
+  /** How one source is crawled (default: `crawlSource` with conditional GET); the app routes it through the engine. */
+  crawl?: (source: NewsSourceConfig) => Promise<CrawlOutcome>;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface CrawlConcurrentOptions {
 export async function crawlAllConcurrent(
   sources: readonly NewsSourceConfig[],
   deps: Omit<CrawlDeps, "useConditionalGet">,
-  { perHostLimit = 2 }: CrawlConcurrentOptions = {},
+  { perHostLimit = 2, crawl = (source) => crawlSource(source, { ...deps, useConditionalGet: true }) }: CrawlConcurrentOptions = {},
 ): Promise<CrawlOutcome[]> {
   const byHost = new Map<string, LimitFunction>();
   const lastOfName = new Map<string, Promise<unknown>>();
@@ -34,7 +36,7 @@ export async function crawlAllConcurrent(
       const previous = lastOfName.get(source.name) ?? Promise.resolve();
       const outcome = previous
         .catch(() => undefined)
-        .then(() => run(() => crawlSource(source, { ...deps, useConditionalGet: true })));
+        .then(() => run(() => crawl(source)));
       lastOfName.set(source.name, outcome);
       return outcome;
     }),

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { isAlive } from "./embedded-postgres";
 
 /**
  * One Perfpilot process per data dir: the embedded Postgres belongs to whoever holds this lock.
@@ -11,7 +12,7 @@ export function acquireDataDirLock(dataDir: string): () => void {
   const file = path.join(dataDir, "perfpilot.pid");
   try {
     const holder = Number(fs.readFileSync(file, "utf8").trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
       throw new Error(
         `another Perfpilot (pid ${holder}) is running with data dir ${path.resolve(dataDir)}; ` +
           `stop it first, or set PERFPILOT_DATA_DIR to another folder`,
@@ -28,13 +29,4 @@ export function acquireDataDirLock(dataDir: string): () => void {
       /* already gone */
     }
   };
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

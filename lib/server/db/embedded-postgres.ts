@@ -31,7 +31,8 @@ export interface EmbeddedPostgresHandle {
 const USER = "postgres";
 const PASSWORD = "postgres";
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists (EPERM: it exists but belongs to another user, e.g. `postgres`). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

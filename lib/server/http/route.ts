@@ -6,7 +6,6 @@ import { logger } from "../../log";
 import { authorize } from "../auth/authorize";
 import { isRole, type Role } from "../auth/roles";
 import type { AuthActor } from "../auth/types";
-import { rememberActor } from "./actor";
 
 const log = logger.child({ component: "http" });
 
@@ -98,7 +97,6 @@ export function route<P = Params>(
   return mark<P>(async (req, ctx) => {
     try {
       const actor = access === "public" ? null : await authorize(req, access);
-      if (actor) rememberActor(req, actor);
       return await handler(req, ctx, actor);
     } catch (err) {
       return errorResponse(err, req);

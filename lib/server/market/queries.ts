@@ -11,11 +11,6 @@ export async function listSymbols(pool: pg.Pool) {
   return r.rows;
 }
 
-export async function symbolExists(pool: pg.Pool, symbol: string): Promise<boolean> {
-  const r = await pool.query("select 1 from symbol where symbol = $1", [symbol]);
-  return (r.rowCount ?? 0) > 0;
-}
-
 export async function priceHistory(pool: pg.Pool, symbol: string, q: { from?: string; to: string; limit: number }) {
   const r = await pool.query(
     `select * from (select date::text as date, open, high, low, close, adj_close as "adjClose", volume from price_bar

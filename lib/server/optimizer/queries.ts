@@ -57,17 +57,6 @@ export async function listSamples(pool: pg.Pool, q: { operation: string; variant
   return r.rows;
 }
 
-export async function listRollups(pool: pg.Pool, q: { operation: string; variant?: string; from: Date; to: Date }) {
-  const r = await pool.query(
-    `select minute, operation, variant, count, errors, fallbacks, cache_hits as "cacheHits", mean_ms as "meanMs",
-            p50_ms as "p50Ms", p95_ms as "p95Ms", p99_ms as "p99Ms", max_ms as "maxMs", memory_mean_bytes as "memoryMeanBytes"
-       from rollup where operation = $1 and ($2::text is null or variant = $2) and minute >= $3 and minute < $4
-      order by minute`,
-    [q.operation, q.variant ?? null, q.from, q.to],
-  );
-  return r.rows;
-}
-
 export async function listComparisons(pool: pg.Pool, q: { operation?: string; limit: number }) {
   const r = await pool.query(
     `select id, operation, variant, kind, created_at as "createdAt", window_start as "windowStart", window_end as "windowEnd",

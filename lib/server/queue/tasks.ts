@@ -17,8 +17,6 @@ export interface TaskHandle {
   resultUrl: string;
 }
 
-const TERMINAL = new Set(["completed", "failed", "cancelled"]);
-
 function payload(r: Record<string, unknown>): TaskPayload {
   return {
     taskId: r.id as string,
@@ -42,9 +40,11 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
   const { pool, boss, engine, broadcaster, log } = deps;
   const handlers = new Map<string, TaskHandler>();
 
-  async function publish(id: string) {
-    const r = await pool.query("select * from task where id = $1", [id]);
-    if (r.rows[0]) broadcaster.publish("task:updated", payload(r.rows[0]), "tasks");
+  /** Writes a task row (the statement ends in `returning *`) and pushes the new state live. */
+  async function write(sql: string, params: unknown[]): Promise<Record<string, unknown> | undefined> {
+    const row = (await pool.query(sql, params)).rows[0];
+    if (row) broadcaster.publish("task:updated", payload(row), "tasks");
+    return row;
   }
 
   /** Median duration of the operation's successful calls over the last 24 h, in seconds. */
@@ -65,35 +65,34 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
   }
 
   async function run(id: string): Promise<void> {
-    const claimed = await pool.query(
+    const task = await write(
       `update task set state = 'processing', started_at = coalesce(started_at, now()), attempts = attempts + 1
         where id = $1 and state in ('queued', 'processing') returning *`,
       [id],
     );
-    const task = claimed.rows[0];
     if (!task) return; // cancelled (or unknown): nothing to do
-    await publish(id);
     let lastWrite = 0;
     const progress = (fraction: number, message?: string) => {
       const now = Date.now();
       // Throttled: a progress write per 250 ms is plenty for a progress bar.
       if (now - lastWrite < 250 && fraction < 1) return;
       lastWrite = now;
-      void pool
-        .query("update task set progress = $2, message = $3 where id = $1 and state = 'processing'", [id, Math.max(0, Math.min(1, fraction)), message ?? null])
-        .then(() => publish(id))
-        .catch((err: unknown) => log.warn({ err, id }, "task progress write failed"));
+      void write("update task set progress = $2, message = $3 where id = $1 and state = 'processing' returning *", [
+        id,
+        Math.max(0, Math.min(1, fraction)),
+        message ?? null,
+      ]).catch((err: unknown) => log.warn({ err, id }, "task progress write failed"));
     };
-    const op = engine.operation(task.operation);
-    const handler = handlers.get(task.operation);
-    if (!op && !handler) throw new Error(`no handler for task operation ${task.operation}`);
+    const operation = task.operation as string;
+    const op = engine.operation(operation);
+    const handler = handlers.get(operation);
+    if (!op && !handler) throw new Error(`no handler for task operation ${operation}`);
     const result = handler ? await handler(task.input, progress) : await engine.call(op!, task.input, progress);
-    await pool.query(
+    await write(
       `update task set state = 'completed', progress = 1, result = $2, finished_at = now(), error = null
-        where id = $1 and state = 'processing'`,
+        where id = $1 and state = 'processing' returning *`,
       [id, JSON.stringify(result)],
     );
-    await publish(id);
   }
 
   return {
@@ -111,14 +110,13 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
             // pg-boss retries with backoff; the task shows failed only once retries are exhausted.
-            const r = await pool.query<{ attempts: number }>("select attempts from task where id = $1", [job.data.taskId]);
-            const exhausted = (r.rows[0]?.attempts ?? 0) >= 3;
-            await pool.query(
-              `update task set state = $2, error = $3, finished_at = case when $2 = 'failed' then now() end
-                where id = $1 and state = 'processing'`,
-              [job.data.taskId, exhausted ? "failed" : "queued", message],
+            // One statement decides "failed" (third attempt) or "queued" (pg-boss will retry).
+            await write(
+              `update task set state = case when attempts >= 3 then 'failed' else 'queued' end, error = $2,
+                 finished_at = case when attempts >= 3 then now() end
+                where id = $1 and state = 'processing' returning *`,
+              [job.data.taskId, message],
             );
-            await publish(job.data.taskId);
             throw err;
           }
         }
@@ -129,12 +127,11 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
     async submit(operation: string, input: unknown, createdBy = "system"): Promise<TaskHandle> {
       const id = crypto.randomUUID();
       const estimatedSeconds = await estimateSeconds(operation);
-      await pool.query(
-        `insert into task (id, operation, state, input, estimated_seconds, created_by) values ($1, $2, 'queued', $3, $4, $5)`,
+      await write(
+        `insert into task (id, operation, state, input, estimated_seconds, created_by) values ($1, $2, 'queued', $3, $4, $5) returning *`,
         [id, operation, JSON.stringify(input), estimatedSeconds, createdBy],
       );
       await boss.send(QUEUE, { taskId: id }, { id });
-      await publish(id);
       return { taskId: id, status: "processing", estimatedSeconds, resultUrl: `/api/tasks/task/${id}/result` };
     },
 
@@ -157,20 +154,18 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
     },
 
     async cancel(id: string): Promise<void> {
-      const r = await pool.query(
-        `update task set state = 'cancelled', finished_at = now() where id = $1 and state in ('queued', 'processing') returning id`,
+      const cancelled = await write(
+        `update task set state = 'cancelled', finished_at = now() where id = $1 and state in ('queued', 'processing') returning *`,
         [id],
       );
-      if (!r.rows[0]) {
+      if (!cancelled) {
         const t = await pool.query<{ state: string }>("select state from task where id = $1", [id]);
         if (!t.rows[0]) throw new AppError("not_found", `unknown task ${id}`);
         throw new AppError("conflict", `task is already ${t.rows[0].state}`);
       }
       await boss.cancel(QUEUE, id).catch(() => undefined);
-      await publish(id);
     },
 
-    isTerminal: (state: string) => TERMINAL.has(state),
   };
 }
 

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import { route, json, parseQuery } from "@/lib/server/http/route";
 import { isoDateSchema, limitSchema, symbolSchema } from "@/lib/server/http/schemas";
 import { getRuntime } from "@/lib/server/runtime";
-import { marketClock, priceHistory, symbolExists } from "@/lib/server/market/queries";
+import { priceHistory } from "@/lib/server/market/queries";
 
 export const dynamic = "force-dynamic";
 
@@ -13,9 +13,8 @@ const querySchema = z.object({ from: isoDateSchema.optional(), limit: limitSchem
 export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, ctx) => {
   const symbol = symbolSchema.parse((await ctx.params).symbol);
   const q = parseQuery(req, querySchema);
-  const { pool } = getRuntime();
-  if (!(await symbolExists(pool, symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
-  const clock = await marketClock(pool);
-  const to = clock?.currentDate ?? "9999-12-31";
-  return json({ symbol, asOf: clock?.currentDate ?? null, bars: await priceHistory(pool, symbol, { ...q, to }) });
+  const { pool, services } = getRuntime();
+  if (!(await services.isKnownSymbol(symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
+  const asOf = await services.marketDate();
+  return json({ symbol, asOf, bars: await priceHistory(pool, symbol, { ...q, to: asOf ?? "9999-12-31" }) });
 });
