@@ -6,6 +6,7 @@ import type { AlertStore, AlertTx } from "../../optimizer/alerts/store";
 import type { Alert, AlertFilter, Silence } from "../../optimizer/alerts/types";
 import type { FindingEvidence } from "../../optimizer/monitor/types";
 import { writeAudit } from "../optimizer/pg-flag-store";
+import { withTransaction } from "../db/transaction";
 
 type Row = Record<string, unknown>;
 const ms = (v: unknown) => (v instanceof Date ? v.getTime() : null);
@@ -117,20 +118,11 @@ function txOf(client: pg.PoolClient): AlertTx {
  */
 export function pgAlertStore(pool: pg.Pool): AlertStore {
   return {
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query("begin");
+    transaction(fn) {
+      return withTransaction(pool, async (client) => {
         await client.query("select pg_advisory_xact_lock(hashtext('perfpilot:alerts'))");
-        const result = await fn(txOf(client));
-        await client.query("commit");
-        return result;
-      } catch (err) {
-        await client.query("rollback").catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+        return fn(txOf(client));
+      });
     },
 
     async list(f: AlertFilter) {
