@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { securityHeaders } from "./lib/server/auth/headers";
+import { securityHeaders } from "./lib/server/domains/auth/headers";
 
 // next.config is evaluated outside our env module's reach at build time; only these two
 // values matter here and they mirror lib/env.ts (NODE_ENV, TRUSTED_ORIGINS).

@@ -1,7 +1,7 @@
 import { defineConfig } from "prisma/config";
 
 // Prisma 7 keeps the datasource URL here. `generate` needs no database, so a placeholder is
-// fine when DATABASE_URL is unset; migrations run through lib/server/db/migrate.ts instead of
+// fine when DATABASE_URL is unset; migrations run through lib/server/platform/db/migrate.ts instead of
 // the CLI (the CLI's native schema engine cannot be downloaded on offline machines).
 export default defineConfig({
   schema: "prisma/schema.prisma",

@@ -6,7 +6,7 @@ import { ConnectionIndicator } from "@/components/realtime/connection-indicator"
 import { OptimizationEvents } from "@/components/realtime/optimization-events";
 import { RollbackToasts } from "@/components/toast/rollback-toasts";
 import { AlertToasts } from "@/components/toast/alert-toasts";
-import { pageActor } from "@/lib/server/auth/page-session";
+import { pageActor } from "@/lib/server/domains/auth/page-session";
 import { SignOutButton } from "./sign-in/sign-out-button";
 import { Providers } from "./providers";
 import styles from "./layout.module.css";

@@ -1,4 +1,4 @@
-import { requirePageSession } from "@/lib/server/auth/page-session";
+import { requirePageSession } from "@/lib/server/domains/auth/page-session";
 import { MarketClock } from "@/components/overview/market-clock";
 import { OverviewBoard } from "@/components/overview/overview-board";
 import styles from "@/components/overview/overview.module.css";

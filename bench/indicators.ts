@@ -28,13 +28,13 @@ import type { Bar } from "../lib/market/types";
 import { signalsResultEquivalent } from "../lib/market/variants/equivalence";
 import { generateSignalsCompact, generateSignalsParallel } from "../lib/market/variants/signals-memory";
 import type { Broadcaster } from "../lib/realtime/events";
-import { startEmbeddedPostgres } from "../lib/server/db/embedded-postgres";
-import { applyMigrations } from "../lib/server/db/migrate";
-import { createPool } from "../lib/server/db/pool";
-import { importPrices } from "../lib/server/market/import-prices";
-import { pgColumnSource } from "../lib/server/market/pg-columns";
-import { pgBarSource } from "../lib/server/market/pg-stores";
-import { createIndicatorPool, type IndicatorPool } from "../lib/server/workers/indicator-pool";
+import { startEmbeddedPostgres } from "../lib/server/platform/db/embedded-postgres";
+import { applyMigrations } from "../lib/server/platform/db/migrate";
+import { createPool } from "../lib/server/platform/db/pool";
+import { importPrices } from "../lib/server/domains/market/import-prices";
+import { pgColumnSource } from "../lib/server/domains/market/pg-columns";
+import { pgBarSource } from "../lib/server/domains/market/pg-stores";
+import { createIndicatorPool, type IndicatorPool } from "../lib/server/platform/workers/indicator-pool";
 
 const AS_OF = "2019-12-31";
 

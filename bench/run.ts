@@ -3,10 +3,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { applyMigrations } from "../lib/server/db/migrate";
-import { startEmbeddedPostgres } from "../lib/server/db/embedded-postgres";
-import { createPool } from "../lib/server/db/pool";
-import { importPrices } from "../lib/server/market/import-prices";
+import { applyMigrations } from "../lib/server/platform/db/migrate";
+import { startEmbeddedPostgres } from "../lib/server/platform/db/embedded-postgres";
+import { createPool } from "../lib/server/platform/db/pool";
+import { importPrices } from "../lib/server/domains/market/import-prices";
 import { freePort, spawnServer } from "../scripts/spawn-server";
 import { benchEngineOverhead } from "./engine-overhead";
 import { benchTechnicalAnalysisHttp } from "./http";

@@ -16,10 +16,10 @@ import { pathToFileURL } from "node:url";
 import type pg from "pg";
 import { OUTCOMES, SampleRecorder } from "../lib/optimizer/recorder";
 import type { SampleInput } from "../lib/optimizer/types";
-import { startEmbeddedPostgres } from "../lib/server/db/embedded-postgres";
-import { applyMigrations } from "../lib/server/db/migrate";
-import { createPool } from "../lib/server/db/pool";
-import { startSampleFlusher } from "../lib/server/metrics/sample-flusher";
+import { startEmbeddedPostgres } from "../lib/server/platform/db/embedded-postgres";
+import { applyMigrations } from "../lib/server/platform/db/migrate";
+import { createPool } from "../lib/server/platform/db/pool";
+import { startSampleFlusher } from "../lib/server/domains/samples/sample-flusher";
 import { freePort } from "../scripts/spawn-server";
 
 export interface IngestionResult {

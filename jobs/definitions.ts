@@ -1,9 +1,9 @@
 import type pg from "pg";
 import { DEFAULT_INDICATOR_PARAMS } from "../lib/market/indicators/params";
-import { rollupSamples, applyRetention } from "../lib/server/metrics/rollups";
-import { runLiveComparisons } from "../lib/server/optimizer/comparisons";
+import { rollupSamples, applyRetention } from "../lib/server/domains/rollups/rollups";
+import { runLiveComparisons } from "../lib/server/domains/comparisons/comparisons";
 import type { AppServices } from "../lib/server/services";
-import type { MonitoringRuntime } from "../lib/server/monitoring/runtime";
+import type { MonitoringRuntime } from "../lib/server/domains/monitor/monitoring-runtime";
 import type { JobDefinition } from "./job";
 
 export interface JobConfig {

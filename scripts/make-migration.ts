@@ -4,8 +4,8 @@
 import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
-import { createMigration } from "../lib/server/db/migrate";
-import { startEmbeddedPostgres } from "../lib/server/db/embedded-postgres";
+import { createMigration } from "../lib/server/platform/db/migrate";
+import { startEmbeddedPostgres } from "../lib/server/platform/db/embedded-postgres";
 
 const name = process.argv[2];
 if (!name) {

@@ -3,8 +3,8 @@ import { AlertsBoard } from "@/components/alerts/alerts-board";
 import styles from "@/components/alerts/alerts.module.css";
 import { SilencesPanel } from "@/components/alerts/silences-panel";
 import { Panel } from "@/components/panel";
-import { requirePageSession } from "@/lib/server/auth/page-session";
-import { hasRole } from "@/lib/server/auth/roles";
+import { requirePageSession } from "@/lib/server/domains/auth/page-session";
+import { hasRole } from "@/lib/server/domains/auth/roles";
 
 export const metadata = { title: "Alerts · Perfpilot" };
 export const dynamic = "force-dynamic";

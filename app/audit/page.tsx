@@ -1,4 +1,4 @@
-import { requirePageSession } from "@/lib/server/auth/page-session";
+import { requirePageSession } from "@/lib/server/domains/auth/page-session";
 import { Suspense } from "react";
 import { AuditBoard } from "@/components/audit/audit-board";
 import { Panel } from "@/components/panel";

@@ -1,4 +1,4 @@
-import { requirePageSession } from "@/lib/server/auth/page-session";
+import { requirePageSession } from "@/lib/server/domains/auth/page-session";
 import { MarketBoard } from "@/components/market/market-board";
 
 export const metadata = { title: "Market · Perfpilot" };

@@ -1,7 +1,7 @@
-import { route } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { collectMetrics, METRICS_CONTENT_TYPE } from "@/lib/server/monitoring/metrics-registry";
-import { getMonitoring } from "@/lib/server/monitoring/runtime";
+import { route } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { collectMetrics, METRICS_CONTENT_TYPE } from "@/lib/server/domains/prometheus/metrics-registry";
+import { getMonitoring } from "@/lib/server/domains/monitor/monitoring-runtime";
 
 export const dynamic = "force-dynamic";
 

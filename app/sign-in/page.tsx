@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { pageActor, safeNextPath } from "@/lib/server/auth/page-session";
+import { pageActor, safeNextPath } from "@/lib/server/domains/auth/page-session";
 import { SignInForm } from "./sign-in-form";
 import styles from "./sign-in.module.css";
 

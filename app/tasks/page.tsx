@@ -1,4 +1,4 @@
-import { requirePageSession } from "@/lib/server/auth/page-session";
+import { requirePageSession } from "@/lib/server/domains/auth/page-session";
 import { TasksBoard } from "@/components/tasks/tasks-board";
 
 export const metadata = { title: "Tasks · Perfpilot" };

@@ -24,7 +24,7 @@ import {
   pgPriceStore,
   pgSignalStore,
   pgSnapshotStore,
-} from "./market/pg-stores";
+} from "./domains/market/pg-stores";
 import { optimizedVariants } from "./variants";
 
 type IndicatorsInput = Parameters<typeof calculateIndicators>[1];

@@ -14,10 +14,10 @@ import type { GenerateSignalsInput, GenerateSignalsResult } from "../market/serv
 import type { TakeSnapshotResult } from "../market/services/take-snapshot";
 import { replaceStrategy } from "../optimizer/strategies/replace";
 import type { Broadcaster } from "../realtime/events";
-import { pgColumnSource } from "./market/pg-columns";
-import { pgBatchSnapshotStore } from "./market/pg-snapshots-batched";
-import { pgNewsStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgBarSource } from "./market/pg-stores";
-import { createIndicatorPool } from "./workers/indicator-pool";
+import { pgColumnSource } from "./domains/market/pg-columns";
+import { pgBatchSnapshotStore } from "./domains/market/pg-snapshots-batched";
+import { pgNewsStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgBarSource } from "./domains/market/pg-stores";
+import { createIndicatorPool } from "./platform/workers/indicator-pool";
 
 /**
  * The optimized variants of the market operations, bound to their Postgres ports and the worker

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { createPool } from "../../lib/server/db/pool";
+import { createPool } from "../../lib/server/platform/db/pool";
 
 /** A fresh database copied from the migrated + imported template: one per test file, isolated. */
 export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool; drop(): Promise<void> }> {

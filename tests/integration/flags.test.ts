@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Engine } from "../../lib/optimizer/engine";
 import { defineOperation } from "../../lib/optimizer/operation";
 import { replaceStrategy } from "../../lib/optimizer/strategies/replace";
-import { listenForFlagChanges, pgFlagStore } from "../../lib/server/optimizer/pg-flag-store";
+import { listenForFlagChanges, pgFlagStore } from "../../lib/server/domains/optimizations/pg-optimization-store";
 import { createTestDatabase } from "../helpers/db";
 
 const operator = { name: "alice@example.com", role: "operator", origin: "127.0.0.1" };

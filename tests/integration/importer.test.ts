@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importPrices } from "../../lib/server/market/import-prices";
+import { importPrices } from "../../lib/server/domains/market/import-prices";
 import { createTestDatabase } from "../helpers/db";
 
 const FILE = path.resolve("data/sp500-daily-2015-2019.csv.gz");

@@ -6,11 +6,11 @@ import { checkPrices } from "../../lib/market/services/check-prices";
 import { generateSignals } from "../../lib/market/services/generate-signals";
 import { takeSnapshot } from "../../lib/market/services/take-snapshot";
 import type { Broadcaster } from "../../lib/realtime/events";
-import { pgBarSource, pgClockStore, pgNewsStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgSnapshotStore } from "../../lib/server/market/pg-stores";
+import { pgBarSource, pgClockStore, pgNewsStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgSnapshotStore } from "../../lib/server/domains/market/pg-stores";
 import { createTestDatabase } from "../helpers/db";
 import { calculateIndicatorsBatchCompact } from "../../lib/market/variants/indicators-memory";
 import { deepCompare, INDICATOR_TOLERANCE } from "../../lib/market/variants/equivalence";
-import { pgColumnSource } from "../../lib/server/market/pg-columns";
+import { pgColumnSource } from "../../lib/server/domains/market/pg-columns";
 
 describe("market services on the real data", () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -3,9 +3,9 @@ import { decodeFromCompressedBase64 } from "hdr-histogram-js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OUTCOMES, SampleRecorder } from "../../lib/optimizer/recorder";
 import type { SampleInput } from "../../lib/optimizer/types";
-import { createPool } from "../../lib/server/db/pool";
-import { applyRetention, mergeRollups, newHistogram, readRollups, rollupSamples, toMicros } from "../../lib/server/metrics/rollups";
-import { startSampleFlusher, type FlusherLog } from "../../lib/server/metrics/sample-flusher";
+import { createPool } from "../../lib/server/platform/db/pool";
+import { applyRetention, mergeRollups, newHistogram, readRollups, rollupSamples, toMicros } from "../../lib/server/domains/rollups/rollups";
+import { startSampleFlusher, type FlusherLog } from "../../lib/server/domains/samples/sample-flusher";
 import { createTestDatabase } from "../helpers/db";
 
 // A non-UTC process time zone: any local-time conversion on the way to Postgres would show.

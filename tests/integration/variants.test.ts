@@ -27,10 +27,10 @@ import { checkPricesIncremental } from "../../lib/market/variants/prices-increme
 import { generateSignalsCompact, generateSignalsParallel } from "../../lib/market/variants/signals-memory";
 import { takeSnapshotBatched } from "../../lib/market/variants/snapshot-batched";
 import type { Broadcaster, PriceAlertPayload, SignalPayload } from "../../lib/realtime/events";
-import { pgColumnSource } from "../../lib/server/market/pg-columns";
-import { pgBatchSnapshotStore } from "../../lib/server/market/pg-snapshots-batched";
-import { pgBarSource, pgClockStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgSnapshotStore } from "../../lib/server/market/pg-stores";
-import { createIndicatorPool, type IndicatorPool } from "../../lib/server/workers/indicator-pool";
+import { pgColumnSource } from "../../lib/server/domains/market/pg-columns";
+import { pgBatchSnapshotStore } from "../../lib/server/domains/market/pg-snapshots-batched";
+import { pgBarSource, pgClockStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgSnapshotStore } from "../../lib/server/domains/market/pg-stores";
+import { createIndicatorPool, type IndicatorPool } from "../../lib/server/platform/workers/indicator-pool";
 import { createTestDatabase } from "../helpers/db";
 
 const AS_OF = "2019-06-28";

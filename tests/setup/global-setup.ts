@@ -2,10 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../lib/server/db/embedded-postgres";
-import { applyMigrations } from "../../lib/server/db/migrate";
-import { createPool } from "../../lib/server/db/pool";
-import { importPrices } from "../../lib/server/market/import-prices";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../../lib/server/platform/db/embedded-postgres";
+import { applyMigrations } from "../../lib/server/platform/db/migrate";
+import { createPool } from "../../lib/server/platform/db/pool";
+import { importPrices } from "../../lib/server/domains/market/import-prices";
 import { freePort } from "../../scripts/spawn-server";
 
 declare module "vitest" {

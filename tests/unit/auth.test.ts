@@ -6,14 +6,14 @@ import { describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
 
-import { generateToken, hashToken } from "../../lib/server/auth/api-tokens";
-import { securityHeaders } from "../../lib/server/auth/headers";
-import { safeNextPath } from "../../lib/server/auth/next-path";
-import { isAllowedOrigin, requestOrigin } from "../../lib/server/auth/origins";
-import { hasRole, isRole, lowerRole } from "../../lib/server/auth/roles";
-import { resolveAuthSecret } from "../../lib/server/auth/secret";
-import { createSignInLimiter } from "../../lib/server/auth/sign-in-limiter";
-import { ROUTE_ACCESS, json, route } from "../../lib/server/http/route";
+import { generateToken, hashToken } from "../../lib/server/domains/auth/api-tokens";
+import { securityHeaders } from "../../lib/server/domains/auth/headers";
+import { safeNextPath } from "../../lib/server/domains/auth/next-path";
+import { isAllowedOrigin, requestOrigin } from "../../lib/server/domains/auth/origins";
+import { hasRole, isRole, lowerRole } from "../../lib/server/domains/auth/roles";
+import { resolveAuthSecret } from "../../lib/server/domains/auth/secret";
+import { createSignInLimiter } from "../../lib/server/domains/auth/sign-in-limiter";
+import { ROUTE_ACCESS, json, route } from "../../lib/server/platform/http/route";
 
 describe("roles", () => {
   it("orders viewer < operator < admin and knows nothing else", () => {

@@ -15,7 +15,7 @@ import { defineOperation } from "../../lib/optimizer/operation";
 import { createRng } from "../../lib/optimizer/stats/rng";
 import { replaceStrategy } from "../../lib/optimizer/strategies/replace";
 import type { GuardEvidence } from "../../lib/optimizer/types";
-import { FaultIndex } from "../../lib/server/monitoring/fault-index";
+import { FaultIndex } from "../../lib/server/domains/faults/fault-index";
 import { liveSamples, simulatedEngine, sleep, trafficDriver } from "../helpers/engine-sim";
 import { latencyModel } from "../helpers/monitoring-sim";
 

@@ -3,7 +3,7 @@ import { MonitorConfigError, defaultMonitorConfig, parseMonitorConfig, type Moni
 import { evaluateMonitor } from "../../lib/optimizer/monitor/evaluate";
 import { buildSeries } from "../../lib/optimizer/monitor/series";
 import { createRng } from "../../lib/optimizer/stats/rng";
-import { FaultIndex } from "../../lib/server/monitoring/fault-index";
+import { FaultIndex } from "../../lib/server/domains/faults/fault-index";
 import { latencyModel, monitorLoop, poissonTraffic, recentMedian, type SimSample } from "../helpers/monitoring-sim";
 
 const START = Date.UTC(2026, 0, 5, 0, 0, 0);

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requirePageSession } from "@/lib/server/auth/page-session";
+import { requirePageSession } from "@/lib/server/domains/auth/page-session";
 import { SignOutButton } from "../../sign-in/sign-out-button";
 import styles from "../../sign-in/sign-in.module.css";
 import { ChangePasswordForm } from "./change-password-form";

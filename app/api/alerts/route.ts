@@ -1,8 +1,8 @@
-import { route, json, parseQuery } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { toAlertPayload } from "@/lib/server/monitoring/alert-events";
-import { pgAlertStore } from "@/lib/server/monitoring/pg-alert-store";
-import { alertListQuerySchema } from "@/lib/server/monitoring/schemas";
+import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { toAlertPayload } from "@/lib/server/domains/alerts/alert-events";
+import { pgAlertStore } from "@/lib/server/domains/alerts/pg-alert-store";
+import { alertListQuerySchema } from "@/lib/server/domains/alerts/alert-schemas";
 
 export const dynamic = "force-dynamic";
 

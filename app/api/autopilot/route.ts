@@ -1,8 +1,8 @@
-import { route, json, parseBody } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { pgRolloutStore } from "@/lib/server/monitoring/pg-rollout-store";
-import { autopilotPatchSchema } from "@/lib/server/monitoring/schemas";
-import { AUTOPILOT_PAUSED_KEY, isAutopilotPaused, loadAutopilotConfig, writeSetting } from "@/lib/server/monitoring/settings";
+import { route, json, parseBody } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { pgRolloutStore } from "@/lib/server/domains/autopilot/pg-rollout-store";
+import { autopilotPatchSchema } from "@/lib/server/domains/alerts/alert-schemas";
+import { AUTOPILOT_PAUSED_KEY, isAutopilotPaused, loadAutopilotConfig, writeSetting } from "@/lib/server/domains/monitor/settings";
 
 export const dynamic = "force-dynamic";
 

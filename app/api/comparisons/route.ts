@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { route, json, parseBody, parseQuery } from "@/lib/server/http/route";
-import { limitSchema } from "@/lib/server/http/schemas";
-import { getRuntime } from "@/lib/server/runtime";
-import { listComparisons } from "@/lib/server/optimizer/queries";
+import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/route";
+import { limitSchema } from "@/lib/server/platform/http/params";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { listComparisons } from "@/lib/server/domains/optimizations/optimization-queries";
 import { STRATEGIES } from "@/lib/optimizer/types";
 
 export const dynamic = "force-dynamic";

@@ -1,9 +1,9 @@
 import { AppError } from "@/lib/errors";
-import { route, json, parseBody, parseQuery } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import type { FaultDefinition } from "@/lib/server/monitoring/fault-index";
-import { getMonitoring } from "@/lib/server/monitoring/runtime";
-import { faultCreateSchema, faultDeleteQuerySchema } from "@/lib/server/monitoring/schemas";
+import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import type { FaultDefinition } from "@/lib/server/domains/faults/fault-index";
+import { getMonitoring } from "@/lib/server/domains/monitor/monitoring-runtime";
+import { faultCreateSchema, faultDeleteQuerySchema } from "@/lib/server/domains/alerts/alert-schemas";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import { route, json, parseBody } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { listSwitches } from "@/lib/server/optimizer/queries";
-import { switchChangeSchema } from "@/lib/server/optimizer/schemas";
+import { route, json, parseBody } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { listSwitches } from "@/lib/server/domains/optimizations/optimization-queries";
+import { switchChangeSchema } from "@/lib/server/domains/optimizations/optimization-schemas";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
-import { route, json } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { listOperations, listOptimizations } from "@/lib/server/optimizer/queries";
+import { route, json } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { listOperations, listOptimizations } from "@/lib/server/domains/optimizations/optimization-queries";
 
 export const dynamic = "force-dynamic";
 

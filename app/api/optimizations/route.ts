@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route, json, parseQuery } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { listOptimizations } from "@/lib/server/optimizer/queries";
+import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { listOptimizations } from "@/lib/server/domains/optimizations/optimization-queries";
 
 export const dynamic = "force-dynamic";
 

@@ -2,9 +2,9 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_INDICATOR_PARAMS } from "@/lib/market/indicators/params";
-import { route, json, parseBody } from "@/lib/server/http/route";
-import { symbolSchema } from "@/lib/server/http/schemas";
-import { getRuntime } from "@/lib/server/runtime";
+import { route, json, parseBody } from "@/lib/server/platform/http/route";
+import { symbolSchema } from "@/lib/server/platform/http/params";
+import { getRuntime } from "@/lib/server/platform/runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { route, json, parseQuery } from "@/lib/server/http/route";
-import { limitSchema, symbolSchema } from "@/lib/server/http/schemas";
-import { getRuntime } from "@/lib/server/runtime";
-import { listSignals } from "@/lib/server/market/queries";
+import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { limitSchema, symbolSchema } from "@/lib/server/platform/http/params";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { listSignals } from "@/lib/server/domains/market/market-queries";
 
 export const dynamic = "force-dynamic";
 

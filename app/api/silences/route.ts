@@ -1,8 +1,8 @@
-import { route, json, parseBody, parseQuery } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { pgAlertStore } from "@/lib/server/monitoring/pg-alert-store";
-import { getMonitoring } from "@/lib/server/monitoring/runtime";
-import { silenceCreateSchema, silenceListQuerySchema } from "@/lib/server/monitoring/schemas";
+import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { pgAlertStore } from "@/lib/server/domains/alerts/pg-alert-store";
+import { getMonitoring } from "@/lib/server/domains/monitor/monitoring-runtime";
+import { silenceCreateSchema, silenceListQuerySchema } from "@/lib/server/domains/alerts/alert-schemas";
 
 export const dynamic = "force-dynamic";
 

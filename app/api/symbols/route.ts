@@ -1,6 +1,6 @@
-import { route, json } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { listSymbols } from "@/lib/server/market/queries";
+import { route, json } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { listSymbols } from "@/lib/server/domains/market/market-queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route, json, parseQuery } from "@/lib/server/http/route";
-import { limitSchema } from "@/lib/server/http/schemas";
-import { getRuntime } from "@/lib/server/runtime";
+import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { limitSchema } from "@/lib/server/platform/http/params";
+import { getRuntime } from "@/lib/server/platform/runtime";
 
 export const dynamic = "force-dynamic";
 

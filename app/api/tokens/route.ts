@@ -1,7 +1,7 @@
-import { route, json, parseBody } from "@/lib/server/http/route";
-import { authConfig } from "@/lib/server/auth/instance";
-import { createApiToken, listApiTokens } from "@/lib/server/auth/api-tokens";
-import { createTokenSchema } from "@/lib/server/auth/schemas";
+import { route, json, parseBody } from "@/lib/server/platform/http/route";
+import { authConfig } from "@/lib/server/domains/auth/instance";
+import { createApiToken, listApiTokens } from "@/lib/server/domains/auth/api-tokens";
+import { createTokenSchema } from "@/lib/server/domains/auth/schemas";
 
 export const dynamic = "force-dynamic";
 

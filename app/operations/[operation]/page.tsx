@@ -1,4 +1,4 @@
-import { requirePageSession } from "@/lib/server/auth/page-session";
+import { requirePageSession } from "@/lib/server/domains/auth/page-session";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { MetricsFeed } from "@/components/live/metrics-feed";

@@ -1,4 +1,4 @@
-import { authRouteHandlers } from "@/lib/server/auth/auth-route";
+import { authRouteHandlers } from "@/lib/server/domains/auth/auth-route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route, json, parseQuery } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { readRollups } from "@/lib/server/metrics/rollups";
+import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { readRollups } from "@/lib/server/domains/rollups/rollups";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { route, json, parseQuery } from "@/lib/server/http/route";
-import { limitSchema } from "@/lib/server/http/schemas";
-import { getRuntime } from "@/lib/server/runtime";
-import { listSamples } from "@/lib/server/optimizer/queries";
+import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { limitSchema } from "@/lib/server/platform/http/params";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { listSamples } from "@/lib/server/domains/optimizations/optimization-queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 import { AppError } from "@/lib/errors";
-import { route, json, parseBody } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { listOptimizations } from "@/lib/server/optimizer/queries";
-import { optimizationIdSchema, stateChangeSchema } from "@/lib/server/optimizer/schemas";
+import { route, json, parseBody } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { listOptimizations } from "@/lib/server/domains/optimizations/optimization-queries";
+import { optimizationIdSchema, stateChangeSchema } from "@/lib/server/domains/optimizations/optimization-schemas";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { route, json, parseQuery } from "@/lib/server/http/route";
-import { isoDateSchema, limitSchema, symbolSchema } from "@/lib/server/http/schemas";
-import { getRuntime } from "@/lib/server/runtime";
-import { priceHistory } from "@/lib/server/market/queries";
+import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { isoDateSchema, limitSchema, symbolSchema } from "@/lib/server/platform/http/params";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { priceHistory } from "@/lib/server/domains/market/market-queries";
 
 export const dynamic = "force-dynamic";
 

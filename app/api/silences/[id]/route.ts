@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { route, json } from "@/lib/server/http/route";
-import { getMonitoring } from "@/lib/server/monitoring/runtime";
+import { route, json } from "@/lib/server/platform/http/route";
+import { getMonitoring } from "@/lib/server/domains/monitor/monitoring-runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { parseIndicatorParams } from "@/lib/market/indicators/params";
-import { route, json, parseQuery } from "@/lib/server/http/route";
-import { isoDateSchema, periodListSchema, symbolSchema } from "@/lib/server/http/schemas";
-import { getRuntime } from "@/lib/server/runtime";
+import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { isoDateSchema, periodListSchema, symbolSchema } from "@/lib/server/platform/http/params";
+import { getRuntime } from "@/lib/server/platform/runtime";
 
 export const dynamic = "force-dynamic";
 

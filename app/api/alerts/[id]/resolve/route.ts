@@ -1,7 +1,7 @@
-import { route, json, parseBody } from "@/lib/server/http/route";
-import { toAlertPayload } from "@/lib/server/monitoring/alert-events";
-import { getMonitoring } from "@/lib/server/monitoring/runtime";
-import { alertIdSchema, resolveSchema } from "@/lib/server/monitoring/schemas";
+import { route, json, parseBody } from "@/lib/server/platform/http/route";
+import { toAlertPayload } from "@/lib/server/domains/alerts/alert-events";
+import { getMonitoring } from "@/lib/server/domains/monitor/monitoring-runtime";
+import { alertIdSchema, resolveSchema } from "@/lib/server/domains/alerts/alert-schemas";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { route, json } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
+import { route, json } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
-import { route, json, parseBody } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
-import { optimizationIdSchema, rollbackSchema } from "@/lib/server/optimizer/schemas";
+import { route, json, parseBody } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
+import { optimizationIdSchema, rollbackSchema } from "@/lib/server/domains/optimizations/optimization-schemas";
 
 export const dynamic = "force-dynamic";
 

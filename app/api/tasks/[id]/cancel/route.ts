@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { route, json } from "@/lib/server/http/route";
-import { getRuntime } from "@/lib/server/runtime";
+import { route, json } from "@/lib/server/platform/http/route";
+import { getRuntime } from "@/lib/server/platform/runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,173 @@
+import crypto from "node:crypto";
+import type pg from "pg";
+import { AppError } from "../../../errors";
+import { logger } from "../../../log";
+import { writeAudit } from "../optimizations/pg-optimization-store";
+import { hasRole, isRole, lowerRole, type Role } from "./roles";
+import type { AuthActor } from "./types";
+import { withTransaction } from "../../platform/db/transaction";
+
+const log = logger.child({ component: "auth.tokens" });
+
+/** Every token starts with this, so secret scanners and people recognise it. */
+export const TOKEN_PREFIX = "pp_";
+// 32 random bytes = 256 bits, base64url without padding = 43 characters.
+const TOKEN_PATTERN = /^pp_[A-Za-z0-9_-]{43}$/;
+const DISPLAY_CHARS = TOKEN_PREFIX.length + 8;
+// last_used_at is for people ("is this token still used?"), so minute resolution is plenty and
+// spares a write per automated request.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** A token as listed: never the secret or its hash. */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  expiresAt: string | null;
+  status: "active" | "revoked" | "expired";
+}
+
+/**
+ * SHA-256 of a token. A fast hash is right here, unlike for passwords: the secret is 256 random
+ * bits, so there is nothing to guess and no dictionary to slow down; lookups stay one indexed
+ * equality per request.
+ */
+export function hashToken(token: string): string {
+  return crypto.createHash("sha256").update(token).digest("hex");
+}
+
+/** A new random token with its hash and display prefix (the token itself is shown once). */
+export function generateToken(): { token: string; hash: string; prefix: string } {
+  const token = `${TOKEN_PREFIX}${crypto.randomBytes(32).toString("base64url")}`;
+  return { token, hash: hashToken(token), prefix: token.slice(0, DISPLAY_CHARS) };
+}
+
+function iso(d: unknown): string | null {
+  return d instanceof Date ? d.toISOString() : null;
+}
+
+function toView(r: Record<string, unknown>): ApiTokenView {
+  const revokedAt = iso(r.revoked_at);
+  const expiresAt = iso(r.expires_at);
+  const expired = r.expires_at instanceof Date && r.expires_at.getTime() <= Date.now();
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    role: r.role as Role,
+    prefix: r.prefix as string,
+    createdBy: (r.created_by_email as string | null) ?? (r.created_by as string),
+    createdAt: iso(r.created_at) ?? "",
+    lastUsedAt: iso(r.last_used_at),
+    revokedAt,
+    expiresAt,
+    status: revokedAt ? "revoked" : expired ? "expired" : "active",
+  };
+}
+
+const SELECT_VIEW = `select t.id, t.name, t.role, t.prefix, t.created_by, u.email as created_by_email, t.created_at,
+  t.last_used_at, t.revoked_at, t.expires_at from api_token t left join auth_user u on u.id = t.created_by`;
+
+/** Every token, newest first (active, revoked and expired), without secrets. */
+export async function listApiTokens(pool: pg.Pool): Promise<ApiTokenView[]> {
+  const { rows } = await pool.query(`${SELECT_VIEW} order by t.created_at desc, t.id`);
+  return rows.map(toView);
+}
+
+/**
+ * Creates a token scoped to `role` (at most the creator's role) and audits it in the same
+ * transaction. Returns the token once; only its hash is stored.
+ */
+export async function createApiToken(
+  pool: pg.Pool,
+  actor: AuthActor,
+  input: { name: string; role: Role; expiresInDays?: number | undefined },
+): Promise<{ token: string; apiToken: ApiTokenView }> {
+  if (!hasRole(actor.role, input.role)) throw new AppError("forbidden", `a ${actor.role} cannot create a token with role ${input.role}`);
+  const { token, hash, prefix } = generateToken();
+  const id = crypto.randomUUID();
+  const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
+  return withTransaction(pool, async (client) => {
+    await client.query(
+      `insert into api_token (id, name, role, token_hash, prefix, created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, input.name, input.role, hash, prefix, actor.userId, expiresAt],
+    );
+    await writeAudit(client, {
+      actor,
+      action: "api_token.create",
+      subjectType: "api_token",
+      subjectId: id,
+      after: { name: input.name, role: input.role, prefix, expiresAt: expiresAt?.toISOString() ?? null },
+  });
+  const { rows } = await client.query(`${SELECT_VIEW} where t.id = $1`, [id]);
+    return { token, apiToken: toView(rows[0]!) };
+  });
+}
+
+/** Revokes a token at once (every lookup reads the row; nothing caches a valid token). Idempotent. */
+export async function revokeApiToken(pool: pg.Pool, actor: AuthActor, id: string): Promise<ApiTokenView> {
+  return withTransaction(pool, async (client) => {
+    const cur = await client.query(`select id, revoked_at from api_token where id = $1 for update`, [id]);
+    if (!cur.rows[0]) throw new AppError("not_found", `unknown API token ${id}`);
+    if (!cur.rows[0].revoked_at) {
+      const upd = await client.query<{ revoked_at: Date }>(`update api_token set revoked_at = now() where id = $1 returning revoked_at`, [id]);
+      await writeAudit(client, {
+        actor,
+        action: "api_token.revoke",
+        subjectType: "api_token",
+        subjectId: id,
+        before: { revokedAt: null },
+        after: { revokedAt: upd.rows[0]!.revoked_at.toISOString() },
+      });
+    }
+    const { rows } = await client.query(`${SELECT_VIEW} where t.id = $1`, [id]);
+      return toView(rows[0]!);
+  });
+}
+
+const LAST_USED = Symbol.for("perfpilot.auth.tokenLastUsed");
+type LastUsedSlot = { [LAST_USED]?: Map<string, number> };
+
+function touchLastUsed(pool: pg.Pool, id: string): void {
+  const slot = globalThis as LastUsedSlot;
+  const seen = (slot[LAST_USED] ??= new Map());
+  const now = Date.now();
+  if (now - (seen.get(id) ?? 0) < LAST_USED_RESOLUTION_MS) return;
+  seen.set(id, now);
+  // The SQL condition keeps several instances from each writing once a minute.
+  pool
+    .query(`update api_token set last_used_at = now() where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')`, [id])
+    .catch((err: unknown) => log.warn({ err, tokenId: id }, "could not record token use"));
+}
+
+/**
+ * The actor of a bearer token, or null when it is malformed, unknown, revoked, expired, or its
+ * creator is banned or no longer has a role. Acts with the lower of the token's role and the
+ * creator's current role, so demoting a person also demotes their tokens.
+ */
+export async function actorForToken(pool: pg.Pool, token: string, origin: string): Promise<AuthActor | null> {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  const { rows } = await pool.query(
+    `select t.id, t.name, t.role, u.id as user_id, u.email, u.role as user_role, u.banned, u.ban_expires
+       from api_token t join auth_user u on u.id = t.created_by
+      where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())`,
+    [hashToken(token)],
+  );
+  const r = rows[0];
+  if (!r || !isRole(r.role) || !isRole(r.user_role)) return null;
+  if (r.banned && !(r.ban_expires instanceof Date && r.ban_expires.getTime() < Date.now())) return null;
+  touchLastUsed(pool, r.id as string);
+  return {
+    name: `${r.email as string} [token ${r.name as string}]`,
+    role: lowerRole(r.role, r.user_role),
+    origin,
+    via: "token",
+    userId: r.user_id as string,
+    email: r.email as string,
+    tokenId: r.id as string,
+  };
+}

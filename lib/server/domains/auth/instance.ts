@@ -1,0 +1,93 @@
+import type pg from "pg";
+import { env } from "../../../env";
+import { createPool } from "../../platform/db/pool";
+import { createAuthInstance, type AuthConfig, type PerfpilotAuth } from "./config";
+import { resolveAuthSecret } from "./secret";
+
+// No `import "server-only"` here: server.ts imports this module under plain Node, where the
+// marker package throws (it is only empty under Next's react-server condition).
+
+/** Options of `initAuth`; anything left out comes from lib/env.ts. */
+export interface InitAuthOptions {
+  /** The process's shared pool (preferred), or a connection string for a small pool of our own. */
+  pool?: pg.Pool;
+  connectionString?: string;
+  /** Public URL, e.g. `http://localhost:3000`. Default: the first TRUSTED_ORIGINS entry, else http://localhost:PORT. */
+  baseURL?: string;
+  /** Cookie-signing key. Default: AUTH_SECRET, else generated once and kept in PERFPILOT_DATA_DIR. */
+  secret?: string;
+  trustedOrigins?: string[];
+  sessionMaxAgeHours?: number;
+}
+
+interface AuthSlot {
+  config: AuthConfig;
+  ownsPool: boolean;
+  instance: PerfpilotAuth | null;
+}
+
+// Next gives route handlers their own copy of our modules, so a module-level singleton set by
+// server.ts would be invisible there (same reason as lib/server/runtime.ts): one globalThis slot.
+const SLOT = Symbol.for("perfpilot.auth");
+type Slot = { [SLOT]?: AuthSlot };
+
+/** The public URL used when none is given: the first trusted origin (a TLS proxy's URL) or localhost. */
+export function defaultBaseURL(): string {
+  return env.TRUSTED_ORIGINS[0] ?? `http://localhost:${env.PORT}`;
+}
+
+/**
+ * Configures sign-in for this process. Call once at boot (server.ts) before serving requests;
+ * calling it again replaces the configuration (tests). The better-auth instance itself is
+ * built lazily on first use.
+ */
+export function initAuth(opts: InitAuthOptions = {}): void {
+  const previous = (globalThis as Slot)[SLOT];
+  if (previous?.ownsPool) void previous.config.pool.end().catch(() => undefined);
+  let pool = opts.pool;
+  let ownsPool = false;
+  if (!pool) {
+    if (!opts.connectionString) throw new Error("initAuth needs a pool or a connectionString");
+    pool = createPool(opts.connectionString, 4);
+    ownsPool = true;
+  }
+  const config: AuthConfig = {
+    pool,
+    baseURL: (opts.baseURL ?? defaultBaseURL()).replace(/\/+$/, ""),
+    secret: opts.secret ?? resolveAuthSecret({ configured: env.AUTH_SECRET, dataDir: env.PERFPILOT_DATA_DIR }),
+    trustedOrigins: opts.trustedOrigins ?? env.TRUSTED_ORIGINS,
+    sessionMaxAgeHours: opts.sessionMaxAgeHours ?? env.SESSION_MAX_AGE_HOURS,
+  };
+  (globalThis as Slot)[SLOT] = { config, ownsPool, instance: null };
+}
+
+function slot(): AuthSlot {
+  const s = (globalThis as Slot)[SLOT];
+  if (!s) throw new Error("auth is not initialised: server.ts must call initAuth() at boot");
+  return s;
+}
+
+/** The better-auth instance (built on first use). */
+export function getAuth(): PerfpilotAuth {
+  const s = slot();
+  s.instance ??= createAuthInstance(s.config);
+  return s.instance;
+}
+
+/** The settings auth was initialised with (pool, public URL, trusted origins). */
+export function authConfig(): Readonly<AuthConfig> {
+  return slot().config;
+}
+
+/** Origins trusted for cookie-authenticated writes besides the request's own host: the public URL and TRUSTED_ORIGINS. */
+export function trustedOrigins(): string[] {
+  const cfg = slot().config;
+  return [new URL(cfg.baseURL).origin, ...cfg.trustedOrigins];
+}
+
+/** Releases the pool auth created for itself (when it was given a connection string). */
+export async function closeAuth(): Promise<void> {
+  const s = (globalThis as Slot)[SLOT];
+  (globalThis as Slot)[SLOT] = undefined;
+  if (s?.ownsPool) await s.config.pool.end();
+}

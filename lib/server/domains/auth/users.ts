@@ -1,0 +1,126 @@
+import crypto from "node:crypto";
+import type pg from "pg";
+import { AppError } from "../../../errors";
+import type { Actor } from "../../../optimizer/types";
+import { writeAudit } from "../optimizations/pg-optimization-store";
+import { getAuth } from "./instance";
+import { isRole, type Role } from "./roles";
+import { withTransaction } from "../../platform/db/transaction";
+
+/** A user as listed to admins (no password material). */
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: Role | null;
+  banned: boolean;
+  createdAt: string;
+  lastSignInAt: string | null;
+}
+
+function toView(r: Record<string, unknown>): UserView {
+  return {
+    id: r.id as string,
+    email: r.email as string,
+    name: r.name as string,
+    role: isRole(r.role) ? r.role : null,
+    banned: r.banned === true,
+    createdAt: (r.created_at as Date).toISOString(),
+    lastSignInAt: r.last_sign_in_at instanceof Date ? r.last_sign_in_at.toISOString() : null,
+  };
+}
+
+const SELECT_VIEW = `select u.id, u.email, u.name, u.role, u.banned, u.created_at,
+  (select max(s.created_at) from auth_session s where s.user_id = u.id) as last_sign_in_at from auth_user u`;
+
+/** Every user, oldest first. */
+export async function listUsers(pool: pg.Pool): Promise<UserView[]> {
+  const { rows } = await pool.query(`${SELECT_VIEW} order by u.created_at, u.email`);
+  return rows.map(toView);
+}
+
+/** A random password for accounts created without one (shown once to whoever created it). */
+export function randomPassword(): string {
+  return crypto.randomBytes(18).toString("base64url");
+}
+
+/**
+ * Inserts a user with a password (hashed by better-auth: scrypt) and audits it, inside the
+ * caller's transaction. We write the rows ourselves rather than through better-auth's admin
+ * endpoint so the user, the credential and the audit event commit or fail together.
+ */
+export async function insertUser(
+  client: pg.PoolClient,
+  actor: Actor,
+  input: { email: string; name?: string | undefined; role: Role; password: string },
+): Promise<UserView> {
+  const ctx = await getAuth().$context;
+  const { minPasswordLength, maxPasswordLength } = ctx.password.config;
+  if (input.password.length < minPasswordLength || input.password.length > maxPasswordLength) {
+    throw new AppError("validation_failed", `password must be ${minPasswordLength}–${maxPasswordLength} characters`);
+  }
+  const email = input.email.trim().toLowerCase();
+  const hash = await ctx.password.hash(input.password);
+  const id = crypto.randomUUID();
+  const inserted = await client.query(
+    `insert into auth_user (id, name, email, email_verified, role, banned) values ($1, $2, $3, false, $4, false)
+     on conflict (email) do nothing returning id`,
+    [id, input.name?.trim() || email.split("@")[0], email, input.role],
+  );
+  if (inserted.rowCount === 0) throw new AppError("conflict", `a user with e-mail ${email} already exists`);
+  // `account_id = user id` and provider `credential` is how better-auth finds a password account.
+  await client.query(
+    `insert into auth_account (id, account_id, provider_id, user_id, password) values ($1, $2, 'credential', $2, $3)`,
+    [crypto.randomUUID(), id, hash],
+  );
+  await writeAudit(client, { actor, action: "user.create", subjectType: "user", subjectId: id, after: { email, role: input.role } });
+  const { rows } = await client.query(`${SELECT_VIEW} where u.id = $1`, [id]);
+  return toView(rows[0]!);
+}
+
+/** Runs `fn` in one transaction on a pooled client (rollback on error). */
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withTransaction(pool, async (client) => {
+    const out = await fn(client);
+      return out;
+  });
+}
+
+/** Creates a user; without a password one is generated and returned (once). */
+export async function createUser(
+  pool: pg.Pool,
+  actor: Actor,
+  input: { email: string; name?: string | undefined; role: Role; password?: string | undefined },
+): Promise<{ user: UserView; password: string | null }> {
+  const password = input.password ?? randomPassword();
+  const user = await inTransaction(pool, (client) => insertUser(client, actor, { ...input, password }));
+  return { user, password: input.password ? null : password };
+}
+
+/**
+ * Changes a user's role, audited in the same transaction. Refuses to demote the last admin
+ * (nobody could manage users or tokens any more). Takes effect on the user's next request:
+ * sessions are read from the database every time, and their tokens are capped at their role.
+ */
+export async function setUserRole(pool: pg.Pool, actor: Actor, id: string, role: Role): Promise<UserView> {
+  return inTransaction(pool, async (client) => {
+    // Lock every admin row: two admins demoting each other at once must not both succeed.
+    const admins = await client.query<{ id: string }>(`select id from auth_user where role = 'admin' order by id for update`);
+    const cur = await client.query<{ role: string | null }>(`select role from auth_user where id = $1 for update`, [id]);
+    if (!cur.rows[0]) throw new AppError("not_found", `unknown user ${id}`);
+    const before = cur.rows[0].role;
+    if (before !== role) {
+      if (before === "admin" && admins.rows.length <= 1) throw new AppError("conflict", "cannot demote the last admin");
+      await client.query(`update auth_user set role = $2, updated_at = now() where id = $1`, [id, role]);
+      await writeAudit(client, { actor, action: "user.set_role", subjectType: "user", subjectId: id, before: { role: before }, after: { role } });
+    }
+    const { rows } = await client.query(`${SELECT_VIEW} where u.id = $1`, [id]);
+    return toView(rows[0]!);
+  });
+}
+
+/** Number of users (zero only before the first start created the admin). */
+export async function countUsers(client: pg.Pool | pg.PoolClient): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from auth_user`);
+  return rows[0]?.n ?? 0;
+}

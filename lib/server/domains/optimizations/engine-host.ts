@@ -1,0 +1,190 @@
+import v8 from "node:v8";
+import type pg from "pg";
+import type { Logger } from "pino";
+import { Engine } from "../../../optimizer/engine";
+import { GuardEvaluator, type LiveSamples } from "../../../optimizer/guards";
+import { SampleRecorder, perSecondAggregates } from "../../../optimizer/recorder";
+import type { EngineEvent, FaultLookup, OptimizationState } from "../../../optimizer/types";
+import { meteredSink } from "../samples/metered-sink";
+import type { PerfpilotMetrics } from "../prometheus/metrics-registry";
+import type { Broadcaster, OptimizationPayload } from "../../../realtime/events";
+import { startSampleFlusher, type SampleFlusher } from "../samples/sample-flusher";
+import { listenForFlagChanges, pgFlagStore } from "./pg-optimization-store";
+
+function toPayload(o: OptimizationState): OptimizationPayload {
+  return { id: o.id, operation: o.operation, strategy: o.strategy, state: o.state, percent: o.percent, reason: o.reason, version: o.version, updatedAt: o.updatedAt, updatedBy: o.updatedBy };
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** The live-window view the guards read, over the recorder's per-(operation, variant) rings. */
+function liveSamples(recorder: SampleRecorder): LiveSamples {
+  const collect = (operation: string, match: (v: string) => boolean, since: number, field: "durationMs" | "memoryBytes") => {
+    const parts: Float64Array[] = [];
+    for (const ring of recorder.live?.rings() ?? []) {
+      if (ring.operation !== operation || !match(ring.variant)) continue;
+      const s = ring.slice(since);
+      parts.push(field === "memoryBytes" ? s.memoryBytes.filter((x) => !Number.isNaN(x)) : s.durationMs);
+    }
+    return concat(parts);
+  };
+  return {
+    durations: (op, match, since) => collect(op, match, since, "durationMs"),
+    memory: (op, match, since) => collect(op, match, since, "memoryBytes"),
+  };
+}
+
+/**
+ * Hosts the framework-free engine in this process: the sample recorder and its Postgres flusher,
+ * the flag store (Postgres, LISTEN/NOTIFY so a change reaches every instance within ~1 s), the
+ * continuous guard evaluation, and the per-second live metrics stream.
+ */
+export async function startEngineHost(deps: {
+  pool: pg.Pool;
+  connectionString: string;
+  broadcaster: Broadcaster;
+  instanceId: string;
+  log: Logger;
+  guardIntervalMs?: number;
+  /** Fault injection (tests and demos); absent or disabled in production. */
+  faults?: FaultLookup;
+  /** Prometheus registry fed from the samples (folded off the call path). */
+  metrics?: PerfpilotMetrics;
+  /** Called when a guard rolls an optimization back (the monitoring raises an alert). */
+  onRollback?: (state: OptimizationState, evidence: import("../../../optimizer/types").GuardEvidence) => void;
+}) {
+  const { pool, broadcaster, log } = deps;
+  const recorder = new SampleRecorder({ capacity: 1 << 17 });
+  const flags = pgFlagStore(pool);
+
+  const onEvent = (e: EngineEvent) => {
+    switch (e.type) {
+      case "shadow.mismatch":
+        broadcaster.publish("shadow:mismatch", e.mismatch, "optimizations");
+        void pool
+          .query("insert into shadow_mismatch (operation, variant, input_key, diff, instance) values ($1, $2, $3, $4, $5)", [
+            e.mismatch.operation,
+            e.mismatch.variant,
+            e.mismatch.inputKey.slice(0, 500),
+            e.mismatch.diff.slice(0, 4000),
+            deps.instanceId,
+          ])
+          .catch((err: unknown) => log.warn({ err }, "could not store a shadow mismatch"));
+        break;
+      case "memory.warning":
+        log.warn({ operation: e.operation, variant: e.variant, memoryMb: e.memoryMb, thresholdMb: e.thresholdMb }, "memory per call above threshold");
+        break;
+      case "variant.failed":
+        log.warn({ operation: e.operation, variant: e.variant, outcome: e.outcome, error: e.error }, "optimized variant failed; fell back to baseline");
+        break;
+      default:
+        break;
+    }
+  };
+
+  const engine = new Engine({
+    sink: deps.metrics ? meteredSink(recorder, deps.metrics) : recorder,
+    ...(deps.faults ? { faults: deps.faults } : {}),
+    // v8's heap statistics cost ~165 ns against ~8 µs for process.memoryUsage(); sampled anyway.
+    heapUsed: () => v8.getHeapStatistics().used_heap_size,
+    memorySampleEvery: 4,
+    emit: onEvent,
+  });
+
+  let reloading: Promise<void> | null = null;
+  const reload = async () => {
+    const s = await flags.load();
+    const before = new Map(engine.operations().flatMap((op) => (op.optimizations ?? []).map((o) => [`${op.name}:${o.strategy}`, engine.state(`${op.name}:${o.strategy}`)?.version])));
+    engine.applyStates(s.optimizations, s.switches);
+    for (const o of s.optimizations) {
+      if (before.has(o.id) && before.get(o.id) !== o.version) broadcaster.publish("optimization:changed", toPayload(o), "optimizations");
+    }
+  };
+  const scheduleReload = () => {
+    // Coalesce bursts of notices into one reload.
+    reloading ??= reload()
+      .catch((err: unknown) => log.error({ err }, "could not reload optimization states"))
+      .finally(() => (reloading = null));
+  };
+
+  const flusher: SampleFlusher = startSampleFlusher({ recorder, pool, instanceId: deps.instanceId, log: log.child({ component: "flusher" }) });
+  const listener = await listenForFlagChanges(deps.connectionString, scheduleReload, log);
+
+  const guard = new GuardEvaluator({
+    engine,
+    flags,
+    samples: liveSamples(recorder),
+    onRollback: (st, evidence) => {
+      log.warn({ optimization: st.id, rule: evidence.rule, summary: evidence.summary }, "optimization rolled back by guard");
+      broadcaster.publish("optimization:rolled-back", { optimization: toPayload(st), summary: evidence.summary }, "optimizations");
+      deps.onRollback?.(st, evidence);
+    },
+  });
+  const guardTimer = setInterval(() => {
+    guard.evaluate().catch((err: unknown) => log.error({ err }, "guard evaluation failed"));
+  }, deps.guardIntervalMs ?? 5_000);
+  // Aligned to wall-clock seconds (+50 ms), so a finished call reaches the browsers at most
+  // ~1.05 s later: the aggregate of second S is sent right after S ends.
+  const publishSecond = () => {
+    const now = Date.now();
+    const aggregates = perSecondAggregates(recorder, now);
+    if (aggregates.length === 0) return;
+    broadcaster.publish(
+      "metrics:second",
+      {
+        at: now,
+        aggregates: aggregates.map((a) => ({
+          at: a.second,
+          operation: a.operation,
+          variant: a.variant,
+          count: a.count,
+          errors: a.errors + a.fallbacks,
+          p50Ms: a.p50Ms,
+          p95Ms: a.p95Ms,
+          memoryMeanBytes: a.memoryMeanBytes,
+        })),
+      },
+      "metrics",
+    );
+  };
+  let metricsTimer: ReturnType<typeof setTimeout>;
+  const scheduleSecond = () => {
+    metricsTimer = setTimeout(() => {
+      publishSecond();
+      scheduleSecond();
+    }, 1_050 - (Date.now() % 1_000));
+    metricsTimer.unref();
+  };
+  scheduleSecond();
+  guardTimer.unref();
+
+  return {
+    engine,
+    flags,
+    recorder,
+    flusher,
+    guard,
+    /** Registers the operations' rows and loads states (call after every operation is registered). */
+    async ready() {
+      await flags.sync(engine.operations());
+      await reload();
+    },
+    reload,
+    async stop() {
+      clearInterval(guardTimer);
+      clearTimeout(metricsTimer);
+      await listener.stop();
+      await flusher.stop();
+    },
+  };
+}
+
+export type EngineHost = Awaited<ReturnType<typeof startEngineHost>>;

@@ -1,0 +1,193 @@
+import type pg from "pg";
+import { seedFor } from "../../../optimizer/assignment";
+import { optimizationId, type OperationSpec } from "../../../optimizer/operation";
+import { checkTransition, percentOf } from "../../../optimizer/transitions";
+import {
+  MASTER_SWITCHES,
+  type Actor,
+  type FlagStore,
+  type MasterSwitchName,
+  type OptimizationState,
+  type StateChange,
+  type Strategy,
+} from "../../../optimizer/types";
+import { AppError } from "../../../errors";
+import { withTransaction } from "../../platform/db/transaction";
+
+export const FLAGS_CHANNEL = "perfpilot_flags";
+
+function toState(r: Record<string, unknown>): OptimizationState {
+  return {
+    id: r.id as string,
+    operation: r.operation_name as string,
+    strategy: r.strategy as Strategy,
+    state: r.state as OptimizationState["state"],
+    percent: r.percent as number,
+    seed: r.seed as number,
+    reason: (r.reason as string | null) ?? null,
+    version: r.version as number,
+    updatedAt: (r.updated_at as Date).toISOString(),
+    updatedBy: r.updated_by as string,
+  };
+}
+
+/** Writes an audit event in the caller's transaction (one table for every mutation). */
+export async function writeAudit(
+  client: pg.PoolClient | pg.Pool,
+  e: { actor: Actor; action: string; subjectType: string; subjectId: string; before?: unknown; after?: unknown; reason?: string | null; evidence?: unknown },
+): Promise<void> {
+  await client.query(
+    `insert into audit_event (actor, actor_role, action, subject_type, subject_id, before, after, reason, evidence, origin)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      e.actor.name,
+      e.actor.role,
+      e.action,
+      e.subjectType,
+      e.subjectId,
+      e.before === undefined ? null : JSON.stringify(e.before),
+      e.after === undefined ? null : JSON.stringify(e.after),
+      e.reason ?? null,
+      e.evidence === undefined ? null : JSON.stringify(e.evidence),
+      e.actor.origin ?? null,
+    ],
+  );
+}
+
+/**
+ * Optimization states and master switches in Postgres. Every change is one transaction: row
+ * lock, validated transition, update, audit event, and a NOTIFY so every instance reloads.
+ */
+export function pgFlagStore(pool: pg.Pool): FlagStore & {
+  sync(ops: OperationSpec[]): Promise<void>;
+  setSwitch(name: MasterSwitchName, enabled: boolean, actor: Actor, reason?: string): Promise<void>;
+} {
+  return {
+    async sync(ops) {
+      await withTransaction(pool, async (client) => {
+        for (const op of ops) {
+          await client.query(
+            `insert into operation (name, service, title, side_effects, idempotent) values ($1, $2, $3, $4, $5)
+             on conflict (name) do update set service = excluded.service, title = excluded.title,
+               side_effects = excluded.side_effects, idempotent = excluded.idempotent`,
+            [op.name, op.service, op.title, op.sideEffects, op.idempotent ?? false],
+          );
+          const strategies: Strategy[] = [...(op.optimizations ?? []).map((o) => o.strategy), ...(op.queueable ? (["queue"] as const) : [])];
+          for (const s of strategies) {
+            const id = optimizationId(op.name, s);
+            // The seed is a pure function of the id, so every instance agrees on assignments.
+            await client.query(
+              `insert into optimization (id, operation_name, strategy, seed) values ($1, $2, $3, $4) on conflict (id) do nothing`,
+              [id, op.name, s, seedFor(id) | 0],
+            );
+          }
+        }
+        for (const name of MASTER_SWITCHES) {
+          await client.query("insert into master_switch (name) values ($1) on conflict (name) do nothing", [name]);
+        }
+      });
+    },
+
+    async load() {
+      const [o, s] = await Promise.all([
+        pool.query("select * from optimization order by operation_name, strategy"),
+        pool.query<{ name: MasterSwitchName; enabled: boolean }>("select name, enabled from master_switch"),
+      ]);
+      const switches = Object.fromEntries(MASTER_SWITCHES.map((n) => [n, true])) as Record<MasterSwitchName, boolean>;
+      for (const r of s.rows) switches[r.name] = r.enabled;
+      return { optimizations: o.rows.map(toState), switches };
+    },
+
+    async setState(id: string, change: StateChange, actor: Actor, evidence?: unknown) {
+      return withTransaction(pool, async (client) => {
+        const cur = await client.query("select * from optimization where id = $1 for update", [id]);
+        if (!cur.rows[0]) throw new AppError("not_found", `unknown optimization ${id}`);
+        const before = toState(cur.rows[0]);
+        const problem = checkTransition(before, change);
+        if (problem) throw new AppError(problem.startsWith("already") ? "conflict" : "validation_failed", problem);
+        const percent = change.state === "canary" ? change.percent! : percentOf(change.state);
+        const r = await client.query(
+          `update optimization set state = $2, percent = $3, reason = $4, updated_at = now(), updated_by = $5,
+             version = version + 1, applied_at = case when $2 in ('on', 'canary') and applied_at is null then now()
+               when $2 in ('off', 'rolled_back') then null else applied_at end
+           where id = $1 returning *`,
+          [id, change.state, percent, change.reason ?? null, actor.name],
+        );
+        const after = toState(r.rows[0]);
+        await writeAudit(client, {
+          actor,
+          action: change.state === "rolled_back" ? "optimization.rollback" : "optimization.set_state",
+          subjectType: "optimization",
+          subjectId: id,
+          before: { state: before.state, percent: before.percent },
+          after: { state: after.state, percent: after.percent },
+          reason: change.reason ?? null,
+          evidence,
+      });
+      await client.query("select pg_notify($1, $2)", [FLAGS_CHANNEL, id]);
+        return after;
+      });
+    },
+
+    async setSwitch(name, enabled, actor, reason) {
+      await withTransaction(pool, async (client) => {
+        const cur = await client.query<{ enabled: boolean }>("select enabled from master_switch where name = $1 for update", [name]);
+        if (!cur.rows[0]) throw new AppError("not_found", `unknown master switch ${name}`);
+        await client.query("update master_switch set enabled = $2, updated_at = now(), updated_by = $3 where name = $1", [name, enabled, actor.name]);
+        await writeAudit(client, {
+          actor,
+          action: "master_switch.set",
+          subjectType: "master_switch",
+          subjectId: name,
+          before: { enabled: cur.rows[0].enabled },
+          after: { enabled },
+          reason: reason ?? null,
+      });
+      await client.query("select pg_notify($1, $2)", [FLAGS_CHANNEL, `switch:${name}`]);
+      });
+    },
+  };
+}
+
+/**
+ * Keeps a dedicated connection LISTENing for flag changes and calls `onChange` for each (and
+ * after a reconnect, since notices sent while disconnected are lost).
+ */
+export async function listenForFlagChanges(
+  connectionString: string,
+  onChange: (payload: string) => void,
+  log: { warn(obj: object, msg: string): void },
+): Promise<{ stop(): Promise<void> }> {
+  const { default: pgMod } = await import("pg");
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+
+  const connect = async () => {
+    const c = new pgMod.Client({ connectionString });
+    c.on("notification", (n) => n.channel === FLAGS_CHANNEL && onChange(n.payload ?? ""));
+    c.on("error", (err) => {
+      log.warn({ err }, "flag listener lost its connection; reconnecting");
+      void c.end().catch(() => undefined);
+      if (!stopped) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
+    });
+    try {
+      await c.connect();
+      await c.query(`listen ${FLAGS_CHANNEL}`);
+      client = c;
+      onChange("reconnected");
+    } catch (err) {
+      log.warn({ err }, "flag listener could not connect; retrying");
+      await c.end().catch(() => undefined);
+      if (!stopped) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
+    }
+  };
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Prometheus exposition (GET /metrics): a prom-client registry of our own (not the global
+ * default: Next loads route handlers as a separate copy of our modules, and the same metric
+ * registered twice in one registry throws), kept in a `globalThis` slot so the server and the
+ * route see the same one.
+ */
+import type pg from "pg";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { Engine } from "../../../optimizer/engine";
+import { optimizationId } from "../../../optimizer/operation";
+import { OUTCOMES, type SampleRecorder } from "../../../optimizer/recorder";
+import type { Strategy } from "../../../optimizer/types";
+import { PendingSamples } from "../samples/metered-sink";
+
+/** prom-client's text format 0.0.4. */
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+// Seconds; from sub-millisecond cache hits to the 5 s "slow" line of the original design and beyond.
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** Creates a registry with every Perfpilot metric (tests create their own; the server uses the slot). */
+export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const pending = new PendingSamples();
+  const latency = new Histogram({ name: "perfpilot_operation_duration_seconds", help: "Duration of operation runs by variant (shadow runs included)", labelNames: ["operation", "variant"] as const, buckets: LATENCY_BUCKETS, registers });
+  const calls = new Counter({ name: "perfpilot_operation_runs_total", help: "Operation runs by variant and outcome", labelNames: ["operation", "variant", "outcome"] as const, registers });
+  const errors = new Counter({ name: "perfpilot_operation_errors_total", help: "Failed runs (error, fallback, timeout) by variant", labelNames: ["operation", "variant"] as const, registers });
+  const cacheLookups = new Counter({ name: "perfpilot_cache_lookups_total", help: "Runs of cached variants by result", labelNames: ["operation", "result"] as const, registers });
+  const cacheHitRatio = new Gauge({ name: "perfpilot_cache_hit_ratio", help: "Cache hits / (hits + misses) per operation since start", labelNames: ["operation"] as const, registers });
+  const optimizationState = new Gauge({ name: "perfpilot_optimization_state", help: "1 for the current state of each optimization", labelNames: ["optimization", "operation", "strategy", "state"] as const, registers });
+  const optimizationPercent = new Gauge({ name: "perfpilot_optimization_percent", help: "Share of calls using each optimization (canary percent; 100 when on)", labelNames: ["optimization", "operation", "strategy"] as const, registers });
+  const alertsFiring = new Gauge({ name: "perfpilot_alerts_firing", help: "Firing performance alerts by severity", labelNames: ["severity"] as const, registers });
+  const queueDepth = new Gauge({ name: "perfpilot_queue_depth", help: "pg-boss jobs waiting (created or retry) per queue", labelNames: ["queue", "state"] as const, registers });
+  const sampleDrops = new Counter({ name: "perfpilot_sample_buffer_dropped_total", help: "Samples overwritten in the recorder's ring before they were flushed", registers });
+  const sampleBuffered = new Gauge({ name: "perfpilot_sample_buffer_size", help: "Samples waiting in the recorder's ring", registers });
+  const metricsDrops = new Counter({ name: "perfpilot_metrics_samples_dropped_total", help: "Samples that missed the latency histogram (its buffer was full)", registers });
+
+  const children: { observe(v: number): void }[] = [];
+  const cache = new Map<string, { hits: number; misses: number }>();
+  let reportedDrops = 0;
+  let reportedMetricsDrops = 0;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  /**
+   * Moves the pending samples into the histogram and counters. Off the call path; prom-client's
+   * observe() still costs ~0.5 µs a sample here (label hashing), i.e. ~1 ms of CPU per 2,000
+   * calls, against ~40 ns added to each call by the ring (measured, scratch bench, Node 20).
+   */
+  const fold = () => {
+    const counts: number[] = [];
+    const lookups = new Map<string, { hits: number; misses: number }>();
+    pending.drain((id, durationMs, outcome, cacheHit) => {
+      const [operation, variant, cached] = pending.pairs[id]!;
+      (children[id] ??= latency.labels(operation, variant)).observe(durationMs / 1000);
+      counts[id * 4 + outcome] = (counts[id * 4 + outcome] ?? 0) + 1;
+      if (cached) {
+        let s = lookups.get(operation);
+        if (!s) lookups.set(operation, (s = { hits: 0, misses: 0 }));
+        if (cacheHit) s.hits++;
+        else s.misses++;
+      }
+    });
+    counts.forEach((n, k) => {
+      const [operation, variant] = pending.pairs[k >> 2]!;
+      const outcome = OUTCOMES[k & 3]!;
+      calls.inc({ operation, variant, outcome }, n);
+      if (outcome !== "ok") errors.inc({ operation, variant }, n);
+    });
+    for (const [operation, d] of lookups) {
+      if (d.hits > 0) cacheLookups.inc({ operation, result: "hit" }, d.hits);
+      if (d.misses > 0) cacheLookups.inc({ operation, result: "miss" }, d.misses);
+      const total = cache.get(operation) ?? { hits: 0, misses: 0 };
+      cache.set(operation, { hits: total.hits + d.hits, misses: total.misses + d.misses });
+    }
+    if (pending.dropped > reportedMetricsDrops) {
+      metricsDrops.inc(pending.dropped - reportedMetricsDrops);
+      reportedMetricsDrops = pending.dropped;
+    }
+  };
+
+  return {
+    registry,
+    pending,
+    fold,
+    latency,
+    /** Folds every 5 s so an unscraped process never fills the ring (idempotent, unref'd). */
+    startFolding() {
+      if (timer) return;
+      timer = setInterval(fold, 5_000);
+      timer.unref();
+    },
+    stopFolding() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+    /** Refreshes the gauges that are read rather than counted. */
+    async update(deps: { pool?: pg.Pool; engine?: Engine; recorder?: SampleRecorder; caches?: Record<string, { stats(): { hits: number; misses: number } }> }) {
+      fold();
+      for (const [operation, s] of cache) cacheHitRatio.set({ operation }, s.hits + s.misses > 0 ? s.hits / (s.hits + s.misses) : 0);
+      // Exact figures from the cache strategies themselves, where the host passes them.
+      for (const [operation, c] of Object.entries(deps.caches ?? {})) {
+        const s = c.stats();
+        cacheHitRatio.set({ operation }, s.hits + s.misses > 0 ? s.hits / (s.hits + s.misses) : 0);
+      }
+      if (deps.engine) {
+        // One series per optimization: a state change must not leave the old state's series behind.
+        optimizationState.reset();
+        optimizationPercent.reset();
+        for (const op of deps.engine.operations()) {
+          const strategies: Strategy[] = [...(op.optimizations ?? []).map((o) => o.strategy as Strategy), ...(op.queueable ? (["queue"] as const) : [])];
+          for (const strategy of strategies) {
+            const st = deps.engine.state(optimizationId(op.name, strategy));
+            if (!st) continue;
+            optimizationState.set({ optimization: st.id, operation: op.name, strategy, state: st.state }, 1);
+            optimizationPercent.set({ optimization: st.id, operation: op.name, strategy }, st.percent);
+          }
+        }
+      }
+      if (deps.recorder) {
+        const s = deps.recorder.stats();
+        if (s.dropped > reportedDrops) sampleDrops.inc(s.dropped - reportedDrops);
+        reportedDrops = Math.max(reportedDrops, s.dropped);
+        sampleBuffered.set(s.buffered);
+      }
+      if (deps.pool) await Promise.all([updateAlerts(deps.pool, alertsFiring), updateQueues(deps.pool, queueDepth)]);
+    },
+  };
+}
+
+export type PerfpilotMetrics = ReturnType<typeof createMetricsRegistry>;
+
+async function updateAlerts(pool: pg.Pool, gauge: Gauge<"severity">): Promise<void> {
+  const r = await pool.query<{ severity: string; n: number }>("select severity, count(*)::int as n from alert where state = 'firing' group by severity");
+  gauge.set({ severity: "warning" }, 0);
+  gauge.set({ severity: "critical" }, 0);
+  for (const row of r.rows) gauge.set({ severity: row.severity }, row.n);
+}
+
+async function updateQueues(pool: pg.Pool, gauge: Gauge<"queue" | "state">): Promise<void> {
+  try {
+    // pg-boss 12 keeps every queue's jobs under the (list-partitioned) table pgboss.job.
+    const r = await pool.query<{ name: string; state: string; n: number }>("select name, state::text as state, count(*)::int as n from pgboss.job where state in ('created', 'retry') group by name, state");
+    gauge.reset();
+    for (const row of r.rows) gauge.set({ queue: row.name, state: row.state }, row.n);
+  } catch (err) {
+    // No pg-boss schema yet (a database that never ran the queue): report no queues.
+    const code = (err as { code?: string }).code;
+    if (code !== "42P01" && code !== "3F000") throw err;
+  }
+}
+
+const SLOT = Symbol.for("perfpilot.metrics");
+type Slot = { [SLOT]?: PerfpilotMetrics };
+
+/** The process's metrics registry, created on first use. */
+export function getMetricsRegistry(): PerfpilotMetrics {
+  const g = globalThis as Slot;
+  return (g[SLOT] ??= createMetricsRegistry());
+}
+
+/** The /metrics text: folds pending samples, refreshes the read gauges, serializes the registry. */
+export async function collectMetrics(deps: Parameters<PerfpilotMetrics["update"]>[0] & { metrics?: PerfpilotMetrics }): Promise<string> {
+  const metrics = deps.metrics ?? getMetricsRegistry();
+  await metrics.update(deps);
+  return metrics.registry.metrics();
+}

@@ -1,0 +1,172 @@
+import crypto from "node:crypto";
+import type pg from "pg";
+import type { PgBoss } from "pg-boss";
+import type { Logger } from "pino";
+import { AppError } from "../../../errors";
+import type { Engine } from "../../../optimizer/engine";
+import type { Broadcaster, TaskPayload } from "../../../realtime/events";
+
+const QUEUE = "engine-task";
+/** Handlers that are not engine operations (e.g. on-demand benchmarks) register here. */
+export type TaskHandler = (input: unknown, progress: (fraction: number, message?: string) => void) => Promise<unknown>;
+
+export interface TaskHandle {
+  taskId: string;
+  status: "processing";
+  estimatedSeconds: number | null;
+  resultUrl: string;
+}
+
+function payload(r: Record<string, unknown>): TaskPayload {
+  return {
+    taskId: r.id as string,
+    operation: r.operation as string,
+    state: r.state as TaskPayload["state"],
+    progress: r.progress as number,
+    message: (r.message as string | null) ?? null,
+    estimatedSeconds: (r.estimated_seconds as number | null) ?? null,
+    startedAt: r.started_at ? (r.started_at as Date).toISOString() : null,
+    finishedAt: r.finished_at ? (r.finished_at as Date).toISOString() : null,
+    error: (r.error as string | null) ?? null,
+  };
+}
+
+/**
+ * The `queue` strategy's runtime: calls moved to durable pg-boss jobs. The `task` table is what
+ * users see (state, progress, result); pg-boss provides durability, retries with backoff, the
+ * timeout and cancellation. A crash loses no accepted task: the job stays in pg-boss until done.
+ */
+export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: Engine; broadcaster: Broadcaster; log: Logger }) {
+  const { pool, boss, engine, broadcaster, log } = deps;
+  const handlers = new Map<string, TaskHandler>();
+
+  /** Writes a task row (the statement ends in `returning *`) and pushes the new state live. */
+  async function write(sql: string, params: unknown[]): Promise<Record<string, unknown> | undefined> {
+    const row = (await pool.query(sql, params)).rows[0];
+    if (row) broadcaster.publish("task:updated", payload(row), "tasks");
+    return row;
+  }
+
+  /** Median duration of the operation's successful calls over the last 24 h, in seconds. */
+  async function estimateSeconds(operation: string): Promise<number | null> {
+    const r = await pool.query<{ s: number | null }>(
+      `select percentile_cont(0.5) within group (order by duration_ms) / 1000 as s from sample
+        where operation = $1 and outcome = 'ok' and not shadow and at > now() - interval '24 hours'`,
+      [operation],
+    );
+    const fromSamples = r.rows[0]?.s ?? null;
+    if (fromSamples !== null) return fromSamples;
+    const t = await pool.query<{ s: number | null }>(
+      `select percentile_cont(0.5) within group (order by extract(epoch from finished_at - started_at)) as s from task
+        where operation = $1 and state = 'completed' and finished_at > now() - interval '7 days'`,
+      [operation],
+    );
+    return t.rows[0]?.s ?? null;
+  }
+
+  async function run(id: string): Promise<void> {
+    const task = await write(
+      `update task set state = 'processing', started_at = coalesce(started_at, now()), attempts = attempts + 1
+        where id = $1 and state in ('queued', 'processing') returning *`,
+      [id],
+    );
+    if (!task) return; // cancelled (or unknown): nothing to do
+    let lastWrite = 0;
+    const progress = (fraction: number, message?: string) => {
+      const now = Date.now();
+      // Throttled: a progress write per 250 ms is plenty for a progress bar.
+      if (now - lastWrite < 250 && fraction < 1) return;
+      lastWrite = now;
+      void write("update task set progress = $2, message = $3 where id = $1 and state = 'processing' returning *", [
+        id,
+        Math.max(0, Math.min(1, fraction)),
+        message ?? null,
+      ]).catch((err: unknown) => log.warn({ err, id }, "task progress write failed"));
+    };
+    const operation = task.operation as string;
+    const op = engine.operation(operation);
+    const handler = handlers.get(operation);
+    if (!op && !handler) throw new Error(`no handler for task operation ${operation}`);
+    const result = handler ? await handler(task.input, progress) : await engine.call(op!, task.input, progress);
+    await write(
+      `update task set state = 'completed', progress = 1, result = $2, finished_at = now(), error = null
+        where id = $1 and state = 'processing' returning *`,
+      [id, JSON.stringify(result)],
+    );
+  }
+
+  return {
+    /** Registers a non-operation task kind (e.g. `benchmark.run`). */
+    handle(name: string, handler: TaskHandler) {
+      handlers.set(name, handler);
+    },
+
+    async start() {
+      await boss.createQueue(QUEUE, { retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: 600 } as never);
+      await boss.work<{ taskId: string }>(QUEUE, { batchSize: 1 } as never, async (jobs) => {
+        for (const job of jobs) {
+          try {
+            await run(job.data.taskId);
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            // pg-boss retries with backoff; the task shows failed only once retries are exhausted.
+            // One statement decides "failed" (third attempt) or "queued" (pg-boss will retry).
+            await write(
+              `update task set state = case when attempts >= 3 then 'failed' else 'queued' end, error = $2,
+                 finished_at = case when attempts >= 3 then now() end
+                where id = $1 and state = 'processing' returning *`,
+              [job.data.taskId, message],
+            );
+            throw err;
+          }
+        }
+      });
+    },
+
+    /** Accepts a call as a background task and returns its handle at once. */
+    async submit(operation: string, input: unknown, createdBy = "system"): Promise<TaskHandle> {
+      const id = crypto.randomUUID();
+      const estimatedSeconds = await estimateSeconds(operation);
+      await write(
+        `insert into task (id, operation, state, input, estimated_seconds, created_by) values ($1, $2, 'queued', $3, $4, $5) returning *`,
+        [id, operation, JSON.stringify(input), estimatedSeconds, createdBy],
+      );
+      await boss.send(QUEUE, { taskId: id }, { id });
+      return { taskId: id, status: "processing", estimatedSeconds, resultUrl: `/api/tasks/task/${id}/result` };
+    },
+
+    async get(id: string) {
+      const r = await pool.query("select * from task where id = $1", [id]);
+      if (!r.rows[0]) throw new AppError("not_found", `unknown task ${id}`);
+      const t = r.rows[0];
+      return { ...payload(t), input: t.input, createdAt: (t.created_at as Date).toISOString(), attempts: t.attempts, createdBy: t.created_by, resultUrl: `/api/tasks/task/${id}/result` };
+    },
+
+    async result(id: string): Promise<{ state: string; result: unknown; error: string | null }> {
+      const r = await pool.query("select state, result, error from task where id = $1", [id]);
+      if (!r.rows[0]) throw new AppError("not_found", `unknown task ${id}`);
+      return r.rows[0];
+    },
+
+    async list(limit = 100) {
+      const r = await pool.query("select * from task order by created_at desc limit $1", [limit]);
+      return r.rows.map((t) => ({ ...payload(t), createdAt: (t.created_at as Date).toISOString(), attempts: t.attempts }));
+    },
+
+    async cancel(id: string): Promise<void> {
+      const cancelled = await write(
+        `update task set state = 'cancelled', finished_at = now() where id = $1 and state in ('queued', 'processing') returning *`,
+        [id],
+      );
+      if (!cancelled) {
+        const t = await pool.query<{ state: string }>("select state from task where id = $1", [id]);
+        if (!t.rows[0]) throw new AppError("not_found", `unknown task ${id}`);
+        throw new AppError("conflict", `task is already ${t.rows[0].state}`);
+      }
+      await boss.cancel(QUEUE, id).catch(() => undefined);
+    },
+
+  };
+}
+
+export type TaskService = ReturnType<typeof createTaskService>;
