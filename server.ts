@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     pool,
     broadcaster,
     engine: engineHost.engine,
-    flags: engineHost.flags,
+    store: engineHost.store,
     recorder: engineHost.recorder,
     faults,
     metrics,
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
       ),
       engineHost.engine,
     );
-    await engineHost.flags.sync(engineHost.engine.operations());
+    await engineHost.store.sync(engineHost.engine.operations());
     scheduler = startScheduler(jobs, { pool, log: logger.child({ component: "scheduler" }), instanceId, broadcaster });
     shutdownSteps.push({ name: "scheduler", run: () => scheduler!.stop() });
   }
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     boss,
     io,
     services,
-    flags: engineHost.flags,
+    optimizationStore: engineHost.store,
     engineHost,
     tasks,
     scheduler: {

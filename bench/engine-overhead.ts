@@ -1,5 +1,5 @@
 import { Engine } from "../lib/optimizer/engine";
-import { MemoryFlagStore } from "../lib/optimizer/memory-flag-store";
+import { MemoryOptimizationStore } from "../lib/optimizer/memory-optimization-store";
 import { defineOperation } from "../lib/optimizer/operation";
 import { SampleRecorder } from "../lib/optimizer/recorder";
 import { replaceStrategy } from "../lib/optimizer/strategies/replace";
@@ -24,7 +24,7 @@ export interface EngineOverheadResult {
  */
 export async function benchEngineOverhead({ batches = 40, callsPerBatch = 50_000 } = {}): Promise<EngineOverheadResult> {
   const recorder = new SampleRecorder({ capacity: 1 << 16, liveWindow: process.env.NO_LIVE ? false : 2000 });
-  const flags = new MemoryFlagStore();
+  const flags = new MemoryOptimizationStore();
   const engine = new Engine({ sink: recorder, heapUsed: () => v8.getHeapStatistics().used_heap_size, memorySampleEvery: 64 });
   const baseline = async (i: { key: string }) => i.key.length;
   const op = engine.register(

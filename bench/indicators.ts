@@ -25,8 +25,8 @@ import { fiveIndicatorSetsEquivalent, latestIndicators } from "../lib/market/ind
 import type { SignalStore } from "../lib/market/ports";
 import { generateSignals } from "../lib/market/services/generate-signals";
 import type { Bar } from "../lib/market/types";
-import { signalsResultEquivalent } from "../lib/market/variants/equivalence";
-import { generateSignalsCompact, generateSignalsParallel } from "../lib/market/variants/signals-memory";
+import { signalsResultEquivalent } from "../lib/market/optimized/equivalence";
+import { generateSignalsCompact, generateSignalsParallel } from "../lib/market/optimized/signals-memory";
 import type { Broadcaster } from "../lib/realtime/events";
 import { startEmbeddedPostgres } from "../lib/server/platform/db/embedded-postgres";
 import { applyMigrations } from "../lib/server/platform/db/migrate";

@@ -1,5 +1,5 @@
 import type { Bar } from "./types";
-import type { PriceAlertPayload, SignalPayload, TickPayload } from "../realtime/events";
+import type { PriceAlertPayload, SignalPayload, TickPayload } from "./types";
 
 /**
  * The ports the market services depend on. Implementations live in lib/server (Postgres,

@@ -26,3 +26,30 @@ export interface BarColumns {
   close: Float64Array;
   volume: Float64Array;
 }
+
+/** A replayed market day: what every browser receives as `market:tick`. */
+export interface TickPayload {
+  date: string;
+  tick: number;
+  symbols: number;
+  advancers: number;
+  decliners: number;
+  prices: { symbol: string; close: number; changePct: number | null; volume: number }[];
+}
+
+export interface SignalPayload {
+  symbol: string;
+  date: string;
+  kind: string;
+  value: number | null;
+  detail: string;
+}
+
+export interface PriceAlertPayload {
+  symbol: string;
+  date: string;
+  kind: string;
+  price: number;
+  changePct: number | null;
+  threshold: number;
+}

@@ -128,7 +128,7 @@ export class Engine {
     return this.ops.get(name)?.spec;
   }
 
-  /** Replaces the in-memory view of states and switches (from the flag store, on every change). */
+  /** Replaces the in-memory view of states and switches (from the optimization store, on every change). */
   applyStates(optimizations: OptimizationState[], switches: Record<MasterSwitchName, boolean>): void {
     const previous = new Map<string, LiveOptimization>();
     for (const rt of this.ops.values()) for (const l of rt.live) previous.set(l.id, l);

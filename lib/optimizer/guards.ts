@@ -2,7 +2,7 @@ import type { Engine, OptimizationCounters } from "./engine";
 import { mannWhitneyU } from "./stats/mann-whitney";
 import { errorRateExceeds } from "./stats/proportions";
 import { mean, median } from "./stats/quantile";
-import type { Actor, FlagStore, GuardEvidence, OptimizationState } from "./types";
+import type { Actor, OptimizationStore, GuardEvidence, OptimizationState } from "./types";
 
 /** Guard thresholds; every rule has a minimum sample below which it never trips. */
 export interface GuardRules {
@@ -48,7 +48,7 @@ export class GuardEvaluator {
   constructor(
     private readonly deps: {
       engine: Engine;
-      flags: FlagStore;
+      store: OptimizationStore;
       samples: LiveSamples;
       wallNow?: () => number;
       rules?: GuardRules;
@@ -169,7 +169,7 @@ export class GuardEvaluator {
         if (!st || (st.state !== "shadow" && st.state !== "canary" && st.state !== "on")) continue;
         const evidence = this.check(st, now);
         if (!evidence) continue;
-        const after = await this.deps.flags.setState(st.id, { state: "rolled_back", reason: `${evidence.rule}: ${evidence.summary}` }, actor, evidence);
+        const after = await this.deps.store.setState(st.id, { state: "rolled_back", reason: `${evidence.rule}: ${evidence.summary}` }, actor, evidence);
         this.windows.delete(st.id);
         this.deps.onRollback?.(after, evidence);
         rolled.push({ id: st.id, evidence });

@@ -75,7 +75,7 @@ export interface Actor {
   origin?: string | null;
 }
 
-export interface FlagStore {
+export interface OptimizationStore {
   /** Every optimization state and master switch (loaded at start and on every change notice). */
   load(): Promise<{ optimizations: OptimizationState[]; switches: Record<MasterSwitchName, boolean> }>;
   setState(id: string, change: StateChange, actor: Actor, evidence?: unknown): Promise<OptimizationState>;

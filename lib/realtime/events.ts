@@ -2,31 +2,9 @@
  * The one typed event contract between the server and the browser (Socket.IO).
  * Rooms: `market` (ticks, prices, signals, price alerts, news, jobs).
  */
-export interface TickPayload {
-  date: string;
-  tick: number;
-  symbols: number;
-  advancers: number;
-  decliners: number;
-  prices: { symbol: string; close: number; changePct: number | null; volume: number }[];
-}
+import type { PriceAlertPayload, SignalPayload, TickPayload } from "../market/types";
 
-export interface SignalPayload {
-  symbol: string;
-  date: string;
-  kind: string;
-  value: number | null;
-  detail: string;
-}
-
-export interface PriceAlertPayload {
-  symbol: string;
-  date: string;
-  kind: string;
-  price: number;
-  changePct: number | null;
-  threshold: number;
-}
+export type { PriceAlertPayload, SignalPayload, TickPayload };
 
 export interface JobRunPayload {
   job: string;

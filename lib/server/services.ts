@@ -14,7 +14,7 @@ import { defineOperation } from "../optimizer/operation";
 import { cacheStrategy } from "../optimizer/strategies/cache";
 import { streamStrategy } from "../optimizer/strategies/stream";
 import { replaceStrategy } from "../optimizer/strategies/replace";
-import { crawlAllConcurrent } from "../market/variants/news-concurrent";
+import { crawlAllConcurrent } from "../market/optimized/news-concurrent";
 import type { Broadcaster } from "../realtime/events";
 import {
   pgBarSource,

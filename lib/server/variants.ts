@@ -1,10 +1,10 @@
 import type pg from "pg";
-import { indicatorsBatchEquivalent, indicatorsResultEquivalent, signalsResultEquivalent, priceCheckEquivalent, crawlOutcomeEquivalent, deepCompare, INDICATOR_TOLERANCE } from "../market/variants/equivalence";
-import { calculateIndicatorsBatchCompact, calculateIndicatorsCompact } from "../market/variants/indicators-memory";
-import { calculateIndicatorsBatchParallel } from "../market/variants/indicators-async";
-import { checkPricesIncremental } from "../market/variants/prices-incremental";
-import { generateSignalsCompact, generateSignalsParallel } from "../market/variants/signals-memory";
-import { takeSnapshotBatched } from "../market/variants/snapshot-batched";
+import { indicatorsBatchEquivalent, indicatorsResultEquivalent, signalsResultEquivalent, priceCheckEquivalent, crawlOutcomeEquivalent, deepCompare, INDICATOR_TOLERANCE } from "../market/optimized/equivalence";
+import { calculateIndicatorsBatchCompact, calculateIndicatorsCompact } from "../market/optimized/indicators-memory";
+import { calculateIndicatorsBatchParallel } from "../market/optimized/indicators-async";
+import { checkPricesIncremental } from "../market/optimized/prices-incremental";
+import { generateSignalsCompact, generateSignalsParallel } from "../market/optimized/signals-memory";
+import { takeSnapshotBatched } from "../market/optimized/snapshot-batched";
 import { crawlSource, type CrawlOutcome } from "../market/news/crawl-source";
 import type { NewsSourceConfig, NewsSourceName } from "../market/news/sources";
 import { buildReport, type BuildReportInput, type MarketReport } from "../market/services/build-report";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Engine } from "../../lib/optimizer/engine";
 import { defineOperation } from "../../lib/optimizer/operation";
 import { replaceStrategy } from "../../lib/optimizer/strategies/replace";
-import { listenForFlagChanges, pgFlagStore } from "../../lib/server/domains/optimizations/pg-optimization-store";
+import { listenForOptimizationChanges, pgOptimizationStore } from "../../lib/server/domains/optimizations/pg-optimization-store";
 import { createTestDatabase } from "../helpers/db";
 
 const operator = { name: "alice@example.com", role: "operator", origin: "127.0.0.1" };
@@ -36,7 +36,7 @@ describe("optimization states in Postgres", () => {
   it("persists a change with an audit event, and reaches another instance within 2 s", async () => {
     const a = makeEngine();
     const b = makeEngine();
-    const flags = pgFlagStore(db.pool);
+    const flags = pgOptimizationStore(db.pool);
     await flags.sync(a.engine.operations());
     const load = async (e: Engine) => {
       const s = await flags.load();
@@ -44,7 +44,7 @@ describe("optimization states in Postgres", () => {
     };
     await load(b.engine);
     let notified = 0;
-    const listener = await listenForFlagChanges(db.url, () => void load(b.engine).then(() => notified++), quietLog);
+    const listener = await listenForOptimizationChanges(db.url, () => void load(b.engine).then(() => notified++), quietLog);
     try {
       const t0 = Date.now();
       await flags.setState("demo.double:memory", { state: "canary", percent: 30, reason: "try it" }, operator);
@@ -70,7 +70,7 @@ describe("optimization states in Postgres", () => {
   });
 
   it("refuses invalid changes and changes nothing", async () => {
-    const flags = pgFlagStore(db.pool);
+    const flags = pgOptimizationStore(db.pool);
     await expect(flags.setState("demo.double:memory", { state: "canary", percent: 100 }, operator)).rejects.toThrow(/strictly between 0 and 100/);
     await expect(flags.setState("demo.double:memory", { state: "rolled_back" }, operator)).rejects.toThrow(/needs a reason/);
     await expect(flags.setState("nope.nope:memory", { state: "on" }, operator)).rejects.toThrow(/unknown optimization/);
@@ -79,7 +79,7 @@ describe("optimization states in Postgres", () => {
   });
 
   it("rolls back with the reason and evidence in the audit log", async () => {
-    const flags = pgFlagStore(db.pool);
+    const flags = pgOptimizationStore(db.pool);
     const evidence = { rule: "error_rate", observed: { failures: 9, runs: 30 } };
     const after = await flags.setState("demo.double:memory", { state: "rolled_back", reason: "error_rate: 9 of 30 failed" }, { name: "guard", role: "system" }, evidence);
     expect(after).toMatchObject({ state: "rolled_back", percent: 0, reason: "error_rate: 9 of 30 failed", updatedBy: "guard" });

@@ -8,8 +8,8 @@ import { takeSnapshot } from "../../lib/market/services/take-snapshot";
 import type { Broadcaster } from "../../lib/realtime/events";
 import { pgBarSource, pgClockStore, pgNewsStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgSnapshotStore } from "../../lib/server/domains/market/pg-stores";
 import { createTestDatabase } from "../helpers/db";
-import { calculateIndicatorsBatchCompact } from "../../lib/market/variants/indicators-memory";
-import { deepCompare, INDICATOR_TOLERANCE } from "../../lib/market/variants/equivalence";
+import { calculateIndicatorsBatchCompact } from "../../lib/market/optimized/indicators-memory";
+import { deepCompare, INDICATOR_TOLERANCE } from "../../lib/market/optimized/equivalence";
 import { pgColumnSource } from "../../lib/server/domains/market/pg-columns";
 
 describe("market services on the real data", () => {

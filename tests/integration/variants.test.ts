@@ -1,6 +1,6 @@
 /**
  * Optimized variants ≡ baseline services, on the REAL data set in a real PostgreSQL (a fresh copy
- * of the imported template). Every comparison goes through lib/market/variants/equivalence, the
+ * of the imported template). Every comparison goes through lib/market/optimized/equivalence, the
  * checks the optimization engine uses; the last block proves those checks do catch differences.
  */
 import { readFileSync } from "node:fs";
@@ -19,13 +19,13 @@ import { calculateIndicators, calculateIndicatorsBatch } from "../../lib/market/
 import { checkPrices } from "../../lib/market/services/check-prices";
 import { generateSignals } from "../../lib/market/services/generate-signals";
 import { takeSnapshot } from "../../lib/market/services/take-snapshot";
-import * as eq from "../../lib/market/variants/equivalence";
-import { calculateIndicatorsBatchParallel } from "../../lib/market/variants/indicators-async";
-import { calculateIndicatorsBatchCompact, calculateIndicatorsCompact } from "../../lib/market/variants/indicators-memory";
-import { crawlAllConcurrent } from "../../lib/market/variants/news-concurrent";
-import { checkPricesIncremental } from "../../lib/market/variants/prices-incremental";
-import { generateSignalsCompact, generateSignalsParallel } from "../../lib/market/variants/signals-memory";
-import { takeSnapshotBatched } from "../../lib/market/variants/snapshot-batched";
+import * as eq from "../../lib/market/optimized/equivalence";
+import { calculateIndicatorsBatchParallel } from "../../lib/market/optimized/indicators-async";
+import { calculateIndicatorsBatchCompact, calculateIndicatorsCompact } from "../../lib/market/optimized/indicators-memory";
+import { crawlAllConcurrent } from "../../lib/market/optimized/news-concurrent";
+import { checkPricesIncremental } from "../../lib/market/optimized/prices-incremental";
+import { generateSignalsCompact, generateSignalsParallel } from "../../lib/market/optimized/signals-memory";
+import { takeSnapshotBatched } from "../../lib/market/optimized/snapshot-batched";
 import type { Broadcaster, PriceAlertPayload, SignalPayload } from "../../lib/realtime/events";
 import { pgColumnSource } from "../../lib/server/domains/market/pg-columns";
 import { pgBatchSnapshotStore } from "../../lib/server/domains/market/pg-snapshots-batched";

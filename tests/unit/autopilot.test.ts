@@ -7,7 +7,7 @@ import { parseAutopilotConfig } from "../../lib/optimizer/autopilot/config";
 import { liveRolloutObserver } from "../../lib/optimizer/autopilot/live-observer";
 import { MemoryRolloutStore, type RolloutObservations } from "../../lib/optimizer/autopilot/types";
 import { GuardEvaluator } from "../../lib/optimizer/guards";
-import { MemoryFlagStore } from "../../lib/optimizer/memory-flag-store";
+import { MemoryOptimizationStore } from "../../lib/optimizer/memory-optimization-store";
 import { defaultMonitorConfig } from "../../lib/optimizer/monitor/config";
 import { evaluateMonitor } from "../../lib/optimizer/monitor/evaluate";
 import { buildSeries } from "../../lib/optimizer/monitor/series";
@@ -66,13 +66,13 @@ function world(seed: number, optimized: { mb?: number; medianMs?: number; result
       ],
     }),
   );
-  const flags = new MemoryFlagStore(() => void sync());
+  const flags = new MemoryOptimizationStore(() => void sync());
   flags.add(OP, "memory");
   const sync = async () => {
     const s = await flags.load();
     sim.engine.applyStates(s.optimizations, s.switches);
   };
-  const guard = new GuardEvaluator({ engine: sim.engine, flags, samples: liveSamples(sim.recorder), wallNow: Date.now });
+  const guard = new GuardEvaluator({ engine: sim.engine, store: flags, samples: liveSamples(sim.recorder), wallNow: Date.now });
   const traffic = trafficDriver(rng, 2, (n) => sim.engine.call(op, { id: `req-${n}` }));
   return { ...sim, rng, op, flags, sync, guard, faults, traffic };
 }
@@ -86,7 +86,7 @@ async function pilot(w: ReturnType<typeof world>, opts: { paused?: () => boolean
   const rollouts = new MemoryRolloutStore();
   const mismatches = (op: string, from: number, to: number) => w.events.filter((e) => e.type === "shadow.mismatch" && e.mismatch.operation === op && e.at >= from && e.at < to).length;
   const autopilot = new Autopilot({
-    flags: w.flags,
+    store: w.flags,
     rollouts,
     observer: liveRolloutObserver(w.recorder.live!, mismatches),
     clock,
@@ -228,14 +228,14 @@ describe("autopilot safety", () => {
     expect(w.flags.states.get(`${OP}:memory`)!.state).toBe("shadow");
 
     // Two conditions on one operation with two strategies: one rollout only.
-    const flags = new MemoryFlagStore();
+    const flags = new MemoryOptimizationStore();
     flags.add("quotes.price", "memory");
     flags.add("quotes.price", "async");
     const store = new MemoryRolloutStore();
     const empty = new Float64Array(0);
     const none: RolloutObservations = { baseline: empty, optimized: empty, baselineMemory: empty, optimizedMemory: empty, shadowRuns: 0, shadowFailures: 0, mismatches: 0 };
     const ap = new Autopilot({
-      flags,
+      store: flags,
       rollouts: store,
       observer: { observe: async () => none },
       clock,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Engine } from "../../lib/optimizer/engine";
 import { GuardEvaluator, type LiveSamples } from "../../lib/optimizer/guards";
-import { MemoryFlagStore } from "../../lib/optimizer/memory-flag-store";
+import { MemoryOptimizationStore } from "../../lib/optimizer/memory-optimization-store";
 import { defineOperation, type OptimizationSpec } from "../../lib/optimizer/operation";
 import { cacheStrategy } from "../../lib/optimizer/strategies/cache";
 import { replaceStrategy } from "../../lib/optimizer/strategies/replace";
@@ -12,7 +12,7 @@ const system = { name: "test", role: "operator" };
 function setup(memory: OptimizationSpec<{ key: string; x: number }, number>, extra: { sideEffects?: boolean; idempotent?: boolean } = {}) {
   const samples: SampleInput[] = [];
   const events: EngineEvent[] = [];
-  const flags = new MemoryFlagStore();
+  const flags = new MemoryOptimizationStore();
   const engine = new Engine({ sink: { record: (s) => samples.push(s) }, emit: (e) => events.push(e), random: () => 0 });
   const op = engine.register(
     defineOperation({
@@ -160,7 +160,7 @@ describe("guards", () => {
     const { engine, op, flags, sync } = setup(flaky);
     await flags.setState("demo.square:memory", { state: "on" }, system);
     await sync();
-    const guard = new GuardEvaluator({ engine, flags, samples: noSamples });
+    const guard = new GuardEvaluator({ engine, store: flags, samples: noSamples });
     for (let i = 0; i < 30; i++) await engine.call(op, { key: `k${i}`, x: i });
     expect(await guard.evaluate()).toEqual([]);
     fail = true;
@@ -182,7 +182,7 @@ describe("guards", () => {
     const { engine, op, flags, sync } = setup(broken);
     await flags.setState("demo.square:memory", { state: "on" }, system);
     await sync();
-    const guard = new GuardEvaluator({ engine, flags, samples: noSamples });
+    const guard = new GuardEvaluator({ engine, store: flags, samples: noSamples });
     for (let i = 0; i < 5; i++) await engine.call(op, { key: `k${i}`, x: i });
     expect(await guard.evaluate()).toEqual([]);
   });
@@ -197,7 +197,7 @@ describe("guards", () => {
       durations: (_op, match) => (match("baseline") ? base : slow),
       memory: () => new Float64Array(0),
     };
-    const rolled = await new GuardEvaluator({ engine, flags, samples }).evaluate();
+    const rolled = await new GuardEvaluator({ engine, store: flags, samples }).evaluate();
     expect(rolled[0]?.evidence).toMatchObject({ rule: "latency_regression", sampleSizes: { baseline: 100, optimized: 100 } });
     expect(rolled[0]!.evidence.test!.pValue).toBeLessThan(0.01);
   });

@@ -12,6 +12,6 @@ export const GET = route({ access: "viewer" }, async () => json({ switches: awai
 export const PATCH = route({ access: "admin" }, async (req, _ctx, actor) => {
   const body = await parseBody(req, switchChangeSchema);
   const rt = getRuntime();
-  await rt.flags.setSwitch(body.name, body.enabled, actor, body.reason);
+  await rt.optimizationStore.setSwitch(body.name, body.enabled, actor, body.reason);
   return json({ switches: await listSwitches(rt.pool) });
 });

@@ -1,4 +1,5 @@
-import type { Broadcaster, TickPayload } from "../../realtime/events";
+import type { Broadcaster } from "../../realtime/events";
+import type { TickPayload } from "../types";
 import type { ClockStore, LatestPriceRow } from "../ports";
 
 export interface AdvanceClockInput {

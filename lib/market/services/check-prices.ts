@@ -1,4 +1,5 @@
-import type { Broadcaster, PriceAlertPayload } from "../../realtime/events";
+import type { Broadcaster } from "../../realtime/events";
+import type { PriceAlertPayload } from "../types";
 import type { LatestPriceRow, PriceAlertStore, WatchItemRow } from "../ports";
 
 export interface CheckPricesInput {

@@ -1,4 +1,5 @@
-import type { Broadcaster, SignalPayload } from "../../realtime/events";
+import type { Broadcaster } from "../../realtime/events";
+import type { SignalPayload } from "../types";
 import { computeIndicatorsBaseline } from "../indicators/baseline";
 import type { IndicatorParams } from "../indicators/params";
 import { detectSignals } from "../signals/detect";

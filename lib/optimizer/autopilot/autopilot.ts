@@ -1,11 +1,11 @@
 /**
  * The autopilot (the original `AutoOptimizationManager`): detected conditions start guarded
- * rollouts of the optimization that addresses them; every step goes through the flag store with
+ * rollouts of the optimization that addresses them; every step goes through the optimization store with
  * its reason and evidence, attributed to `autopilot`.
  */
 import type { Clock } from "../monitor/clock";
 import { optimizationId } from "../operation";
-import { SWITCH_OF, type Actor, type FlagStore, type OptimizationState, type Strategy } from "../types";
+import { SWITCH_OF, type Actor, type OptimizationStore, type OptimizationState, type Strategy } from "../types";
 import type { AutopilotConfig } from "./config";
 import { changeFor, decideRollout, stepsOf, type StepDecision } from "./rollout";
 import type { AutopilotCondition, CatalogEntry, Rollout, RolloutDecision, RolloutObserver, RolloutStore } from "./types";
@@ -13,7 +13,7 @@ import type { AutopilotCondition, CatalogEntry, Rollout, RolloutDecision, Rollou
 export const AUTOPILOT_ACTOR: Actor = { name: "autopilot", role: "system" };
 
 export interface AutopilotDeps {
-  flags: FlagStore;
+  store: OptimizationStore;
   rollouts: RolloutStore;
   observer: RolloutObserver;
   clock: Clock;
@@ -44,7 +44,7 @@ export class Autopilot {
     // Paused = no decisions at all: rollouts stay where they are; the guards still protect them.
     if (await this.deps.paused()) return { ...result, paused: true };
     const config = this.deps.config();
-    const { optimizations, switches } = await this.deps.flags.load();
+    const { optimizations, switches } = await this.deps.store.load();
     const states = new Map(optimizations.map((o) => [o.id, o]));
     const catalog = this.deps.catalog();
     const busy = new Set<string>();
@@ -112,7 +112,7 @@ export class Autopilot {
 
   private async apply(r: Rollout, d: StepDecision): Promise<void> {
     const { change, terminal, ...decision } = d;
-    if (change) await this.deps.flags.setState(optimizationId(r.operation, r.strategy), { ...change, reason: change.reason ?? `autopilot: ${d.reason}` }, AUTOPILOT_ACTOR, decision);
+    if (change) await this.deps.store.setState(optimizationId(r.operation, r.strategy), { ...change, reason: change.reason ?? `autopilot: ${d.reason}` }, AUTOPILOT_ACTOR, decision);
     const next: Rollout = {
       ...r,
       step: d.to,
@@ -147,7 +147,7 @@ export class Autopilot {
     decision.evidence.rollout = r.id;
     try {
       const change = changeFor(first);
-      await this.deps.flags.setState(optimizationId(target.name, strategy), { state: change.state, percent: change.state === "canary" ? change.percent : undefined, reason: `autopilot: ${reason}` }, AUTOPILOT_ACTOR, decision);
+      await this.deps.store.setState(optimizationId(target.name, strategy), { state: change.state, percent: change.state === "canary" ? change.percent : undefined, reason: `autopilot: ${reason}` }, AUTOPILOT_ACTOR, decision);
     } catch (err) {
       const failed: RolloutDecision = { ...decision, action: "abort", to: "aborted", reason: `could not start: ${err instanceof Error ? err.message : String(err)}` };
       await this.deps.rollouts.save({ ...r, step: "aborted", state: "aborted", finishedAt: now, lastDecision: failed });

@@ -35,7 +35,7 @@ export interface StepContext {
 }
 
 export interface StepDecision extends RolloutDecision {
-  /** The optimization state change to make (through the flag store), if any. */
+  /** The optimization state change to make (through the optimization store), if any. */
   change: StateChange | null;
   /** The rollout's new terminal state, if it ends. */
   terminal: RolloutState | null;

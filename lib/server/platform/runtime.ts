@@ -19,7 +19,7 @@ export interface Runtime {
   boss: PgBoss;
   io: SocketServer;
   services: AppServices;
-  flags: EngineHost["flags"];
+  optimizationStore: EngineHost["store"];
   engineHost: EngineHost;
   tasks: TaskService;
   /** Scheduler status (next runs live in memory; history in `job_run`). */

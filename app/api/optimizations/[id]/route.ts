@@ -20,7 +20,6 @@ export const GET = route<{ id: string }>({ access: "viewer" }, async (_req, ctx)
 export const PATCH = route<{ id: string }>({ access: "operator" }, async (req, ctx, actor) => {
   const id = optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id));
   const change = await parseBody(req, stateChangeSchema);
-  const { flags } = getRuntime();
-  await flags.setState(id, change, actor);
+  await getRuntime().optimizationStore.setState(id, change, actor);
   return json(await read(id));
 });

@@ -1,6 +1,6 @@
 /**
  * The `autopilot` job: every minute (after the monitor), feed the firing alerts to the autopilot,
- * which starts, advances, holds or rolls back guarded rollouts through the flag store.
+ * which starts, advances, holds or rolls back guarded rollouts through the optimization store.
  */
 import type pg from "pg";
 import { Autopilot, type TickResult } from "../../../optimizer/autopilot/autopilot";
@@ -9,7 +9,7 @@ import type { AutopilotConfig } from "../../../optimizer/autopilot/config";
 import type { RolloutObserver } from "../../../optimizer/autopilot/types";
 import type { Engine } from "../../../optimizer/engine";
 import { systemClock, type Clock } from "../../../optimizer/monitor/clock";
-import type { FlagStore } from "../../../optimizer/types";
+import type { OptimizationStore } from "../../../optimizer/types";
 import { pgAlertStore } from "../alerts/pg-alert-store";
 import { pgRolloutStore } from "./pg-rollout-store";
 import { sqlRolloutObserver } from "./rollout-observer";
@@ -18,8 +18,8 @@ import { isAutopilotPaused, loadAutopilotConfig } from "../monitor/settings";
 export interface RunAutopilotDeps {
   pool: pg.Pool;
   engine: Engine;
-  /** The Postgres flag store (its changes reach every instance by NOTIFY). */
-  flags: FlagStore;
+  /** The Postgres optimization store (its changes reach every instance by NOTIFY). */
+  store: OptimizationStore;
   clock?: Clock;
   /** Defaults to the `autopilot.config` setting. */
   config?: AutopilotConfig;
@@ -38,7 +38,7 @@ export async function runAutopilot(deps: RunAutopilotDeps): Promise<TickResult &
   const config = deps.config ?? (await loadAutopilotConfig(deps.pool));
   const [firing, busy] = await Promise.all([pgAlertStore(deps.pool).list({ state: "firing", limit: 500 }), busyByOperation(deps.pool, clock.now())]);
   const autopilot = new Autopilot({
-    flags: deps.flags,
+    store: deps.store,
     rollouts: pgRolloutStore(deps.pool),
     observer: deps.observer ?? sqlRolloutObserver(deps.pool),
     clock,

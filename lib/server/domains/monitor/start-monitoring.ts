@@ -7,7 +7,7 @@ import { systemClock, type Clock } from "../../../optimizer/monitor/clock";
 import type { Engine } from "../../../optimizer/engine";
 import { median } from "../../../optimizer/stats/quantile";
 import type { SampleRecorder } from "../../../optimizer/recorder";
-import type { FlagStore } from "../../../optimizer/types";
+import type { OptimizationStore } from "../../../optimizer/types";
 import type { Broadcaster } from "../../../realtime/events";
 import { createAlertService } from "../alerts/alert-service";
 import type { FaultRegistry } from "../faults/faults";
@@ -22,7 +22,7 @@ export interface StartMonitoringDeps {
   pool: pg.Pool;
   broadcaster: Broadcaster;
   engine: Engine;
-  flags: FlagStore;
+  store: OptimizationStore;
   recorder: SampleRecorder;
   faults: FaultRegistry;
   metrics?: PerfpilotMetrics;
@@ -65,7 +65,7 @@ export async function startMonitoring(deps: StartMonitoringDeps): Promise<Monito
       const summary = await runMonitor({ pool: deps.pool, clock, config, engine: deps.engine, recorder: deps.recorder, processSampler, alerts });
       return configError ? { ...summary, configError } : summary;
     },
-    runAutopilotJob: () => runAutopilot({ pool: deps.pool, engine: deps.engine, flags: deps.flags, clock }),
+    runAutopilotJob: () => runAutopilot({ pool: deps.pool, engine: deps.engine, store: deps.store, clock }),
     stop() {
       deps.faults.stop();
       metrics.stopFolding();

@@ -9,7 +9,7 @@ import { meteredSink } from "../samples/metered-sink";
 import type { PerfpilotMetrics } from "../prometheus/metrics-registry";
 import type { Broadcaster, OptimizationPayload } from "../../../realtime/events";
 import { startSampleFlusher, type SampleFlusher } from "../samples/sample-flusher";
-import { listenForFlagChanges, pgFlagStore } from "./pg-optimization-store";
+import { listenForOptimizationChanges, pgOptimizationStore } from "./pg-optimization-store";
 
 function toPayload(o: OptimizationState): OptimizationPayload {
   return { id: o.id, operation: o.operation, strategy: o.strategy, state: o.state, percent: o.percent, reason: o.reason, version: o.version, updatedAt: o.updatedAt, updatedBy: o.updatedBy };
@@ -44,7 +44,7 @@ function liveSamples(recorder: SampleRecorder): LiveSamples {
 
 /**
  * Hosts the framework-free engine in this process: the sample recorder and its Postgres flusher,
- * the flag store (Postgres, LISTEN/NOTIFY so a change reaches every instance within ~1 s), the
+ * the optimization store (Postgres, LISTEN/NOTIFY so a change reaches every instance within ~1 s), the
  * continuous guard evaluation, and the per-second live metrics stream.
  */
 export async function startEngineHost(deps: {
@@ -63,7 +63,7 @@ export async function startEngineHost(deps: {
 }) {
   const { pool, broadcaster, log } = deps;
   const recorder = new SampleRecorder({ capacity: 1 << 17 });
-  const flags = pgFlagStore(pool);
+  const store = pgOptimizationStore(pool);
 
   const onEvent = (e: EngineEvent) => {
     switch (e.type) {
@@ -101,7 +101,7 @@ export async function startEngineHost(deps: {
 
   let reloading: Promise<void> | null = null;
   const reload = async () => {
-    const s = await flags.load();
+    const s = await store.load();
     const before = new Map(engine.operations().flatMap((op) => (op.optimizations ?? []).map((o) => [`${op.name}:${o.strategy}`, engine.state(`${op.name}:${o.strategy}`)?.version])));
     engine.applyStates(s.optimizations, s.switches);
     for (const o of s.optimizations) {
@@ -116,11 +116,11 @@ export async function startEngineHost(deps: {
   };
 
   const flusher: SampleFlusher = startSampleFlusher({ recorder, pool, instanceId: deps.instanceId, log: log.child({ component: "flusher" }) });
-  const listener = await listenForFlagChanges(deps.connectionString, scheduleReload, log);
+  const listener = await listenForOptimizationChanges(deps.connectionString, scheduleReload, log);
 
   const guard = new GuardEvaluator({
     engine,
-    flags,
+    store,
     samples: liveSamples(recorder),
     onRollback: (st, evidence) => {
       log.warn({ optimization: st.id, rule: evidence.rule, summary: evidence.summary }, "optimization rolled back by guard");
@@ -168,13 +168,13 @@ export async function startEngineHost(deps: {
 
   return {
     engine,
-    flags,
+    store,
     recorder,
     flusher,
     guard,
     /** Registers the operations' rows and loads states (call after every operation is registered). */
     async ready() {
-      await flags.sync(engine.operations());
+      await store.sync(engine.operations());
       await reload();
     },
     reload,

@@ -5,7 +5,7 @@ import { checkTransition, percentOf } from "../../../optimizer/transitions";
 import {
   MASTER_SWITCHES,
   type Actor,
-  type FlagStore,
+  type OptimizationStore,
   type MasterSwitchName,
   type OptimizationState,
   type StateChange,
@@ -58,7 +58,7 @@ export async function writeAudit(
  * Optimization states and master switches in Postgres. Every change is one transaction: row
  * lock, validated transition, update, audit event, and a NOTIFY so every instance reloads.
  */
-export function pgFlagStore(pool: pg.Pool): FlagStore & {
+export function pgOptimizationStore(pool: pg.Pool): OptimizationStore & {
   sync(ops: OperationSpec[]): Promise<void>;
   setSwitch(name: MasterSwitchName, enabled: boolean, actor: Actor, reason?: string): Promise<void>;
 } {
@@ -150,10 +150,10 @@ export function pgFlagStore(pool: pg.Pool): FlagStore & {
 }
 
 /**
- * Keeps a dedicated connection LISTENing for flag changes and calls `onChange` for each (and
+ * Keeps a dedicated connection LISTENing for optimization changes and calls `onChange` for each (and
  * after a reconnect, since notices sent while disconnected are lost).
  */
-export async function listenForFlagChanges(
+export async function listenForOptimizationChanges(
   connectionString: string,
   onChange: (payload: string) => void,
   log: { warn(obj: object, msg: string): void },
@@ -167,7 +167,7 @@ export async function listenForFlagChanges(
     const c = new pgMod.Client({ connectionString });
     c.on("notification", (n) => n.channel === FLAGS_CHANNEL && onChange(n.payload ?? ""));
     c.on("error", (err) => {
-      log.warn({ err }, "flag listener lost its connection; reconnecting");
+      log.warn({ err }, "optimization listener lost its connection; reconnecting");
       void c.end().catch(() => undefined);
       if (!stopped) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
     });
@@ -177,7 +177,7 @@ export async function listenForFlagChanges(
       client = c;
       onChange("reconnected");
     } catch (err) {
-      log.warn({ err }, "flag listener could not connect; retrying");
+      log.warn({ err }, "optimization listener could not connect; retrying");
       await c.end().catch(() => undefined);
       if (!stopped) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
     }

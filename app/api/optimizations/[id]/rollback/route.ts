@@ -8,6 +8,6 @@ export const dynamic = "force-dynamic";
 export const POST = route<{ id: string }>({ access: "operator" }, async (req, ctx, actor) => {
   const id = optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id));
   const { reason } = await parseBody(req, rollbackSchema);
-  const after = await getRuntime().flags.setState(id, { state: "rolled_back", reason: reason ?? `manual rollback by ${actor.name}` }, actor);
+  const after = await getRuntime().optimizationStore.setState(id, { state: "rolled_back", reason: reason ?? `manual rollback by ${actor.name}` }, actor);
   return json(after);
 });

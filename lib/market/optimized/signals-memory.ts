@@ -3,7 +3,8 @@
  * query per symbol, compact kernels (in this thread, or on a worker pool), and the same
  * detection on the clock's bar, the same store and the same broadcast as `generateSignals`.
  */
-import type { Broadcaster, SignalPayload } from "../../realtime/events";
+import type { Broadcaster } from "../../realtime/events";
+import type { SignalPayload } from "../types";
 import { computeIndicatorsCompact } from "../indicators/compact";
 import type { IndicatorSet } from "../indicators/result";
 import type { SignalStore } from "../ports";

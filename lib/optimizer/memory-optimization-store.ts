@@ -1,6 +1,6 @@
 import { seedFor } from "./assignment";
 import { checkTransition, percentOf } from "./transitions";
-import { MASTER_SWITCHES, type Actor, type FlagStore, type MasterSwitchName, type OptimizationState, type StateChange, type Strategy } from "./types";
+import { MASTER_SWITCHES, type Actor, type OptimizationStore, type MasterSwitchName, type OptimizationState, type StateChange, type Strategy } from "./types";
 
 export interface AuditEntry {
   id: string;
@@ -10,8 +10,8 @@ export interface AuditEntry {
   evidence?: unknown;
 }
 
-/** An in-memory flag store with the same transition rules as the Postgres one (tests, tools). */
-export class MemoryFlagStore implements FlagStore {
+/** An in-memory optimization store with the same transition rules as the Postgres one (tests, tools). */
+export class MemoryOptimizationStore implements OptimizationStore {
   readonly states = new Map<string, OptimizationState>();
   readonly switches = Object.fromEntries(MASTER_SWITCHES.map((s) => [s, true])) as Record<MasterSwitchName, boolean>;
   readonly audit: AuditEntry[] = [];
