@@ -35,7 +35,7 @@ export async function benchEngineOverhead({ batches = 40, callsPerBatch = 50_000
       key: (i: { key: string }) => i.key,
       sideEffects: false,
       baseline,
-      optimizations: [replaceStrategy<{ key: string }, number>("memory", "noop", baseline)],
+      strategies: [replaceStrategy<{ key: string }, number>("memory", "noop", baseline)],
     }),
   );
   flags.add(op.name, "memory");

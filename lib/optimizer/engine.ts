@@ -1,6 +1,6 @@
 import { bucketOf } from "./assignment";
 import { VariantTimeout, withFault, withTimeout } from "./run-wrappers";
-import { optimizationId, type CallContext, type Implementation, type OperationSpec } from "./operation";
+import { optimizationId, strategiesOf, type CallContext, type Implementation, type OperationSpec } from "./operation";
 import {
   MASTER_SWITCHES,
   SWITCH_OF,
@@ -29,11 +29,17 @@ export interface EngineOptions {
   faults?: FaultLookup;
 }
 
-/** Which implementation a call runs, and which strategies it would add in shadow. */
+/**
+ * Which implementation a call runs. Strategy sets are bit masks over the operation's declared
+ * strategies (bit i = `strategiesOf(op)[i]`), so planning a call allocates nothing but this object.
+ */
 export interface CallPlan {
+  /** What runs, named for what actually runs (`baseline`, `memory`, `memory+cache`, …). */
   variant: string;
-  active: Strategy[];
-  shadow: Strategy[];
+  /** Optimizations in use for this call. */
+  activeMask: number;
+  /** Optimizations in shadow that this call would add in a shadow run. */
+  shadowMask: number;
   queued: boolean;
 }
 
@@ -45,6 +51,8 @@ interface LiveOptimization {
   strategy: Strategy;
   id: string;
   mode: "shadow" | "canary" | "on";
+  /** This strategy's bit in the operation's masks. */
+  bit: number;
   /** Canary threshold in buckets of 10,000 (percent × 100, rounded like `isInCanary`). */
   threshold: number;
   seed: number;
@@ -55,8 +63,13 @@ interface LiveOptimization {
 /** Per-operation state precomputed off the hot path. */
 interface OperationRuntime {
   spec: OperationSpec;
-  strategies: Strategy[];
+  /** `strategiesOf(spec)`: bit i of a mask is types[i]. */
+  types: Strategy[];
+  /** Bit of the queue strategy (0 when not queueable). */
+  queueBit: number;
   live: LiveOptimization[];
+  /** mask → variant name and optimization ids, filled on first use (at most 2^types masks). */
+  masks: Map<number, { variant: string; ids: string[] }>;
   byVariant: Map<string, Implementation<unknown, unknown>>;
 }
 
@@ -111,9 +124,9 @@ export class Engine {
   /** Registers an operation; a name can be registered once. */
   register<I, O>(spec: OperationSpec<I, O>): OperationSpec<I, O> {
     if (this.ops.has(spec.name)) throw new Error(`operation ${spec.name} is already registered`);
-    const strategies: Strategy[] = (spec.optimizations ?? []).map((o) => o.strategy);
-    if (spec.queueable) strategies.push("queue");
-    const rt: OperationRuntime = { spec: spec as OperationSpec, strategies, live: [], byVariant: new Map() };
+    const types = strategiesOf(spec as OperationSpec);
+    const q = types.indexOf("queue");
+    const rt: OperationRuntime = { spec: spec as OperationSpec, types, queueBit: q < 0 ? 0 : 1 << q, live: [], masks: new Map(), byVariant: new Map() };
     this.ops.set(spec.name, rt);
     this.compile(rt, new Map());
     return spec;
@@ -141,7 +154,7 @@ export class Engine {
   /** Precomputes which optimizations of an operation are in use, so calls do no string work. */
   private compile(rt: OperationRuntime, previous: Map<string, LiveOptimization>): void {
     rt.live = [];
-    for (const strategy of rt.strategies) {
+    for (const [i, strategy] of rt.types.entries()) {
       const id = optimizationId(rt.spec.name, strategy);
       const st = this.states.get(id);
       if (!st || !this.switches[SWITCH_OF[strategy]]) continue;
@@ -150,6 +163,7 @@ export class Engine {
       rt.live.push({
         strategy,
         id,
+        bit: 1 << i,
         mode: st.state,
         threshold: Math.round(st.percent * 100),
         seed: st.seed,
@@ -190,20 +204,42 @@ export class Engine {
   /** Decides the variant of a call: strategies `on`, or `canary` with the key in its percentage. */
   plan(op: OperationSpec, key: string): CallPlan {
     const rt = this.ops.get(op.name);
-    const active: Strategy[] = [];
-    const shadow: Strategy[] = [];
-    let queued = false;
-    for (const l of rt?.live ?? []) {
-      const inUse = l.mode === "on" || (l.mode === "canary" && this.bucket(l, key) < l.threshold);
-      if (l.strategy === "queue") queued = inUse;
-      else if (inUse) active.push(l.strategy);
-      else if (l.mode === "shadow") shadow.push(l.strategy);
+    if (rt === undefined) return { variant: BASELINE, activeMask: 0, shadowMask: 0, queued: false };
+    let active = 0;
+    let shadow = 0;
+    for (const l of rt.live) {
+      if (l.mode === "on" || (l.mode === "canary" && this.bucket(l, key) < l.threshold)) active |= l.bit;
+      else if (l.mode === "shadow") shadow |= l.bit;
     }
-    const variant = active.length === 0 ? BASELINE : active.length === 1 ? active[0]! : active.join("+");
-    return { variant, active, shadow, queued };
+    const queued = (active & rt.queueBit) !== 0;
+    active &= ~rt.queueBit;
+    shadow &= ~rt.queueBit;
+    return { variant: this.maskInfo(rt, active).variant, activeMask: active, shadowMask: shadow, queued };
   }
 
-  /** The implementation of a variant name from `plan` (already in declared order): one Map lookup per call. */
+  /**
+   * The variant name and optimization ids of a set of strategies. A replacing strategy discards
+   * the implementation built before it, so the name lists only what runs: memory then async
+   * (both replacing) is `async`; memory then cache is `memory+cache`.
+   */
+  private maskInfo(rt: OperationRuntime, mask: number): { variant: string; ids: string[] } {
+    let info = rt.masks.get(mask);
+    if (info === undefined) {
+      const ids: string[] = [];
+      let runs: string[] = [];
+      for (const impl of rt.spec.strategies ?? []) {
+        const bit = 1 << rt.types.indexOf(impl.strategy);
+        if ((mask & bit) === 0) continue;
+        ids.push(optimizationId(rt.spec.name, impl.strategy));
+        runs = impl.replaces ? [impl.strategy] : [...runs, impl.strategy];
+      }
+      info = { variant: runs.length === 0 ? BASELINE : runs.join("+"), ids };
+      rt.masks.set(mask, info);
+    }
+    return info;
+  }
+
+  /** The implementation of a variant name from `plan`: one Map lookup per call. */
   private implementationOf(op: OperationSpec, variant: string): Implementation<unknown, unknown> {
     return this.ops.get(op.name)!.byVariant.get(variant) ?? this.implementation(op, variant.split("+") as Strategy[]);
   }
@@ -214,7 +250,7 @@ export class Engine {
    */
   implementation(op: OperationSpec, strategies: Strategy[]): Implementation<unknown, unknown> {
     const rt = this.ops.get(op.name)!;
-    const declared = (op.optimizations ?? []).filter((o) => strategies.includes(o.strategy));
+    const declared = (op.strategies ?? []).filter((o) => strategies.includes(o.strategy));
     const variant = declared.map((o) => o.strategy).join("+");
     let impl = rt.byVariant.get(variant);
     if (!impl) {
@@ -293,21 +329,21 @@ export class Engine {
 
   private async routed(spec: OperationSpec, key: string, input: unknown, progress: CallContext["progress"]): Promise<unknown> {
     const op = spec;
+    const rt = this.ops.get(op.name)!;
     const plan = this.plan(spec, key);
-    const ids = plan.active.length === 0 ? NO_IDS : plan.active.map((s) => optimizationId(op.name, s));
+    const ids = plan.activeMask === 0 ? NO_IDS : this.maskInfo(rt, plan.activeMask).ids;
     if (ids.length > 0) this.count(ids, "calls");
 
-    const shadowIds = plan.shadow.length === 0 ? NO_IDS : plan.shadow.map((s) => optimizationId(op.name, s));
     const runShadow =
-      plan.shadow.length > 0 &&
+      plan.shadowMask !== 0 &&
       op.equivalent !== undefined &&
       (!op.sideEffects || op.idempotent === true) &&
       this.random() < (op.shadowSampleRate ?? 0.5);
 
     if (!runShadow) return this.runPrimary(spec, plan, ids, key, input, progress);
 
-    const candidate = [...plan.active, ...plan.shadow].filter((s) => (op.optimizations ?? []).some((o) => o.strategy === s));
-    const candidateVariant = candidate.join("+");
+    const shadowIds = this.maskInfo(rt, plan.shadowMask).ids;
+    const candidateVariant = this.maskInfo(rt, plan.activeMask | plan.shadowMask).variant;
     // Side-effect-free operations run both at once; idempotent ones run the shadow after the
     // primary so the two never write concurrently.
     const primary = this.runPrimary(spec, plan, ids, key, input, progress);
@@ -338,7 +374,7 @@ export class Engine {
     input: unknown,
     progress: CallContext["progress"],
   ): Promise<unknown> {
-    if (plan.active.length === 0) {
+    if (plan.activeMask === 0) {
       const r = await this.measured(op, BASELINE, key, input, false, progress);
       if (!r.ok) throw r.error;
       return r.result;

@@ -164,7 +164,7 @@ export class GuardEvaluator {
     const now = (this.deps.wallNow ?? Date.now)();
     const rolled: { id: string; evidence: GuardEvidence }[] = [];
     for (const op of this.deps.engine.operations()) {
-      for (const o of op.optimizations ?? []) {
+      for (const o of op.strategies ?? []) {
         const st = this.deps.engine.state(`${op.name}:${o.strategy}`);
         if (!st || (st.state !== "shadow" && st.state !== "canary" && st.state !== "on")) continue;
         const evidence = this.check(st, now);

@@ -15,20 +15,23 @@ export interface CallContext {
 export type Implementation<I, O> = (input: I, cx: CallContext) => Promise<O>;
 
 /**
- * One strategy that may apply to an operation. `wrap` receives the implementation built so far
- * (the baseline, or the strategies before it in declared order) and returns the optimized one:
- * generic strategies (cache, stream) decorate `inner`; operation-specific ones (memory, async)
- * may replace it with a different algorithm that returns an equivalent result.
+ * The implementation of one strategy for one operation. `wrap` receives the implementation built
+ * so far (the baseline, or the strategies before it in declared order) and returns the optimized
+ * one. A strategy either decorates `inner` (cache, stream) or `replaces` it with a different
+ * algorithm that returns an equivalent result (memory, async, batch, incremental); a variant is
+ * named after what actually runs, so a replacing strategy drops the ones before it from the name.
  */
-export interface OptimizationSpec<I, O> {
+export interface StrategyImplementation<I, O> {
   strategy: Exclude<Strategy, "queue">;
   description: string;
+  /** True when `wrap` ignores `inner` (a different algorithm, not a decorator). */
+  replaces: boolean;
   wrap(inner: Implementation<I, O>): Implementation<I, O>;
 }
 
 /**
  * An operation: a named unit of work (`service.operation`) with its baseline function, its
- * equivalence check and the strategies that may apply to it, in composition order.
+ * equivalence check and the strategies that may apply to it.
  */
 export interface OperationSpec<I = any, O = any> {
   /** `service.operation`, e.g. `technical-indicators.calculate`. */
@@ -44,16 +47,30 @@ export interface OperationSpec<I = any, O = any> {
   idempotent?: boolean;
   /** Compares a baseline and an optimized result; required for shadow mode. */
   equivalent?: EquivalenceCheck<O>;
-  /** Applicable strategies in composition order (inner first). */
-  optimizations?: OptimizationSpec<I, O>[];
+  /** Applicable strategy implementations in composition order (inner first). */
+  strategies?: StrategyImplementation<I, O>[];
   /** Whether the `queue` strategy (run as a background task) applies. */
   queueable?: boolean;
   /** An optimized variant slower than this falls back to the baseline for that call. */
   timeoutMs?: number;
-  /** Heap growth per call above which a memory warning is emitted (`threshold_mb`). */
+  /** Memory per call above which a memory warning is emitted (`threshold_mb`). */
   memoryThresholdMb?: number;
   /** Fraction of calls that run the shadow comparison while an optimization is in shadow. */
   shadowSampleRate?: number;
+  /** How often a scheduled operation runs when healthy (seconds): the monitor's no-data rule. */
+  expectedIntervalSeconds?: number;
+  /**
+   * Real inputs for an on-demand benchmark: input `i` is deterministic, so both variants see the
+   * same inputs. Null when no input can be made now (e.g. the market clock has not started).
+   */
+  benchmarkInputs?: () => Promise<((i: number) => I) | null>;
+}
+
+/** Every strategy type that may apply to an operation, `queue` last when it is queueable. */
+export function strategiesOf(op: OperationSpec): Strategy[] {
+  const types: Strategy[] = (op.strategies ?? []).map((s) => s.strategy);
+  if (op.queueable) types.push("queue");
+  return types;
 }
 
 /** The id of an optimization: one strategy on one operation. */
@@ -70,7 +87,7 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): OperationSpec<
     throw new Error(`operation ${spec.name} does not belong to service ${spec.service}`);
   }
   const seen = new Set<string>();
-  for (const o of spec.optimizations ?? []) {
+  for (const o of spec.strategies ?? []) {
     if (seen.has(o.strategy)) throw new Error(`operation ${spec.name} declares strategy ${o.strategy} twice`);
     seen.add(o.strategy);
   }

@@ -73,7 +73,7 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         sideEffects: true,
         idempotent: true,
         equivalent: v.equivalence.crawl,
-        optimizations: [v.crawlConditional(name)],
+        strategies: [v.crawlConditional(name)],
         baseline: async (): Promise<CrawlOutcome> => {
           const source = newsSources.find((s) => s.name === name) as NewsSourceConfig;
           const outcome = await crawlSource(source, { store: news, universe: await universeSet(), now: () => new Date() });
@@ -97,7 +97,7 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
       key: () => "all",
       sideEffects: true,
       idempotent: true,
-      optimizations: [
+      strategies: [
         replaceStrategy<Record<string, never>, CrawlOutcome[]>("async", `All sources at once, at most ${limitPerHost} requests per host`, async () =>
           crawlAllConcurrent(newsSources, { store: news, universe: await universeSet(), now: () => new Date() }, {
             perHostLimit: limitPerHost,
@@ -122,7 +122,7 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         key: (i: IndicatorsInput) => i.symbol,
         sideEffects: false,
         equivalent: v.equivalence.indicators,
-        optimizations: [v.indicatorsMemory, indicatorsCache],
+        strategies: [v.indicatorsMemory, indicatorsCache],
         queueable: true,
         timeoutMs: 5_000,
         memoryThresholdMb: 200,
@@ -137,7 +137,7 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         key: (i: BatchInput) => i.symbols.join(","),
         sideEffects: false,
         equivalent: v.equivalence.indicatorsBatch,
-        optimizations: [v.batchMemory, v.batchAsync],
+        strategies: [v.batchMemory, v.batchAsync],
         queueable: true,
         timeoutMs: 60_000,
         memoryThresholdMb: 200,
@@ -153,7 +153,7 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         sideEffects: true,
         idempotent: true,
         equivalent: v.equivalence.signals,
-        optimizations: [
+        strategies: [
           v.signalsMemory,
           v.signalsAsync,
           streamStrategy<SignalsInput, GenerateSignalsResult>({
@@ -186,7 +186,7 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         sideEffects: true,
         idempotent: true,
         equivalent: v.equivalence.prices,
-        optimizations: [v.pricesMemory],
+        strategies: [v.pricesMemory],
         timeoutMs: 10_000,
         baseline: (i: PricesInput) => checkPrices({ alerts, broadcaster }, i),
       }),
@@ -198,7 +198,7 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         title: "Snapshot of every latest price",
         key: (i: SnapshotInput) => i.takenAt.toISOString(),
         sideEffects: true,
-        optimizations: [v.snapshotBatched],
+        strategies: [v.snapshotBatched],
         timeoutMs: 30_000,
         baseline: (i: SnapshotInput) => takeSnapshot({ prices, snapshots }, i),
       }),
@@ -214,7 +214,7 @@ export function createServices(deps: { pool: pg.Pool; broadcaster: Broadcaster; 
         key: (i: ReportInput) => i.symbols.join(","),
         sideEffects: false,
         equivalent: v.equivalence.report,
-        optimizations: [v.reportMemory],
+        strategies: [v.reportMemory],
         queueable: true,
         timeoutMs: 120_000,
         baseline: (i: ReportInput, cx) => buildReport({ bars, prices, signals, news }, i, cx.progress),

@@ -18,7 +18,7 @@ function makeEngine() {
       key: (i: { key: string }) => i.key,
       sideEffects: false,
       baseline: async () => 2,
-      optimizations: [replaceStrategy<{ key: string }, number>("memory", "fast", async () => 2)],
+      strategies: [replaceStrategy<{ key: string }, number>("memory", "fast", async () => 2)],
     }),
   );
   return { engine, op };

@@ -126,7 +126,7 @@ describe("monitoring on Postgres", () => {
         key: (i: { symbol: string }) => i.symbol,
         sideEffects: false,
         baseline: async (i: { symbol: string }) => ({ symbol: i.symbol }),
-        optimizations: [cacheStrategy<{ symbol: string }, { symbol: string }>({ key: (i) => i.symbol, ttlMs: 60_000, max: 10 })],
+        strategies: [cacheStrategy<{ symbol: string }, { symbol: string }>({ key: (i) => i.symbol, ttlMs: 60_000, max: 10 })],
       }),
     );
     const at = new Date().toISOString();

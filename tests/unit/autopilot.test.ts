@@ -57,7 +57,7 @@ function world(seed: number, optimized: { mb?: number; medianMs?: number; result
         await sleep(slow());
         return `report ${i.id}`;
       },
-      optimizations: [
+      strategies: [
         replaceStrategy<{ id: string }, string>("memory", "columnar frames", async (i) => {
           heap += (optimized.mb ?? 40) * MB;
           await sleep(fast());

@@ -1,15 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Engine } from "../../lib/optimizer/engine";
 import { GuardEvaluator, type LiveSamples } from "../../lib/optimizer/guards";
 import { MemoryOptimizationStore } from "../../lib/optimizer/memory-optimization-store";
-import { defineOperation, type OptimizationSpec } from "../../lib/optimizer/operation";
+import { defineOperation, type StrategyImplementation } from "../../lib/optimizer/operation";
 import { cacheStrategy } from "../../lib/optimizer/strategies/cache";
 import { replaceStrategy } from "../../lib/optimizer/strategies/replace";
 import type { EngineEvent, SampleInput } from "../../lib/optimizer/types";
 
 const system = { name: "test", role: "operator" };
 
-function setup(memory: OptimizationSpec<{ key: string; x: number }, number>, extra: { sideEffects?: boolean; idempotent?: boolean } = {}) {
+function setup(memory: StrategyImplementation<{ key: string; x: number }, number>, extra: { sideEffects?: boolean; idempotent?: boolean } = {}) {
   const samples: SampleInput[] = [];
   const events: EngineEvent[] = [];
   const flags = new MemoryOptimizationStore();
@@ -23,7 +23,7 @@ function setup(memory: OptimizationSpec<{ key: string; x: number }, number>, ext
       sideEffects: false,
       baseline: async (i: { key: string; x: number }) => i.x * i.x,
       equivalent: (a: number, b: number) => (a === b ? { equal: true } : { equal: false, diff: `baseline ${a} ≠ optimized ${b}` }),
-      optimizations: [memory],
+      strategies: [memory],
       shadowSampleRate: 1,
       timeoutMs: 50,
       ...extra,
@@ -103,13 +103,23 @@ describe("engine call path", () => {
   });
 
   it("falls back to the baseline when the optimized variant exceeds its timeout", async () => {
-    const slow = replaceStrategy<{ key: string; x: number }, number>("memory", "slow", (i) => new Promise((r) => setTimeout(() => r(-1), 500)));
-    const { engine, op, flags, samples, sync } = setup(slow);
+    // The variant never settles; fake timers fire the operation's 50 ms timeout without real waiting.
+    const hung = replaceStrategy<{ key: string; x: number }, number>("memory", "hung", () => new Promise<number>(() => undefined));
+    const { engine, op, flags, samples, sync } = setup(hung);
     await flags.setState("demo.square:memory", { state: "on" }, system);
     await sync();
-    const t0 = Date.now();
-    expect(await engine.call(op, { key: "a", x: 5 })).toBe(25);
-    expect(Date.now() - t0).toBeLessThan(400);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let settled = false;
+      const call = engine.call(op, { key: "a", x: 5 }).finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(49);
+      expect(settled, "the caller must wait for the variant until its timeout").toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled, "the caller must get the baseline's answer as soon as the timeout fires").toBe(true);
+      expect(await call).toBe(25);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(samples[0]).toMatchObject({ variant: "memory", outcome: "timeout" });
   });
 

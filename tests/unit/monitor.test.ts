@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MonitorConfigError, defaultMonitorConfig, parseMonitorConfig, type MonitorConfig } from "../../lib/optimizer/monitor/config";
+import { MonitorConfigError, defaultMonitorConfig, operationDefaults, parseMonitorConfig, type MonitorConfig } from "../../lib/optimizer/monitor/config";
 import { evaluateMonitor } from "../../lib/optimizer/monitor/evaluate";
 import { buildSeries } from "../../lib/optimizer/monitor/series";
 import { createRng } from "../../lib/optimizer/stats/rng";
@@ -13,7 +13,7 @@ const OP = "quotes.price";
 
 describe("monitor configuration", () => {
   it("fills defaults and keeps the no-data defaults when one operation is overridden", () => {
-    const c = parseMonitorConfig({ operations: { "reports.build": { memoryBudgetMb: 64 } } });
+    const c = parseMonitorConfig({ operations: { "reports.build": { memoryBudgetMb: 64 } } }, "test", operationDefaults([{ name: "market-clock.advance", expectedIntervalSeconds: 3 }]));
     expect(c.latencyRegression).toMatchObject({ alpha: 0.001, minIncreasePct: 20, minSamples: 30 });
     expect(c.alerts).toEqual({ forSeconds: 60, resolveAfterSeconds: 120, reopenWithinSeconds: 1800 });
     expect(c.operations["reports.build"]?.memoryBudgetMb).toBe(64);
@@ -35,7 +35,14 @@ describe("monitor configuration", () => {
 });
 
 describe("monitor rules", () => {
-  const cfg = defaultMonitorConfig();
+  // Scheduled operations declare their intervals (derived from their jobs' schedules).
+  const cfg = defaultMonitorConfig(
+    operationDefaults([
+      { name: "market-clock.advance", expectedIntervalSeconds: 3 },
+      { name: "price-snapshot.take", expectedIntervalSeconds: 60 },
+      { name: "news-crawlers.yahoo", expectedIntervalSeconds: 300 },
+    ]),
+  );
   const now = START + 2 * HOUR;
   const series = (gen: (i: number, at: number) => Partial<SimSample>, from: number, n: number, variant = "baseline"): SimSample[] =>
     Array.from({ length: n }, (_, i) => {

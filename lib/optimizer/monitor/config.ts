@@ -46,18 +46,17 @@ const operationOverride = z
   })
   .strict();
 
-/*
- * The scheduled operations of jobs/definitions.ts and how often they run by default. The no-data
- * rule needs to know what "expected" means; only operations listed here (or in the config) get it.
+type OperationOverrides = Record<string, z.input<typeof operationOverride>>;
+
+/**
+ * Per-operation defaults taken from the operations themselves: a scheduled operation declares how
+ * often it runs (derived from its job's schedule), which enables the no-data rule for it.
  */
-const DEFAULT_OPERATIONS: Record<string, z.input<typeof operationOverride>> = {
-  "market-clock.advance": { expectedIntervalSeconds: 3 },
-  "price-monitor.check": { expectedIntervalSeconds: 3 },
-  "price-snapshot.take": { expectedIntervalSeconds: 60 },
-  "signal-generator.generate": { expectedIntervalSeconds: 30 },
-  "news-crawlers.investing": { expectedIntervalSeconds: 300 },
-  "news-crawlers.yahoo": { expectedIntervalSeconds: 300 },
-};
+export function operationDefaults(ops: readonly { name: string; expectedIntervalSeconds?: number }[]): OperationOverrides {
+  const out: OperationOverrides = {};
+  for (const op of ops) if (op.expectedIntervalSeconds !== undefined) out[op.name] = { expectedIntervalSeconds: op.expectedIntervalSeconds };
+  return out;
+}
 
 export const MonitorConfigSchema = z
   .object({
@@ -122,8 +121,8 @@ export const MonitorConfigSchema = z
       })
       .strict()
       .prefault({}),
-    /** Per-operation overrides, merged over DEFAULT_OPERATIONS (a key given here replaces that operation's defaults). */
-    operations: z.record(z.string().min(1), operationOverride).prefault(() => structuredClone(DEFAULT_OPERATIONS)),
+    /** Per-operation overrides, merged over the operations' own defaults (a key given here replaces that operation's defaults). */
+    operations: z.record(z.string().min(1), operationOverride).prefault({}),
     /** Alert lifecycle (see lib/optimizer/alerts/lifecycle.ts). */
     alerts: z
       .object({
@@ -157,13 +156,16 @@ export class MonitorConfigError extends Error {
   }
 }
 
-/** Validates a monitor configuration (partial input; defaults fill the rest). Throws MonitorConfigError. */
-export function parseMonitorConfig(raw: unknown, source = "config"): MonitorConfig {
+/**
+ * Validates a monitor configuration (partial input; defaults fill the rest) over the operations'
+ * own defaults (`operationDefaults`). Throws MonitorConfigError.
+ */
+export function parseMonitorConfig(raw: unknown, source = "config", defaults: OperationOverrides = {}): MonitorConfig {
   let input = raw ?? {};
   // Listing one operation must not silently drop the no-data defaults of the others.
-  if (typeof input === "object" && !Array.isArray(input) && "operations" in input) {
-    const ops = (input as { operations: unknown }).operations;
-    if (ops !== null && typeof ops === "object" && !Array.isArray(ops)) input = { ...input, operations: { ...structuredClone(DEFAULT_OPERATIONS), ...ops } };
+  if (typeof input === "object" && !Array.isArray(input)) {
+    const ops = "operations" in input ? (input as { operations: unknown }).operations : {};
+    if (ops !== null && typeof ops === "object" && !Array.isArray(ops)) input = { ...input, operations: { ...structuredClone(defaults), ...ops } };
   }
   const parsed = MonitorConfigSchema.safeParse(input);
   if (!parsed.success) {
@@ -175,7 +177,7 @@ export function parseMonitorConfig(raw: unknown, source = "config"): MonitorConf
   return parsed.data;
 }
 
-/** The default configuration. */
-export function defaultMonitorConfig(): MonitorConfig {
-  return parseMonitorConfig({}, "defaults");
+/** The default configuration (over the given operations' defaults). */
+export function defaultMonitorConfig(defaults: OperationOverrides = {}): MonitorConfig {
+  return parseMonitorConfig({}, "defaults", defaults);
 }

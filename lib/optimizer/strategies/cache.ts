@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { Implementation, OptimizationSpec } from "../operation";
+import type { Implementation, StrategyImplementation } from "../operation";
 
 export interface CacheOptions<I> {
   /** Cache key of an input; for indicators: symbol + params + last bar date. */
@@ -19,7 +19,7 @@ export interface CacheStats {
   size: number;
 }
 
-export interface CacheStrategy<I, O> extends OptimizationSpec<I, O> {
+export interface CacheStrategy<I, O> extends StrategyImplementation<I, O> {
   stats(): CacheStats;
   /** The cached result of an input, if any, without computing (used to answer at once). */
   peek(input: I): O | undefined;
@@ -44,6 +44,7 @@ export function cacheStrategy<I, O extends {}>(opts: CacheOptions<I>): CacheStra
   const inflight = new Map<string, Promise<O>>();
   return {
     strategy: "cache",
+    replaces: false,
     description: opts.description ?? `TTL ${Math.round(opts.ttlMs / 1000)} s, at most ${opts.max} entries, in-flight de-duplication`,
     wrap(inner: Implementation<I, O>): Implementation<I, O> {
       return async (input, cx) => {

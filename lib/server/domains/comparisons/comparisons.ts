@@ -146,7 +146,7 @@ export async function runStoredBenchmark(
   const op = deps.engine.operation(req.operation) as OperationSpec | undefined;
   if (!op) throw new AppError("not_found", `unknown operation ${req.operation}`);
   if (op.sideEffects && !op.idempotent) throw new AppError("conflict", `${op.name} writes data and is not idempotent: it cannot be benchmarked`);
-  const known = (op.optimizations ?? []).map((o) => o.strategy as Strategy);
+  const known: Strategy[] = (op.strategies ?? []).map((o) => o.strategy);
   const bad = req.strategies.filter((s) => !known.includes(s));
   if (bad.length > 0) throw new AppError("validation_failed", `strategies not available for ${op.name}: ${bad.join(", ")}`);
   const inputs = await deps.inputs(op.name);

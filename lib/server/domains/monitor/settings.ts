@@ -38,7 +38,7 @@ export async function writeSetting(pool: pg.Pool, key: string, value: unknown, a
  * setting, else the defaults. Invalid configuration throws MonitorConfigError naming the source
  * and every bad field (the job fails loudly rather than monitoring with half a config).
  */
-export async function loadMonitorConfig(pool: pg.Pool, opts: { file?: string } = {}): Promise<MonitorConfig> {
+export async function loadMonitorConfig(pool: pg.Pool, opts: { file?: string; defaults?: Parameters<typeof parseMonitorConfig>[2] } = {}): Promise<MonitorConfig> {
   if (opts.file) {
     let raw: unknown;
     try {
@@ -46,9 +46,9 @@ export async function loadMonitorConfig(pool: pg.Pool, opts: { file?: string } =
     } catch (err) {
       throw new Error(`cannot read monitor configuration ${opts.file}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    return parseMonitorConfig(raw, opts.file);
+    return parseMonitorConfig(raw, opts.file, opts.defaults);
   }
-  return parseMonitorConfig(await readSetting(pool, MONITOR_RULES_KEY), `setting ${MONITOR_RULES_KEY}`);
+  return parseMonitorConfig(await readSetting(pool, MONITOR_RULES_KEY), `setting ${MONITOR_RULES_KEY}`, opts.defaults);
 }
 
 /** The autopilot configuration from the `autopilot.config` setting (defaults when absent). */

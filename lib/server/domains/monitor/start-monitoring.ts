@@ -17,6 +17,7 @@ import { runAutopilot } from "../autopilot/run-autopilot";
 import { runMonitor } from "./run-monitor";
 import type { MonitoringRuntime } from "./monitoring-runtime";
 import { loadMonitorConfig } from "./settings";
+import { operationDefaults } from "../../../optimizer/monitor/config";
 
 export interface StartMonitoringDeps {
   pool: pg.Pool;
@@ -35,7 +36,7 @@ export interface StartMonitoringDeps {
 /** Loads the configuration (an invalid one fails start-up with every bad field) and builds the services. */
 export async function startMonitoring(deps: StartMonitoringDeps): Promise<MonitoringRuntime> {
   const clock = deps.clock ?? systemClock;
-  let config = await loadMonitorConfig(deps.pool, { file: deps.configFile });
+  let config = await loadMonitorConfig(deps.pool, { file: deps.configFile, defaults: operationDefaults(deps.engine.operations()) });
   const metrics = deps.metrics ?? getMetricsRegistry();
   const processSampler = createProcessSampler();
   const alerts = createAlertService({ pool: deps.pool, config: () => config.alerts, broadcaster: deps.broadcaster, clock });
@@ -56,7 +57,7 @@ export async function startMonitoring(deps: StartMonitoringDeps): Promise<Monito
     async runMonitorJob() {
       let configError: string | undefined;
       try {
-        config = await loadMonitorConfig(deps.pool, { file: deps.configFile });
+        config = await loadMonitorConfig(deps.pool, { file: deps.configFile, defaults: operationDefaults(deps.engine.operations()) });
       } catch (err) {
         // A bad edit must not switch monitoring off: keep the last valid rules, say so loudly.
         configError = err instanceof Error ? err.message : String(err);

@@ -102,7 +102,7 @@ export async function startEngineHost(deps: {
   let reloading: Promise<void> | null = null;
   const reload = async () => {
     const s = await store.load();
-    const before = new Map(engine.operations().flatMap((op) => (op.optimizations ?? []).map((o) => [`${op.name}:${o.strategy}`, engine.state(`${op.name}:${o.strategy}`)?.version])));
+    const before = new Map(engine.operations().flatMap((op) => (op.strategies ?? []).map((o) => [`${op.name}:${o.strategy}`, engine.state(`${op.name}:${o.strategy}`)?.version])));
     engine.applyStates(s.optimizations, s.switches);
     for (const o of s.optimizations) {
       if (before.has(o.id) && before.get(o.id) !== o.version) broadcaster.publish("optimization:changed", toPayload(o), "optimizations");

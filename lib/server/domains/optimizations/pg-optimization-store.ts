@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { seedFor } from "../../../optimizer/assignment";
-import { optimizationId, type OperationSpec } from "../../../optimizer/operation";
+import { optimizationId, strategiesOf, type OperationSpec } from "../../../optimizer/operation";
 import { checkTransition, percentOf } from "../../../optimizer/transitions";
 import {
   MASTER_SWITCHES,
@@ -72,7 +72,7 @@ export function pgOptimizationStore(pool: pg.Pool): OptimizationStore & {
                side_effects = excluded.side_effects, idempotent = excluded.idempotent`,
             [op.name, op.service, op.title, op.sideEffects, op.idempotent ?? false],
           );
-          const strategies: Strategy[] = [...(op.optimizations ?? []).map((o) => o.strategy), ...(op.queueable ? (["queue"] as const) : [])];
+          const strategies: Strategy[] = strategiesOf(op);
           for (const s of strategies) {
             const id = optimizationId(op.name, s);
             // The seed is a pure function of the id, so every instance agrees on assignments.

@@ -7,7 +7,7 @@
 import type pg from "pg";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Engine } from "../../../optimizer/engine";
-import { optimizationId } from "../../../optimizer/operation";
+import { optimizationId, strategiesOf } from "../../../optimizer/operation";
 import { OUTCOMES, type SampleRecorder } from "../../../optimizer/recorder";
 import type { Strategy } from "../../../optimizer/types";
 import { PendingSamples } from "../samples/metered-sink";
@@ -109,7 +109,7 @@ export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}) {
         optimizationState.reset();
         optimizationPercent.reset();
         for (const op of deps.engine.operations()) {
-          const strategies: Strategy[] = [...(op.optimizations ?? []).map((o) => o.strategy as Strategy), ...(op.queueable ? (["queue"] as const) : [])];
+          const strategies: Strategy[] = strategiesOf(op);
           for (const strategy of strategies) {
             const st = deps.engine.state(optimizationId(op.name, strategy));
             if (!st) continue;
