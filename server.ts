@@ -16,13 +16,13 @@ import { startDatabase } from "./lib/server/platform/boot/database";
 import { importOnStart } from "./lib/server/platform/boot/import-on-start";
 import { buildStaleReason, runNextBuild } from "./lib/server/platform/boot/next-build";
 import { createPool } from "./lib/server/platform/db/pool";
-import { createPrisma } from "./lib/server/platform/db/prisma";
 import { attachSocketHandlers } from "./lib/server/platform/realtime/socket-handlers";
 import { socketBroadcaster } from "./lib/server/platform/realtime/broadcaster";
 import { setRuntime } from "./lib/server/platform/runtime";
-import { createServices } from "./lib/server/services";
+import { registerOperations } from "./lib/operations/registry";
+import { marketView, pgOperationDeps } from "./lib/server/domains/market/operation-deps";
+import { createIndicatorPool } from "./lib/server/platform/workers/indicator-pool";
 import { startEngineHost } from "./lib/server/domains/optimizations/engine-host";
-import { benchmarkInputs } from "./lib/server/domains/comparisons/benchmark-inputs";
 import { runStoredBenchmark, type BenchmarkRequest } from "./lib/server/domains/comparisons/comparisons";
 import { createTaskService } from "./lib/server/platform/queue/tasks";
 import { initAuth } from "./lib/server/domains/auth/instance";
@@ -74,8 +74,7 @@ async function main(): Promise<void> {
   shutdownSteps.push({ name: "database", run: () => db.stop() });
 
   const pool = createPool(db.connectionString, 16);
-  const prisma = createPrisma(db.connectionString);
-  shutdownSteps.push({ name: "pools", run: async () => void (await Promise.all([pool.end(), prisma.$disconnect()])) });
+  shutdownSteps.push({ name: "pools", run: () => pool.end() });
   initAuth({ pool });
 
   await importOnStart(pool, path.resolve(env.PRICE_DATA_FILE), log);
@@ -126,8 +125,10 @@ async function main(): Promise<void> {
     metrics,
   });
   shutdownSteps.push({ name: "engine", run: () => engineHost.stop() });
-  const services = createServices({ pool, broadcaster, engine: engineHost.engine });
-  shutdownSteps.push({ name: "services", run: () => services.close() });
+  const workers = createIndicatorPool({ threads: 2 });
+  shutdownSteps.push({ name: "services", run: () => workers.close() });
+  const operationDeps = pgOperationDeps({ pool, broadcaster, workers });
+  const operations = registerOperations(engineHost.engine, operationDeps);
   await engineHost.ready();
   const monitoring = await startMonitoring({
     pool,
@@ -143,17 +144,14 @@ async function main(): Promise<void> {
   shutdownSteps.push({ name: "engine", run: async () => monitoring.stop() });
 
   const tasks = createTaskService({ pool, boss, engine: engineHost.engine, broadcaster, log: logger.child({ component: "tasks" }) });
-  const inputs = benchmarkInputs(services);
-  tasks.handle("benchmark.run", (input, progress) =>
-    runStoredBenchmark({ pool, engine: engineHost.engine, inputs }, input as BenchmarkRequest, progress),
-  );
+  tasks.handle("benchmark.run", (input, progress) => runStoredBenchmark({ pool, engine: engineHost.engine }, input as BenchmarkRequest, progress));
   await tasks.start();
 
   let scheduler: Scheduler | null = null;
   if (env.SCHEDULER_ENABLED) {
     const jobs = routeJobsThroughEngine(
       defineJobs(
-        { services, pool, monitoring, invalidateCaches: () => services.caches.indicators.invalidate() },
+        { operations, clock: operationDeps.clock, pool, monitoring, invalidateCaches: () => engineHost.engine.invalidateKept() },
         { tickSeconds: env.MARKET_TICK_SECONDS, startDate: env.MARKET_START_DATE, moveAlertPct: env.PRICE_MOVE_ALERT_PCT },
       ),
       engineHost.engine,
@@ -167,13 +165,13 @@ async function main(): Promise<void> {
     instanceId,
     startedAt: new Date(startedAt),
     pool,
-    prisma,
-    boss,
-    io,
-    services,
+    engine: engineHost.engine,
+    recorder: engineHost.recorder,
+    operations,
+    market: marketView(operationDeps),
     optimizationStore: engineHost.store,
-    engineHost,
     tasks,
+    socketClients: () => io.engine.clientsCount,
     scheduler: {
       running: scheduler !== null,
       nextRuns: () => scheduler?.nextRuns() ?? {},

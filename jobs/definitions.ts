@@ -1,8 +1,15 @@
 import type pg from "pg";
 import { DEFAULT_INDICATOR_PARAMS } from "../lib/market/indicators/params";
+import type { ClockStore } from "../lib/market/ports";
+import { advanceClock } from "../lib/operations/market-clock/advance";
+import { crawlAll } from "../lib/operations/news-crawlers/crawl-all";
+import { crawlInvesting, crawlYahoo } from "../lib/operations/news-crawlers/crawl-source";
+import { checkPrices } from "../lib/operations/price-monitor/check";
+import { takeSnapshot } from "../lib/operations/price-snapshot/take";
+import type { RegisteredOperations } from "../lib/operations/registry";
+import { generateSignals } from "../lib/operations/signal-generator/generate";
 import { rollupSamples, applyRetention } from "../lib/server/domains/rollups/rollups";
 import { runLiveComparisons } from "../lib/server/domains/comparisons/comparisons";
-import type { AppServices } from "../lib/server/services";
 import type { MonitoringRuntime } from "../lib/server/domains/monitor/monitoring-runtime";
 import type { JobDefinition } from "./job";
 
@@ -14,21 +21,22 @@ export interface JobConfig {
 
 /** The scheduled jobs of the platform (the original parallel_scheduler), declared as data. */
 export function defineJobs(
-  deps: { services: AppServices; pool: pg.Pool; monitoring: MonitoringRuntime; invalidateCaches: () => void },
+  deps: { operations: RegisteredOperations; clock: ClockStore; pool: pg.Pool; monitoring: MonitoringRuntime; invalidateCaches: () => void },
   config: JobConfig,
 ): JobDefinition[] {
-  const { call, ops, stores } = deps.services;
-  const clockDate = async () => (await stores.clock.read())?.currentDate ?? null;
+  const { invoke } = deps.operations;
+  const clockDate = async () => (await deps.clock.read())?.currentDate ?? null;
   return [
     {
       name: "market-clock",
       schedule: `*/${config.tickSeconds} * * * * *`,
       description: `Replays one trading day every ${config.tickSeconds} s, then runs the price monitor on it`,
+      operations: [advanceClock.name, checkPrices.name],
       handler: async () => {
-        const tick = await call(ops.advanceClock, { startDate: config.startDate });
+        const tick = await invoke(advanceClock, { startDate: config.startDate });
         // New bars arrived: cached analyses keyed by the previous clock date are stale.
         deps.invalidateCaches();
-        const monitor = await call(ops.checkPrices, { date: tick.date, prices: tick.prices, thresholdPct: config.moveAlertPct });
+        const monitor = await invoke(checkPrices, { date: tick.date, prices: tick.prices, thresholdPct: config.moveAlertPct });
         return { date: tick.date, tick: tick.tick, restarted: tick.restarted, symbols: tick.prices.length, alerts: monitor.alerts.length };
       },
     },
@@ -36,8 +44,9 @@ export function defineJobs(
       name: "price-snapshot",
       schedule: "30 * * * * *",
       description: "Persists every symbol's latest price, change and volume",
+      operations: [takeSnapshot.name],
       handler: async ({ slot }) => {
-        const r = await call(ops.takeSnapshot, { takenAt: slot });
+        const r = await invoke(takeSnapshot, { takenAt: slot });
         return { ...r };
       },
     },
@@ -45,10 +54,11 @@ export function defineJobs(
       name: "realtime-analysis",
       schedule: "10,40 * * * * *",
       description: "Indicators and signals for the whole universe at the market clock",
+      operations: [generateSignals.name],
       handler: async () => {
         const asOf = await clockDate();
         if (asOf === null) return { skipped: "market clock has not started" };
-        const r = await call(ops.generateSignals, { asOf, params: DEFAULT_INDICATOR_PARAMS });
+        const r = await invoke(generateSignals, { asOf, params: DEFAULT_INDICATOR_PARAMS });
         return { asOf, symbolsScanned: r.symbolsScanned, detected: r.detected, inserted: r.inserted.length };
       },
     },
@@ -56,8 +66,9 @@ export function defineJobs(
       name: "news-crawl",
       schedule: "5 */5 * * * *",
       description: "Crawls the investing and yahoo feeds (one after the other in the baseline)",
+      operations: [crawlAll.name, crawlInvesting.name, crawlYahoo.name],
       handler: async () => {
-        const outcomes = await call(ops.crawlAll, {});
+        const outcomes = await invoke(crawlAll, {});
         return Object.fromEntries(outcomes.map((o) => [o.source, o.status]));
       },
     },

@@ -1,3 +1,4 @@
+import type { JobRunResult } from "../lib/server/platform/runtime";
 import { createTask, type ScheduledTask } from "node-cron";
 import type pg from "pg";
 import type { Logger } from "pino";
@@ -7,14 +8,13 @@ import type { JobDefinition } from "./job";
 export interface Scheduler {
   stop(): Promise<void>;
   nextRuns(): Record<string, string | null>;
-  /** Runs a job's current slot now (used by tests and the API); same guards as a scheduled run. */
+  /** Runs a job's current slot now (used by the API); same guards as a scheduled run. */
   runNow(name: string): Promise<RunResult>;
+  /** Runs a job's given slot now, with the same guards as the cron tick for that slot (tests drive slots with it). */
+  runSlot(name: string, slot: Date): Promise<RunResult>;
 }
 
-export type RunResult =
-  | { status: "ok"; durationMs: number; summary: unknown }
-  | { status: "error"; durationMs: number; error: string }
-  | { status: "skipped"; reason: "slot_taken" | "overlap" };
+export type RunResult = JobRunResult;
 
 /**
  * Runs declared jobs on node-cron with three guards:
@@ -84,6 +84,12 @@ export function startScheduler(
     }
   }
 
+  function jobNamed(name: string): JobDefinition {
+    const job = jobs.find((j) => j.name === name);
+    if (!job) throw new Error(`unknown job ${name}`);
+    return job;
+  }
+
   function guarded(job: JobDefinition, slot: Date): Promise<RunResult> {
     const p = run(job, slot).catch((err: unknown): RunResult => {
       // Database down or similar: log and let the next slot try again.
@@ -128,9 +134,10 @@ export function startScheduler(
       return Object.fromEntries([...tasks].map(([name, t]) => [name, t.getNextRun()?.toISOString() ?? null]));
     },
     runNow(name) {
-      const job = jobs.find((j) => j.name === name);
-      if (!job) throw new Error(`unknown job ${name}`);
-      return guarded(job, new Date());
+      return guarded(jobNamed(name), new Date());
+    },
+    runSlot(name, slot) {
+      return guarded(jobNamed(name), slot);
     },
   };
 }

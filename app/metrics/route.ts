@@ -12,6 +12,6 @@ export const dynamic = "force-dynamic";
  */
 export const GET = route({ access: "viewer" }, async () => {
   const rt = getRuntime();
-  const text = await collectMetrics({ metrics: getMonitoring().metrics, pool: rt.pool, engine: rt.engineHost.engine, recorder: rt.engineHost.recorder });
+  const text = await collectMetrics({ metrics: getMonitoring().metrics, pool: rt.pool, engine: rt.engine, recorder: rt.recorder });
   return new Response(text, { headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" } });
 });

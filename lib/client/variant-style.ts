@@ -4,7 +4,15 @@
  */
 // Combined variants (e.g. `cache+memory`) take colours no single strategy uses.
 const PALETTE = ["#e3b341", "#f778ba", "#a5d6ff", "#7ee787", "#ffa198"];
-const BY_STRATEGY: Record<string, string> = { cache: "#4da3ff", memory: "#3fb950", async: "#d2a8ff", queue: "#f0883e", stream: "#39c5cf" };
+const BY_STRATEGY: Record<string, string> = {
+  cache: "#4da3ff",
+  memory: "#3fb950",
+  async: "#d2a8ff",
+  queue: "#f0883e",
+  stream: "#39c5cf",
+  batch: "#ff7b72",
+  incremental: "#bc8cff",
+};
 
 export const BASELINE_COLOR = "#8b96a3";
 

@@ -44,6 +44,8 @@ export interface CallPlan {
 }
 
 const BASELINE = "baseline";
+const RUN = { mode: "run" } as const;
+const QUEUE = { mode: "queue" } as const;
 const noProgress = () => undefined;
 
 /** One optimization that is in use for an operation (recomputed on every state change). */
@@ -260,9 +262,29 @@ export class Engine {
     return impl;
   }
 
-  /** Whether a call of this operation for this key would run as a background task. */
-  shouldQueue<I, O>(op: OperationSpec<I, O>, input: I): boolean {
-    return this.plan(op as OperationSpec, op.key(input)).queued;
+  /**
+   * How a call is served (SPEC §5): `queue` when the queue optimization applies to its key — unless
+   * a strategy in use for it (the cache) already holds the result, which is answered at once —
+   * else `run` now through `call`.
+   */
+  dispatch<I, O>(op: OperationSpec<I, O>, input: I): { mode: "run" } | { mode: "queue" } | { mode: "kept"; result: O } {
+    const rt = this.ops.get(op.name);
+    if (rt === undefined || rt.live.length === 0) return RUN;
+    const plan = this.plan(op as OperationSpec, op.key(input));
+    if (!plan.queued) return RUN;
+    for (const impl of op.strategies ?? []) {
+      if (impl.peek === undefined || (plan.activeMask & (1 << rt.types.indexOf(impl.strategy))) === 0) continue;
+      const kept = impl.peek(input);
+      if (kept !== undefined) return { mode: "kept", result: kept };
+    }
+    return QUEUE;
+  }
+
+  /** Drops every kept result of every operation (new market data arrived); returns how many. */
+  invalidateKept(): number {
+    let n = 0;
+    for (const rt of this.ops.values()) for (const impl of rt.spec.strategies ?? []) n += impl.invalidate?.() ?? 0;
+    return n;
   }
 
   /**

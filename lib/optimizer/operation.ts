@@ -27,6 +27,10 @@ export interface StrategyImplementation<I, O> {
   /** True when `wrap` ignores `inner` (a different algorithm, not a decorator). */
   replaces: boolean;
   wrap(inner: Implementation<I, O>): Implementation<I, O>;
+  /** A kept result of this input, without computing (a cache answers a queued call at once). */
+  peek?(input: I): O | undefined;
+  /** Drops kept results (e.g. when new bars arrive); returns how many. */
+  invalidate?(): number;
 }
 
 /**

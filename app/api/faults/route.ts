@@ -22,7 +22,7 @@ export const GET = route({ access: "viewer" }, async () => {
 /** Injects a fault (latency ms or % of the recent median, error probability, MB held per call) into one variant for a window. Audited. */
 export const POST = route({ access: "admin" }, async (req, _ctx, actor) => {
   const body = await parseBody(req, faultCreateSchema);
-  if (!getRuntime().engineHost.engine.operation(body.operation)) {
+  if (!getRuntime().engine.operation(body.operation)) {
     throw new AppError("validation_failed", `unknown operation ${body.operation}`, [{ path: "operation", message: "not a registered operation" }]);
   }
   return json(iso(await getMonitoring().faults.create(body, actor)), { status: 201 });

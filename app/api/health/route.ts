@@ -35,7 +35,7 @@ export const GET = route({ access: "public" }, async () => {
     database,
     queue,
     scheduler: { ok: rt.scheduler.running, detail: rt.scheduler.running ? { nextRuns: rt.scheduler.nextRuns() } : "disabled" },
-    socket: { ok: true, detail: { clients: rt.io.engine.clientsCount } },
+    socket: { ok: true, detail: { clients: rt.socketClients() } },
     dataImport,
   };
   const ok = database.ok && queue.ok && dataImport.ok;

@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 /** The market clock and every symbol's latest replayed price. */
 export const GET = route({ access: "viewer" }, async () => {
-  const { pool, services } = getRuntime();
-  const [clock, prices] = await Promise.all([marketClock(pool), services.stores.prices.latestPrices()]);
+  const { pool, market } = getRuntime();
+  const [clock, prices] = await Promise.all([marketClock(pool), market.latestPrices()]);
   return json({ clock, prices });
 });

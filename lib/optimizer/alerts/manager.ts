@@ -48,7 +48,7 @@ export class AlertManager {
   ) {}
 
   private newId(): string {
-    return this.deps.newId?.() ?? globalThis.crypto.randomUUID();
+    return this.deps.newId?.() ?? crypto.randomUUID();
   }
 
   private emit(events: AlertEvent[]): void {

@@ -132,7 +132,7 @@ export class Autopilot {
     const reason = `${c.rule} on ${c.operation} (${c.summary}): trying ${strategy}`;
     const decision: RolloutDecision = { at: now, action: "start", from: "off", to: first, reason, evidence: { condition: { rule: c.rule, variant: c.variant, summary: c.summary, evidence: c.evidence } } };
     const r: Rollout = {
-      id: this.deps.newId?.() ?? globalThis.crypto.randomUUID(),
+      id: this.deps.newId?.() ?? crypto.randomUUID(),
       operation: target.name,
       strategy,
       condition: c.rule,

@@ -1,41 +1,51 @@
 import type pg from "pg";
-import type { PgBoss } from "pg-boss";
-import type { Server as SocketServer } from "socket.io";
-import type { PrismaClient } from "./db/prisma";
-import type { AppServices } from "../services";
-import type { EngineHost } from "../domains/optimizations/engine-host";
+import type { Engine } from "../../optimizer/engine";
+import type { SampleRecorder } from "../../optimizer/recorder";
+import type { RegisteredOperations } from "../../operations/registry";
+import type { MarketView } from "../domains/market/operation-deps";
+import type { OptimizationStoreAdapter } from "../domains/optimizations/pg-optimization-store";
+import { processSlot } from "./process-slot";
 import type { TaskService } from "./queue/tasks";
 
-/**
- * What `server.ts` builds once and route handlers use. Next gives route handlers their own copy
- * of our modules, so a module-level singleton set by server.ts would be invisible there: the
- * runtime lives in one typed `globalThis` slot instead.
- */
+/** The outcome of one job run. */
+export type JobRunResult =
+  | { status: "ok"; durationMs: number; summary: unknown }
+  | { status: "error"; durationMs: number; error: string }
+  | { status: "skipped"; reason: "slot_taken" | "overlap" };
+
+/** The scheduler as routes see it (next runs live in memory; history in `job_run`). */
+export interface SchedulerView {
+  running: boolean;
+  nextRuns(): Record<string, string | null>;
+  runNow(name: string): Promise<JobRunResult>;
+}
+
+/** What `server.ts` builds once and route handlers use (shared through the process slot). */
 export interface Runtime {
   instanceId: string;
   startedAt: Date;
+  /** The one pg pool (Prisma runs over it too): read queries of the list routes. */
   pool: pg.Pool;
-  prisma: PrismaClient;
-  boss: PgBoss;
-  io: SocketServer;
-  services: AppServices;
-  optimizationStore: EngineHost["store"];
-  engineHost: EngineHost;
+  engine: Engine;
+  recorder: SampleRecorder;
+  operations: RegisteredOperations;
+  market: MarketView;
+  optimizationStore: OptimizationStoreAdapter;
   tasks: TaskService;
-  /** Scheduler status (next runs live in memory; history in `job_run`). */
-  scheduler: { running: boolean; nextRuns(): Record<string, string | null>; runNow(name: string): Promise<import("../../../jobs/scheduler").RunResult> };
+  scheduler: SchedulerView;
+  /** Connected Socket.IO clients on this instance. */
+  socketClients(): number;
 }
 
-const SLOT = Symbol.for("perfpilot.runtime");
-type Slot = { [SLOT]?: Runtime };
+const SLOT = processSlot<Runtime>("runtime");
 
 export function setRuntime(rt: Runtime | undefined): void {
-  (globalThis as Slot)[SLOT] = rt;
+  SLOT.set(rt);
 }
 
 /** The running process's runtime; throws when called outside a started server. */
 export function getRuntime(): Runtime {
-  const rt = (globalThis as Slot)[SLOT];
+  const rt = SLOT.get();
   if (!rt) throw new Error("Perfpilot runtime is not started (route called outside server.ts?)");
   return rt;
 }

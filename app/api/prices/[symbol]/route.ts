@@ -13,8 +13,8 @@ const querySchema = z.object({ from: isoDateSchema.optional(), limit: limitSchem
 export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, ctx) => {
   const symbol = symbolSchema.parse((await ctx.params).symbol);
   const q = parseQuery(req, querySchema);
-  const { pool, services } = getRuntime();
-  if (!(await services.isKnownSymbol(symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
-  const asOf = await services.marketDate();
+  const { pool, market } = getRuntime();
+  if (!(await market.isKnownSymbol(symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
+  const asOf = await market.marketDate();
   return json({ symbol, asOf, bars: await priceHistory(pool, symbol, { ...q, to: asOf ?? "9999-12-31" }) });
 });

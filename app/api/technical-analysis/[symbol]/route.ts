@@ -4,6 +4,7 @@ import { parseIndicatorParams } from "@/lib/market/indicators/params";
 import { route, json, parseQuery } from "@/lib/server/platform/http/route";
 import { isoDateSchema, periodListSchema, symbolSchema } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
+import { calculateIndicators } from "@/lib/operations/technical-indicators/calculate";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +20,7 @@ const querySchema = z.object({
 });
 
 /** All indicators of one symbol at the market clock (or `asOf`, never past the clock): cached, computed or queued. */
-export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, ctx) => {
+export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, ctx, actor) => {
   const symbol = symbolSchema.parse((await ctx.params).symbol);
   const q = parseQuery(req, querySchema);
   const params = parseIndicatorParams({
@@ -29,19 +30,13 @@ export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, c
     ...(q.bollinger || q.bollingerK ? { bollinger: { period: q.bollinger ?? 20, k: q.bollingerK ?? 2 } } : {}),
     ...(q.atr ? { atr: q.atr } : {}),
   });
-  const { services, tasks } = getRuntime();
-  if (!(await services.isKnownSymbol(symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
-  const clockDate = await services.marketDate();
+  const { market, operations, tasks } = getRuntime();
+  if (!(await market.isKnownSymbol(symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
+  const clockDate = await market.marketDate();
   if (!clockDate) throw new AppError("unavailable", "the market clock has not started yet; retry in a few seconds");
   const asOf = q.asOf && q.asOf < clockDate ? q.asOf : clockDate;
   const input = { symbol, asOf, params, points: q.points };
-  const op = services.ops.calculateIndicators;
-  // SPEC §5: a cached result at once; else, when the queue optimization applies to this symbol,
-  // a background task; else computed now (by whichever variant the engine assigns).
-  if (services.engine.shouldQueue(op, input)) {
-    const cached = services.caches.indicators.peek(input);
-    if (cached) return json(cached, { headers: { "x-perfpilot-cache": "hit" } });
-    return json(await tasks.submit(op.name, input), { status: 202 });
-  }
-  return json(await services.call(op, input));
+  const r = await tasks.invoke(operations.spec(calculateIndicators), input, actor.name);
+  if (r.kind === "queued") return json(r.task, { status: 202 });
+  return json(r.result, r.kept ? { headers: { "x-perfpilot-cache": "hit" } } : undefined);
 });

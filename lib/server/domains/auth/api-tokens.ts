@@ -1,3 +1,4 @@
+import { processSlot } from "../../platform/process-slot";
 import crypto from "node:crypto";
 import type pg from "pg";
 import { AppError } from "../../../errors";
@@ -129,12 +130,10 @@ export async function revokeApiToken(pool: pg.Pool, actor: AuthActor, id: string
   });
 }
 
-const LAST_USED = Symbol.for("perfpilot.auth.tokenLastUsed");
-type LastUsedSlot = { [LAST_USED]?: Map<string, number> };
+const LAST_USED = processSlot<Map<string, number>>("tokenLastUsed");
 
 function touchLastUsed(pool: pg.Pool, id: string): void {
-  const slot = globalThis as LastUsedSlot;
-  const seen = (slot[LAST_USED] ??= new Map());
+  const seen = LAST_USED.getOrCreate(() => new Map());
   const now = Date.now();
   if (now - (seen.get(id) ?? 0) < LAST_USED_RESOLUTION_MS) return;
   seen.set(id, now);

@@ -1,3 +1,4 @@
+import { processSlot } from "../../platform/process-slot";
 import type pg from "pg";
 import { env } from "../../../env";
 import { createPool } from "../../platform/db/pool";
@@ -26,10 +27,7 @@ interface AuthSlot {
   instance: PerfpilotAuth | null;
 }
 
-// Next gives route handlers their own copy of our modules, so a module-level singleton set by
-// server.ts would be invisible there (same reason as lib/server/runtime.ts): one globalThis slot.
-const SLOT = Symbol.for("perfpilot.auth");
-type Slot = { [SLOT]?: AuthSlot };
+const SLOT = processSlot<AuthSlot>("auth");
 
 /** The public URL used when none is given: the first trusted origin (a TLS proxy's URL) or localhost. */
 export function defaultBaseURL(): string {
@@ -42,7 +40,7 @@ export function defaultBaseURL(): string {
  * built lazily on first use.
  */
 export function initAuth(opts: InitAuthOptions = {}): void {
-  const previous = (globalThis as Slot)[SLOT];
+  const previous = SLOT.get();
   if (previous?.ownsPool) void previous.config.pool.end().catch(() => undefined);
   let pool = opts.pool;
   let ownsPool = false;
@@ -58,11 +56,11 @@ export function initAuth(opts: InitAuthOptions = {}): void {
     trustedOrigins: opts.trustedOrigins ?? env.TRUSTED_ORIGINS,
     sessionMaxAgeHours: opts.sessionMaxAgeHours ?? env.SESSION_MAX_AGE_HOURS,
   };
-  (globalThis as Slot)[SLOT] = { config, ownsPool, instance: null };
+  SLOT.set({ config, ownsPool, instance: null });
 }
 
 function slot(): AuthSlot {
-  const s = (globalThis as Slot)[SLOT];
+  const s = SLOT.get();
   if (!s) throw new Error("auth is not initialised: server.ts must call initAuth() at boot");
   return s;
 }
@@ -87,7 +85,7 @@ export function trustedOrigins(): string[] {
 
 /** Releases the pool auth created for itself (when it was given a connection string). */
 export async function closeAuth(): Promise<void> {
-  const s = (globalThis as Slot)[SLOT];
-  (globalThis as Slot)[SLOT] = undefined;
+  const s = SLOT.get();
+  SLOT.set(undefined);
   if (s?.ownsPool) await s.config.pool.end();
 }

@@ -1,3 +1,4 @@
+import { processSlot } from "../../platform/process-slot";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 
 /** Failed sign-ins allowed per address and e-mail in one window, then 429 until it ends. */
@@ -61,15 +62,14 @@ export function createSignInLimiter(opts: { attempts?: number; windowSeconds?: n
 }
 
 // One limiter per process, shared by every copy of this module (Next loads route modules separately).
-const SLOT = Symbol.for("perfpilot.auth.signInLimiter");
-type Slot = { [SLOT]?: SignInLimiter };
+const SLOT = processSlot<SignInLimiter>("signInLimiter");
 
 /** The process's sign-in limiter. */
 export function signInLimiter(): SignInLimiter {
-  return ((globalThis as Slot)[SLOT] ??= createSignInLimiter());
+  return SLOT.getOrCreate(createSignInLimiter);
 }
 
 /** Replaces the process's limiter (tests). */
 export function setSignInLimiter(limiter: SignInLimiter | undefined): void {
-  (globalThis as Slot)[SLOT] = limiter;
+  SLOT.set(limiter);
 }

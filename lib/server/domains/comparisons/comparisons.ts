@@ -138,7 +138,7 @@ export interface BenchmarkRequest {
  * idempotent cannot be benchmarked (running them twice would write twice).
  */
 export async function runStoredBenchmark(
-  deps: { pool: pg.Pool; engine: Engine; inputs: (op: string) => Promise<((i: number) => unknown) | null> },
+  deps: { pool: pg.Pool; engine: Engine },
   req: BenchmarkRequest,
   progress: (fraction: number, message?: string) => void,
   taskId?: string,
@@ -149,7 +149,7 @@ export async function runStoredBenchmark(
   const known: Strategy[] = (op.strategies ?? []).map((o) => o.strategy);
   const bad = req.strategies.filter((s) => !known.includes(s));
   if (bad.length > 0) throw new AppError("validation_failed", `strategies not available for ${op.name}: ${bad.join(", ")}`);
-  const inputs = await deps.inputs(op.name);
+  const inputs = op.benchmarkInputs ? await op.benchmarkInputs() : null;
   if (!inputs) throw new AppError("unavailable", `no benchmark inputs for ${op.name} yet (has the market clock started?)`);
   const r = await runBenchmark(deps.engine, op, req.strategies, inputs, {
     iterations: req.iterations,

@@ -1,8 +1,5 @@
-/**
- * The monitoring services of this process, in a typed `globalThis` slot like lib/server/runtime.ts
- * (Next gives route handlers their own copy of our modules; a module-level singleton set by
- * server.ts would be invisible there).
- */
+/** The monitoring services of this process (shared with route handlers through the process slot). */
+import { processSlot } from "../../platform/process-slot";
 import type { AlertManager } from "../../../optimizer/alerts/manager";
 import type { MonitorConfig } from "../../../optimizer/monitor/config";
 import type { FaultRegistry } from "../faults/faults";
@@ -24,17 +21,16 @@ export interface MonitoringRuntime {
   stop(): void;
 }
 
-const SLOT = Symbol.for("perfpilot.monitoring");
-type Slot = { [SLOT]?: MonitoringRuntime };
+const SLOT = processSlot<MonitoringRuntime>("monitoring");
 
 /** Registers (or clears) this process's monitoring services. */
 export function setMonitoring(m: MonitoringRuntime | undefined): void {
-  (globalThis as Slot)[SLOT] = m;
+  SLOT.set(m);
 }
 
 /** This process's monitoring services; throws when called outside a started server. */
 export function getMonitoring(): MonitoringRuntime {
-  const m = (globalThis as Slot)[SLOT];
+  const m = SLOT.get();
   if (!m) throw new Error("Perfpilot monitoring is not started (route called outside server.ts?)");
   return m;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MASTER_SWITCHES, OPTIMIZATION_STATES } from "../../../optimizer/types";
+import { MASTER_SWITCHES, OPTIMIZATION_STATES, STRATEGIES } from "../../../optimizer/types";
 
 /** Body of `PATCH /api/optimizations/{id}` (shared with the dashboard's controls). */
 export const stateChangeSchema = z
@@ -14,4 +14,4 @@ export const rollbackSchema = z.object({ reason: z.string().trim().min(1).max(50
 
 export const switchChangeSchema = z.object({ name: z.enum(MASTER_SWITCHES), enabled: z.boolean(), reason: z.string().trim().max(500).optional() }).strict();
 
-export const optimizationIdSchema = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*:(cache|memory|async|queue|stream)$/, "not an optimization id");
+export const optimizationIdSchema = z.string().regex(new RegExp(`^[a-z][a-z0-9-]*\\.[a-z][a-z0-9-]*:(${STRATEGIES.join("|")})$`), "not an optimization id");

@@ -58,10 +58,13 @@ export async function writeAudit(
  * Optimization states and master switches in Postgres. Every change is one transaction: row
  * lock, validated transition, update, audit event, and a NOTIFY so every instance reloads.
  */
-export function pgOptimizationStore(pool: pg.Pool): OptimizationStore & {
+export interface OptimizationStoreAdapter extends OptimizationStore {
+  /** Inserts every registered operation and its optimizations (new ones start `off`). */
   sync(ops: OperationSpec[]): Promise<void>;
   setSwitch(name: MasterSwitchName, enabled: boolean, actor: Actor, reason?: string): Promise<void>;
-} {
+}
+
+export function pgOptimizationStore(pool: pg.Pool): OptimizationStoreAdapter {
   return {
     async sync(ops) {
       await withTransaction(pool, async (client) => {

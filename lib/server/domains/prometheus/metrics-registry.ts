@@ -1,9 +1,10 @@
 /**
  * Prometheus exposition (GET /metrics): a prom-client registry of our own (not the global
  * default: Next loads route handlers as a separate copy of our modules, and the same metric
- * registered twice in one registry throws), kept in a `globalThis` slot so the server and the
+ * registered twice in one registry throws), kept in the process slot so the server and the
  * route see the same one.
  */
+import { processSlot } from "../../platform/process-slot";
 import type pg from "pg";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Engine } from "../../../optimizer/engine";
@@ -151,13 +152,11 @@ async function updateQueues(pool: pg.Pool, gauge: Gauge<"queue" | "state">): Pro
   }
 }
 
-const SLOT = Symbol.for("perfpilot.metrics");
-type Slot = { [SLOT]?: PerfpilotMetrics };
+const SLOT = processSlot<PerfpilotMetrics>("metrics");
 
 /** The process's metrics registry, created on first use. */
 export function getMetricsRegistry(): PerfpilotMetrics {
-  const g = globalThis as Slot;
-  return (g[SLOT] ??= createMetricsRegistry());
+  return SLOT.getOrCreate(createMetricsRegistry);
 }
 
 /** The /metrics text: folds pending samples, refreshes the read gauges, serializes the registry. */

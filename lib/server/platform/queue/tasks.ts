@@ -4,6 +4,7 @@ import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { AppError } from "../../../errors";
 import type { Engine } from "../../../optimizer/engine";
+import type { OperationSpec } from "../../../optimizer/operation";
 import type { Broadcaster, TaskPayload } from "../../../realtime/events";
 
 const QUEUE = "engine-task";
@@ -36,6 +37,9 @@ function payload(r: Record<string, unknown>): TaskPayload {
  * users see (state, progress, result); pg-boss provides durability, retries with backoff, the
  * timeout and cancellation. A crash loses no accepted task: the job stays in pg-boss until done.
  */
+/** How a call was served: its result (`kept`: from a cache, without computing), or a task handle. */
+export type Invocation<O> = { kind: "result"; result: O; kept: boolean } | { kind: "queued"; task: TaskHandle };
+
 export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: Engine; broadcaster: Broadcaster; log: Logger }) {
   const { pool, boss, engine, broadcaster, log } = deps;
   const handlers = new Map<string, TaskHandler>();
@@ -133,6 +137,17 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
       );
       await boss.send(QUEUE, { taskId: id }, { id });
       return { taskId: id, status: "processing", estimatedSeconds, resultUrl: `/api/tasks/task/${id}/result` };
+    },
+
+    /**
+     * Serves one call of an operation (SPEC §5): a kept result at once, a background task when the
+     * queue optimization applies to its key, else computed now by whichever variant it is assigned.
+     */
+    async invoke<I, O>(op: OperationSpec<I, O>, input: I, createdBy: string): Promise<Invocation<O>> {
+      const d = engine.dispatch(op, input);
+      if (d.mode === "kept") return { kind: "result", result: d.result, kept: true };
+      if (d.mode === "queue") return { kind: "queued", task: await this.submit(op.name, input, createdBy) };
+      return { kind: "result", result: await engine.call(op, input), kept: false };
     },
 
     async get(id: string) {

@@ -1,0 +1,43 @@
+import { DEFAULT_INDICATOR_PARAMS } from "../../market/indicators/params";
+import { generateSignals as baseline, type GenerateSignalsInput, type GenerateSignalsResult } from "../../market/services/generate-signals";
+import { generateSignalsCompact, generateSignalsParallel } from "../../market/optimized/signals-memory";
+import { signalsResultEquivalent } from "../../market/optimized/equivalence";
+import { defineOperation } from "../../optimizer/operation";
+import { replaceStrategy } from "../../optimizer/strategies/replace";
+import { streamStrategy } from "../../optimizer/strategies/stream";
+import { marketContext } from "../deps";
+import { operationModule } from "../operation-module";
+
+/** `signal-generator.generate`: crosses, RSI and Bollinger signals for the whole universe at a date. */
+export const generateSignals = operationModule("signal-generator.generate", (deps) =>
+  defineOperation({
+    name: "signal-generator.generate",
+    service: "signal-generator",
+    title: "Signals for the universe",
+    key: (i: GenerateSignalsInput) => i.asOf,
+    sideEffects: true,
+    idempotent: true,
+    equivalent: signalsResultEquivalent,
+    strategies: [
+      replaceStrategy<GenerateSignalsInput, GenerateSignalsResult>("memory", "One batched columnar read of the universe, compact kernels", (i) =>
+        generateSignalsCompact({ columns: deps.columns, signals: deps.signals, broadcaster: deps.broadcaster }, i),
+      ),
+      // Replaces the memory implementation (it includes its columnar read): the variant is `async`.
+      replaceStrategy<GenerateSignalsInput, GenerateSignalsResult>("async", "One batched columnar read, kernels on the worker pool", (i) =>
+        generateSignalsParallel({ columns: deps.columns, signals: deps.signals, broadcaster: deps.broadcaster, pool: deps.workers }, i),
+      ),
+      streamStrategy<GenerateSignalsInput, GenerateSignalsResult>({
+        description: "Broadcasts each analysis result to the dashboard as it is produced",
+        publish: (r) =>
+          deps.broadcaster.publish("analysis:update", { asOf: r.asOf, symbolsScanned: r.symbolsScanned, detected: r.detected, inserted: r.inserted.length }, "market"),
+      }),
+    ],
+    timeoutMs: 60_000,
+    memoryThresholdMb: 150,
+    baseline: (i) => baseline({ bars: deps.bars, signals: deps.signals, broadcaster: deps.broadcaster }, i),
+    benchmarkInputs: async () => {
+      const m = await marketContext(deps);
+      return m && (() => ({ asOf: m.asOf, params: DEFAULT_INDICATOR_PARAMS }));
+    },
+  }),
+);
