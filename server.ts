@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     name: "http",
     run: () =>
       new Promise<void>((resolve) => {
-        io.close(() => resolve());
+        void io.close(() => resolve());
         httpServer.closeAllConnections();
       }),
   });
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   shutdownSteps.push({ name: "engine", run: async () => monitoring.stop() });
 
   const tasks = createTaskService({ pool, boss, engine: engineHost.engine, broadcaster, log: logger.child({ component: "tasks" }) });
-  tasks.handle("benchmark.run", (input, progress) => runStoredBenchmark({ pool, engine: engineHost.engine }, input as BenchmarkRequest, progress));
+  tasks.handle("benchmark.run", (input, progress, taskId) => runStoredBenchmark({ pool, engine: engineHost.engine }, input as BenchmarkRequest, progress, taskId));
   await tasks.start();
 
   let scheduler: Scheduler | null = null;

@@ -1,3 +1,5 @@
+import type { Comparison } from "../lib/optimizer/stats/compare";
+
 interface OperationRow {
   name: string;
   sideEffects: boolean;
@@ -23,6 +25,9 @@ export interface OperationBenchRow {
   mismatches: number;
   error?: string;
 }
+
+/** What GET /api/tasks/task/:id/result returns for a comparison task: the comparison plus its shadow-check count. */
+type ComparisonTaskResult = Comparison & { mismatches: number };
 
 // Slow baselines get fewer interleaved pairs so the whole run stays within minutes.
 const ITERATIONS: Record<string, number> = {
@@ -56,12 +61,12 @@ export async function benchOperations(baseUrl: string, headers: Record<string, s
         rows.push(empty(op.name, strategy, iterations, handle.error?.message ?? `HTTP ${res.status}`));
         continue;
       }
-      let result: Record<string, any> | null = null;
+      let result: ComparisonTaskResult | null = null;
       let error: string | undefined;
       for (let i = 0; i < 600 && !result && !error; i++) {
         await new Promise((r) => setTimeout(r, 500));
         const r = await fetch(`${baseUrl}/api/tasks/task/${handle.taskId}/result`, { headers });
-        if (r.status === 200) result = ((await r.json()) as { result: Record<string, any> }).result;
+        if (r.status === 200) result = ((await r.json()) as { result: ComparisonTaskResult }).result;
         else if (r.status !== 202) error = ((await r.json()) as { error: { message: string } }).error.message;
       }
       if (!result) {
@@ -72,17 +77,18 @@ export async function benchOperations(baseUrl: string, headers: Record<string, s
         comparisons: { memoryBaselineBytes: number | null; memoryOptimizedBytes: number | null }[];
       };
       const mem = comparisons.comparisons[0];
+      const { baseline, optimized } = result;
       rows.push({
         operation: op.name,
         variant: strategy,
         iterations,
-        baselineMedianMs: result.baseline.median,
-        optimizedMedianMs: result.optimized.median,
-        baselineP95Ms: result.baseline.p95,
-        optimizedP95Ms: result.optimized.p95,
+        baselineMedianMs: baseline.median,
+        optimizedMedianMs: optimized.median,
+        baselineP95Ms: baseline.p95,
+        optimizedP95Ms: optimized.p95,
         baselineMemoryBytes: mem?.memoryBaselineBytes ?? null,
         optimizedMemoryBytes: mem?.memoryOptimizedBytes ?? null,
-        speedup: result.optimized.median > 0 ? result.baseline.median / result.optimized.median : null,
+        speedup: baseline.median !== null && optimized.median !== null && optimized.median > 0 ? baseline.median / optimized.median : null,
         improvementPct: result.improvementPct,
         ci95: result.ci95,
         pValue: result.mannWhitney?.pValue ?? null,

@@ -12,7 +12,8 @@ const pct = (n: number | null | undefined, d = 1) => (n === null || n === undefi
 const ok = (pass: boolean) => (pass ? "met" : "**not met**");
 const mb = (b: number | null) => (b === null ? "—" : `${(b / 1048576).toFixed(2)} MB`);
 
-export function renderMarkdown(r: Record<string, any>): string {
+export function renderMarkdown(r: Record<string, unknown>): string {
+  const machine = r.machine as { cpus: number; model: string | undefined; node: string; date: string };
   const e = r.engineOverhead as EngineOverheadResult;
   const s = r.samples as SamplesBenchResult;
   const ind = r.indicators as IndicatorBenchResult;
@@ -31,7 +32,7 @@ export function renderMarkdown(r: Record<string, any>): string {
   const lines = [
     `# Benchmark results`,
     ``,
-    `${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}, ${r.machine.date}. Whole run: ${r.elapsedSeconds} s. Produced by \`npm run bench\`; raw figures in \`latest.json\`.`,
+    `${machine.cpus} × ${machine.model}, Node ${machine.node}, ${machine.date}. Whole run: ${r.elapsedSeconds as number} s. Produced by \`npm run bench\`; raw figures in \`latest.json\`.`,
     ``,
     `## Targets`,
     ``,

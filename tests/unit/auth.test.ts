@@ -140,13 +140,11 @@ describe("auth secret", () => {
 });
 
 describe("route() access marker", () => {
-  it("marks handlers with their declared access, non-enumerably; the legacy form is 'unspecified'", () => {
+  it("marks handlers with their declared access, non-enumerably", () => {
     const declared = route({ access: "operator" }, async () => json({}));
     const open = route({ access: "public" }, async () => json({}));
-    const legacy = route(async () => json({}));
     expect(declared[ROUTE_ACCESS]).toBe("operator");
     expect(open[ROUTE_ACCESS]).toBe("public");
-    expect(legacy[ROUTE_ACCESS]).toBe("unspecified");
     expect(Object.keys(declared)).toEqual([]);
     expect(() => route({ access: "root" as never }, async () => json({}))).toThrow(/unknown access/);
   });

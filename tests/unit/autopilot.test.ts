@@ -155,7 +155,7 @@ describe("autopilot", () => {
     expect(steps).toEqual(["shadow", "canary 5", "canary 25", "canary 50", "on"]);
     const start = w.flags.audit[0]!;
     expect(start.after.reason).toMatch(/^autopilot: memory_high on reports\.build/);
-    expect(start.evidence).toMatchObject({ action: "start", evidence: { condition: { rule: "memory_high" } } });
+    expect(start.evidence).toMatchObject({ action: "start", evidence: { finding: { rule: "memory_high" } } });
     for (const a of w.flags.audit.slice(2)) {
       // Every canary promotion carries the comparison that justified it.
       const e = a.evidence as { action: string; evidence: { comparison: { verdict: string }; memoryComparison: { verdict: string; test: { pValue: number } } } };
@@ -227,7 +227,7 @@ describe("autopilot safety", () => {
     await w.traffic.run(2 * 60, tick);
     expect(w.flags.states.get(`${OP}:memory`)!.state).toBe("shadow");
 
-    // Two conditions on one operation with two strategies: one rollout only.
+    // Two findings on one operation with two strategies: one rollout only.
     const flags = new MemoryOptimizationStore();
     flags.add("quotes.price", "memory");
     flags.add("quotes.price", "async");

@@ -5,7 +5,7 @@ import { replaceStrategy } from "../../lib/optimizer/strategies/replace";
 import { cacheStrategy } from "../../lib/optimizer/strategies/cache";
 import type { OptimizationState, SampleInput, Strategy } from "../../lib/optimizer/types";
 import { MASTER_SWITCHES } from "../../lib/optimizer/types";
-import type { OperationDeps } from "../../lib/operations/deps";
+import type { OperationDeps } from "../../lib/operations/operation-module";
 import { operationModule } from "../../lib/operations/operation-module";
 import { OPERATIONS, registerOperations } from "../../lib/operations/registry";
 

@@ -15,7 +15,8 @@ export type RowVerdict =
 
 export const EXPECTED_HEADER = "symbol,date,open,high,low,close,adj_close,volume";
 
-const SYMBOL = /^[A-Z][A-Z0-9.\-]{0,9}$/;
+/** A ticker as the data set and the API spell it (the one definition). */
+export const SYMBOL = /^[A-Z][A-Z0-9.-]{0,9}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function validDate(s: string): boolean {

@@ -78,7 +78,6 @@ export async function fetchFeed(
 ): Promise<FetchFeedResult> {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
-  const nowMs = options.nowMs ?? Date.now;
 
   for (let attempt = 1; ; attempt++) {
     options.signal?.throwIfAborted();

@@ -3,8 +3,7 @@ import type { NewsSourceName } from "../../market/news/sources";
 import { crawlOutcomeEquivalent } from "../../market/optimized/equivalence";
 import { defineOperation } from "../../optimizer/operation";
 import { replaceStrategy } from "../../optimizer/strategies/replace";
-import type { OperationDeps } from "../deps";
-import { operationModule } from "../operation-module";
+import { type OperationDeps, operationModule } from "../operation-module";
 
 type NoInput = Record<string, never>;
 

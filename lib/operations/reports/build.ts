@@ -4,8 +4,7 @@ import { calculateIndicatorsBatchCompact } from "../../market/optimized/indicato
 import { deepCompare, INDICATOR_TOLERANCE } from "../../market/optimized/equivalence";
 import { defineOperation } from "../../optimizer/operation";
 import { replaceStrategy } from "../../optimizer/strategies/replace";
-import { marketContext } from "../deps";
-import { operationModule } from "../operation-module";
+import { marketContext, operationModule } from "../operation-module";
 
 /** `reports.build`: the market report (indicators, signals, top movers, news counts) for a list of symbols. */
 export const buildReport = operationModule("reports.build", (deps) => {

@@ -5,8 +5,7 @@ import { signalsResultEquivalent } from "../../market/optimized/equivalence";
 import { defineOperation } from "../../optimizer/operation";
 import { replaceStrategy } from "../../optimizer/strategies/replace";
 import { streamStrategy } from "../../optimizer/strategies/stream";
-import { marketContext } from "../deps";
-import { operationModule } from "../operation-module";
+import { marketContext, operationModule } from "../operation-module";
 
 /** `signal-generator.generate`: crosses, RSI and Bollinger signals for the whole universe at a date. */
 export const generateSignals = operationModule("signal-generator.generate", (deps) =>

@@ -5,8 +5,7 @@ import { calculateIndicatorsBatchParallel } from "../../market/optimized/indicat
 import { indicatorsBatchEquivalent } from "../../market/optimized/equivalence";
 import { defineOperation } from "../../optimizer/operation";
 import { replaceStrategy } from "../../optimizer/strategies/replace";
-import { marketContext } from "../deps";
-import { operationModule } from "../operation-module";
+import { marketContext, operationModule } from "../operation-module";
 
 /** `technical-indicators.calculate-batch`: the latest indicators of many symbols at once. */
 export const calculateIndicatorsBatch = operationModule("technical-indicators.calculate-batch", (deps) =>

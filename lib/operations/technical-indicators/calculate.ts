@@ -5,8 +5,7 @@ import { indicatorsResultEquivalent } from "../../market/optimized/equivalence";
 import { defineOperation } from "../../optimizer/operation";
 import { cacheStrategy } from "../../optimizer/strategies/cache";
 import { replaceStrategy } from "../../optimizer/strategies/replace";
-import { marketContext } from "../deps";
-import { operationModule } from "../operation-module";
+import { marketContext, operationModule } from "../operation-module";
 
 /** `technical-indicators.calculate`: the seven indicators of one symbol at a market date. */
 export const calculateIndicators = operationModule("technical-indicators.calculate", (deps) => {

@@ -1,5 +1,5 @@
 /**
- * The autopilot (the original `AutoOptimizationManager`): detected conditions start guarded
+ * The autopilot (the original `AutoOptimizationManager`): detected findings start guarded
  * rollouts of the optimization that addresses them; every step goes through the optimization store with
  * its reason and evidence, attributed to `autopilot`.
  */
@@ -8,7 +8,7 @@ import { optimizationId } from "../operation";
 import { SWITCH_OF, type Actor, type OptimizationStore, type OptimizationState, type Strategy } from "../types";
 import type { AutopilotConfig } from "./config";
 import { changeFor, decideRollout, stepsOf, type StepDecision } from "./rollout";
-import type { AutopilotCondition, CatalogEntry, Rollout, RolloutDecision, RolloutObserver, RolloutStore } from "./types";
+import type { DetectedFinding, CatalogEntry, Rollout, RolloutDecision, RolloutObserver, RolloutStore } from "./types";
 
 export const AUTOPILOT_ACTOR: Actor = { name: "autopilot", role: "system" };
 
@@ -34,12 +34,12 @@ export type TickResult = {
 
 const usesStrategy = (variant: string, strategy: Strategy) => variant.split("+").includes(strategy);
 
-/** The autopilot; `tick` is called every minute with the currently detected (firing) conditions. */
+/** The autopilot; `tick` is called every minute with the currently detected (firing) findings. */
 export class Autopilot {
   constructor(private readonly deps: AutopilotDeps) {}
 
-  /** Advances, holds or rolls back every active rollout, then starts rollouts for new conditions. */
-  async tick(conditions: readonly AutopilotCondition[]): Promise<TickResult> {
+  /** Advances, holds or rolls back every active rollout, then starts rollouts for new findings. */
+  async tick(findings: readonly DetectedFinding[]): Promise<TickResult> {
     const result: TickResult = { paused: false, decisions: [], errors: [] };
     // Paused = no decisions at all: rollouts stay where they are; the guards still protect them.
     if (await this.deps.paused()) return { ...result, paused: true };
@@ -52,7 +52,7 @@ export class Autopilot {
     for (const r of await this.deps.rollouts.active()) {
       busy.add(r.operation);
       try {
-        const d = await this.decide(r, conditions, states.get(optimizationId(r.operation, r.strategy)), config);
+        const d = await this.decide(r, findings, states.get(optimizationId(r.operation, r.strategy)), config);
         if (d.action !== "hold" || r.lastDecision?.reason !== d.reason) await this.apply(r, d);
         result.decisions.push({ ...d, operation: r.operation, strategy: r.strategy });
       } catch (err) {
@@ -60,8 +60,8 @@ export class Autopilot {
       }
     }
 
-    for (const c of conditions) {
-      const rule = config.rules.find((x) => x.condition === c.rule);
+    for (const c of findings) {
+      const rule = config.rules.find((x) => x.rule === c.rule);
       if (!rule) continue;
       const target = this.targetOf(c, rule.strategy, catalog);
       if (!target || busy.has(target.name)) continue;
@@ -86,7 +86,7 @@ export class Autopilot {
   }
 
   /** The operation a condition concerns; for process-wide ones (CPU), the busiest that has the strategy. */
-  private targetOf(c: AutopilotCondition, strategy: Strategy, catalog: CatalogEntry[]): CatalogEntry | undefined {
+  private targetOf(c: DetectedFinding, strategy: Strategy, catalog: CatalogEntry[]): CatalogEntry | undefined {
     const candidates = catalog.filter((e) => e.strategies.includes(strategy));
     const named = candidates.find((e) => e.name === c.operation);
     if (named) return named;
@@ -94,10 +94,10 @@ export class Autopilot {
     return candidates.filter((e) => (e.busyMs ?? 0) > 0).sort((a, b) => (b.busyMs ?? 0) - (a.busyMs ?? 0))[0];
   }
 
-  private async decide(r: Rollout, conditions: readonly AutopilotCondition[], optimization: OptimizationState | undefined, config: AutopilotConfig): Promise<StepDecision> {
+  private async decide(r: Rollout, findings: readonly DetectedFinding[], optimization: OptimizationState | undefined, config: AutopilotConfig): Promise<StepDecision> {
     const now = this.deps.clock.now();
-    const rule = config.rules.find((x) => x.condition === r.condition && x.strategy === r.strategy);
-    const harmful = conditions.filter((c) => c.operation === r.operation && config.harmfulRules.includes(c.rule as never) && usesStrategy(c.variant, r.strategy));
+    const rule = config.rules.find((x) => x.rule === r.rule && x.strategy === r.strategy);
+    const harmful = findings.filter((c) => c.operation === r.operation && config.harmfulRules.includes(c.rule as never) && usesStrategy(c.variant, r.strategy));
     const observations = r.step === "on" ? null : await this.deps.observer.observe(r.operation, r.strategy, r.stepSince, now);
     return decideRollout(r, {
       now,
@@ -106,7 +106,7 @@ export class Autopilot {
       optimization,
       observations,
       harmful,
-      conditionActive: conditions.some((c) => c.rule === r.condition && (c.operation === r.operation || c.operation === "process")),
+      findingActive: findings.some((c) => c.rule === r.rule && (c.operation === r.operation || c.operation === "process")),
     });
   }
 
@@ -125,17 +125,17 @@ export class Autopilot {
     this.deps.onDecision?.(next, decision);
   }
 
-  private async start(target: CatalogEntry, strategy: Strategy, c: AutopilotCondition, config: AutopilotConfig): Promise<RolloutDecision | null> {
+  private async start(target: CatalogEntry, strategy: Strategy, c: DetectedFinding, config: AutopilotConfig): Promise<RolloutDecision | null> {
     const now = this.deps.clock.now();
     // Queue has no shadow mode, and operations without an equivalence check cannot be shadowed.
     const first = stepsOf(config, target.canShadow && strategy !== "queue")[0]!;
     const reason = `${c.rule} on ${c.operation} (${c.summary}): trying ${strategy}`;
-    const decision: RolloutDecision = { at: now, action: "start", from: "off", to: first, reason, evidence: { condition: { rule: c.rule, variant: c.variant, summary: c.summary, evidence: c.evidence } } };
+    const decision: RolloutDecision = { at: now, action: "start", from: "off", to: first, reason, evidence: { finding: { rule: c.rule, variant: c.variant, summary: c.summary, evidence: c.evidence } } };
     const r: Rollout = {
       id: this.deps.newId?.() ?? crypto.randomUUID(),
       operation: target.name,
       strategy,
-      condition: c.rule,
+      rule: c.rule,
       step: first,
       state: "active",
       startedAt: now,

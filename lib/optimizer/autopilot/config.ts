@@ -8,21 +8,27 @@ import { STRATEGIES } from "../types";
 
 /**
  * What a step must show before promotion: `latency` = optimized significantly faster,
- * `memory` = significantly less memory per call (and not slower), `condition_cleared` = the
+ * `memory` = significantly less memory per call (and not slower), `finding_cleared` = the
  * triggering condition is gone (for `queue`, whose calls run elsewhere and have no variant samples).
  */
-export const GAINS = ["latency", "memory", "condition_cleared"] as const;
+export const GAINS = ["latency", "memory", "finding_cleared"] as const;
 export type Gain = (typeof GAINS)[number];
 
-const rule = z.object({ condition: z.enum(MONITOR_RULES), strategy: z.enum(STRATEGIES), gain: z.enum(GAINS) }).strict();
+// `condition` / `condition_cleared` are the names an earlier version stored: still read.
+const legacyRule = (v: unknown) => {
+  if (v === null || typeof v !== "object" || !("condition" in v) || "rule" in v) return v;
+  const { condition, gain, ...rest } = v as { condition: unknown; gain?: unknown };
+  return { ...rest, rule: condition, ...(gain === undefined ? {} : { gain: gain === "condition_cleared" ? "finding_cleared" : gain }) };
+};
+const rule = z.preprocess(legacyRule, z.object({ rule: z.enum(MONITOR_RULES), strategy: z.enum(STRATEGIES), gain: z.enum(GAINS) }).strict());
 
 export const AutopilotConfigSchema = z
   .object({
     /** Detected condition → optimization to try. The original design's three rules by default. */
     rules: z.array(rule).default([
-      { condition: "memory_high", strategy: "memory", gain: "memory" },
-      { condition: "response_time", strategy: "async", gain: "latency" },
-      { condition: "cpu_high", strategy: "queue", gain: "condition_cleared" },
+      { rule: "memory_high", strategy: "memory", gain: "memory" },
+      { rule: "response_time", strategy: "async", gain: "latency" },
+      { rule: "cpu_high", strategy: "queue", gain: "finding_cleared" },
     ]),
     shadow: z
       .object({

@@ -5,7 +5,7 @@
 import { compareSamples, type Comparison } from "../stats/compare";
 import type { OptimizationState, StateChange } from "../types";
 import type { AutopilotConfig, Gain } from "./config";
-import type { AutopilotCondition, Rollout, RolloutDecision, RolloutObservations, RolloutState, RolloutStep } from "./types";
+import type { DetectedFinding, Rollout, RolloutDecision, RolloutObservations, RolloutState, RolloutStep } from "./types";
 
 /** The steps of a rollout, in order. */
 export function stepsOf(config: AutopilotConfig, withShadow: boolean): RolloutStep[] {
@@ -28,10 +28,10 @@ export interface StepContext {
   optimization: OptimizationState | undefined;
   /** Samples of the current step's window (null at `on`: nothing left to compare with). */
   observations: RolloutObservations | null;
-  /** Harmful conditions on a variant that uses the strategy. */
-  harmful: AutopilotCondition[];
+  /** Harmful findings on a variant that uses the strategy. */
+  harmful: DetectedFinding[];
   /** Whether the condition that started the rollout is still detected. */
-  conditionActive: boolean;
+  findingActive: boolean;
 }
 
 export interface StepDecision extends RolloutDecision {
@@ -65,7 +65,7 @@ export function decideRollout(r: Rollout, ctx: StepContext): StepDecision {
     from: r.step,
     to,
     reason,
-    evidence: { rollout: r.id, condition: r.condition, window: { from: new Date(r.stepSince).toISOString(), to: new Date(now).toISOString() }, ...evidence },
+    evidence: { rollout: r.id, rule: r.rule, window: { from: new Date(r.stepSince).toISOString(), to: new Date(now).toISOString() }, ...evidence },
     change,
     terminal,
   });
@@ -122,17 +122,17 @@ export function decideRollout(r: Rollout, ctx: StepContext): StepDecision {
   }
   if (elapsed < config.minStepSeconds * 1000) return d("hold", r.step, `soaking (${minutes(elapsed)} of ${minutes(config.minStepSeconds * 1000)})`, evidence, null);
   const gained =
-    ctx.gain === "latency" ? latency.verdict === "faster" : ctx.gain === "memory" ? memory?.verdict === "faster" : !ctx.conditionActive;
+    ctx.gain === "latency" ? latency.verdict === "faster" : ctx.gain === "memory" ? memory?.verdict === "faster" : !ctx.findingActive;
   if (gained) {
     const what =
       ctx.gain === "latency"
         ? `optimized is significantly faster (${latency.improvementPct?.toFixed(0)}%, p = ${latency.mannWhitney?.pValue.toExponential(2)})`
         : ctx.gain === "memory"
           ? `optimized uses significantly less memory per call (p = ${memory?.mannWhitney?.pValue.toExponential(2)})`
-          : `${r.condition} is no longer detected`;
+          : `${r.rule} is no longer detected`;
     return d("advance", next, what, evidence, changeFor(next));
   }
   if (elapsed > config.maxStepSeconds * 1000) return giveUp(`no significant gain at ${changeFor(r.step).percent}%`);
-  const verdict = ctx.gain === "memory" ? memory!.verdict : ctx.gain === "latency" ? latency.verdict : "condition still detected";
+  const verdict = ctx.gain === "memory" ? memory!.verdict : ctx.gain === "latency" ? latency.verdict : "finding still detected";
   return d("hold", r.step, `inconclusive (${verdict}); holding at ${changeFor(r.step).percent}%`, evidence, null);
 }

@@ -1,5 +1,5 @@
 /**
- * The vocabulary of the autopilot: guarded rollouts, the conditions that start them, and the
+ * The vocabulary of the autopilot: guarded rollouts, the findings that start them, and the
  * ports through which it observes samples and stores its rollouts.
  */
 import type { Strategy } from "../types";
@@ -28,7 +28,7 @@ export interface Rollout {
   operation: string;
   strategy: Strategy;
   /** The monitor rule that started it, e.g. `memory_high`. */
-  condition: string;
+  rule: string;
   step: RolloutStep;
   state: RolloutState;
   startedAt: number;
@@ -38,7 +38,7 @@ export interface Rollout {
 }
 
 /** A detected condition (a firing alert or a finding). */
-export interface AutopilotCondition {
+export interface DetectedFinding {
   operation: string;
   variant: string;
   rule: string;
@@ -80,7 +80,7 @@ export interface CatalogEntry {
   strategies: Strategy[];
   /** Shadow runs happen only with an equivalence check and no (non-idempotent) side effects. */
   canShadow: boolean;
-  /** Total recent run time, to pick the operation for process-wide conditions (CPU). */
+  /** Total recent run time, to pick the operation for process-wide findings (CPU). */
   busyMs?: number;
 }
 

@@ -5,11 +5,6 @@ import type { Outcome } from "../types";
 import type { MonitorConfig } from "./config";
 import type { SeriesWindow, VariantSeries } from "./types";
 
-/** A window with no samples. */
-export function emptyWindow(): SeriesWindow {
-  return { length: 0, at: new Float64Array(0), durationMs: new Float64Array(0), memoryBytes: new Float64Array(0), failed: new Uint8Array(0) };
-}
-
 /** First index i with a[i] ≥ x in an ascending array (a.length when none). */
 export function lowerBound(a: Float64Array, x: number, length = a.length): number {
   let lo = 0;

@@ -4,7 +4,7 @@ import type { Room } from "../../../realtime/events";
 import { resolveActor } from "./authorize";
 import { trustedOrigins } from "./instance";
 import { header, isAllowedOrigin, requestOrigin, type HeaderSource } from "./origins";
-import { hasRole, type Role } from "./roles";
+import type { Role } from "./roles";
 import type { AuthActor } from "./types";
 
 const log = logger.child({ component: "auth.socket" });
@@ -18,11 +18,6 @@ export const ROOM_MIN_ROLE: Partial<Record<Room, Role>> = {};
 /** The role a room requires (viewer unless listed in ROOM_MIN_ROLE). */
 export function roomMinRole(room: Room): Role {
   return ROOM_MIN_ROLE[room] ?? "viewer";
-}
-
-/** The actor the handshake authenticated (set by `socketAuthMiddleware`). */
-export function socketActor(socket: Socket): AuthActor | null {
-  return (socket.data as { actor?: AuthActor }).actor ?? null;
 }
 
 /** The handshake's headers, with `auth.token` (what browsers can send) as the bearer token when given. */

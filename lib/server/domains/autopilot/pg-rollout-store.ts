@@ -11,7 +11,7 @@ function toRollout(r: Record<string, unknown>): Rollout {
     id: r.id as string,
     operation: r.operation as string,
     strategy: r.strategy as Strategy,
-    condition: r.condition as string,
+    rule: r.rule as string,
     step: r.step as string,
     state: r.state as Rollout["state"],
     startedAt: (r.started_at as Date).getTime(),
@@ -40,14 +40,13 @@ export function pgRolloutStore(pool: pg.Pool): RolloutStore {
         // the insert run under a per-operation lock (two instances could otherwise both pass).
         await client.query("select pg_advisory_xact_lock(hashtext('perfpilot:rollout:' || $1))", [r.operation]);
         const busy = await client.query("select 1 from autopilot_rollout where operation = $1 and state = 'active' limit 1", [r.operation]);
-        if (busy.rowCount) {
-          await client.query("rollback");
-          return false;
-        }
+        // Nothing was written: the helper's COMMIT ends an empty transaction (a ROLLBACK here
+        // would leave it committing with no transaction open).
+        if (busy.rowCount) return false;
         await client.query(
-          `insert into autopilot_rollout (id, operation, strategy, condition, step, state, started_at, step_since, finished_at, last_decision)
+          `insert into autopilot_rollout (id, operation, strategy, rule, step, state, started_at, step_since, finished_at, last_decision)
            values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-          [r.id, r.operation, r.strategy, r.condition, r.step, r.state, new Date(r.startedAt), new Date(r.stepSince), r.finishedAt === null ? null : new Date(r.finishedAt), JSON.stringify(r.lastDecision)],
+          [r.id, r.operation, r.strategy, r.rule, r.step, r.state, new Date(r.startedAt), new Date(r.stepSince), r.finishedAt === null ? null : new Date(r.finishedAt), JSON.stringify(r.lastDecision)],
         );
           return true;
       });

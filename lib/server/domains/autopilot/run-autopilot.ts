@@ -26,14 +26,14 @@ export interface RunAutopilotDeps {
   observer?: RolloutObserver;
 }
 
-/** Total run time per operation over the last 5 minutes (to aim process-wide conditions). */
+/** Total run time per operation over the last 5 minutes (to aim process-wide findings). */
 async function busyByOperation(pool: pg.Pool, now: number): Promise<Record<string, number>> {
   const r = await pool.query<{ operation: string; busy: number }>("select operation, sum(duration_ms)::float8 as busy from sample where at >= $1 group by operation", [new Date(now - 300_000)]);
   return Object.fromEntries(r.rows.map((x) => [x.operation, x.busy]));
 }
 
 /** One autopilot tick (schedulable every minute; the scheduler runs each slot once). */
-export async function runAutopilot(deps: RunAutopilotDeps): Promise<TickResult & { conditions: number }> {
+export async function runAutopilot(deps: RunAutopilotDeps): Promise<TickResult & { findings: number }> {
   const clock = deps.clock ?? systemClock;
   const config = deps.config ?? (await loadAutopilotConfig(deps.pool));
   const [firing, busy] = await Promise.all([pgAlertStore(deps.pool).list({ state: "firing", limit: 500 }), busyByOperation(deps.pool, clock.now())]);
@@ -47,5 +47,5 @@ export async function runAutopilot(deps: RunAutopilotDeps): Promise<TickResult &
     paused: () => isAutopilotPaused(deps.pool),
   });
   const result = await autopilot.tick(firing);
-  return { ...result, conditions: firing.length };
+  return { ...result, findings: firing.length };
 }

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { defaultNewsSources } from "../../../market/news/sources";
 import type { IndicatorPoolPort } from "../../../market/ports-compact";
-import type { OperationDeps } from "../../../operations/deps";
+import type { OperationDeps } from "../../../operations/operation-module";
 import type { Broadcaster } from "../../../realtime/events";
 import { env } from "../../../env";
 import { pgColumnSource } from "./pg-columns";

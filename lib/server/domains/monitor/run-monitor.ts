@@ -34,7 +34,7 @@ export type MonitorSummary = ProcessSummary & {
   at: string;
   series: number;
   /** Fingerprints of this evaluation's findings (at most 50). */
-  conditions: string[];
+  fingerprints: string[];
   sampleBuffer?: { buffered: number; dropped: number };
 };
 
@@ -54,7 +54,7 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<MonitorSummary> 
   return {
     at: new Date(now).toISOString(),
     series: series.length,
-    conditions: findings.slice(0, 50).map((f) => f.fingerprint),
+    fingerprints: findings.slice(0, 50).map((f) => f.fingerprint),
     ...summary,
     ...(stats ? { sampleBuffer: { buffered: stats.buffered, dropped: stats.dropped } } : {}),
   };

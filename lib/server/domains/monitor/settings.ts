@@ -44,7 +44,7 @@ export async function loadMonitorConfig(pool: pg.Pool, opts: { file?: string; de
     try {
       raw = JSON.parse(await fs.readFile(opts.file, "utf8"));
     } catch (err) {
-      throw new Error(`cannot read monitor configuration ${opts.file}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`cannot read monitor configuration ${opts.file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     return parseMonitorConfig(raw, opts.file, opts.defaults);
   }

@@ -68,7 +68,7 @@ const FAILURE_LOG_EVERY_MS = 30_000;
 export function copyText(s: string): string {
   // eslint-disable-next-line no-control-regex
   return /[\\\n\r\t\u0000]/.test(s)
-    ? s.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").replace(/\u0000/g, "")
+    ? s.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").replaceAll("\u0000", "")
     : s;
 }
 

@@ -1,3 +1,4 @@
+import { SYMBOL } from "../../../market/import/validate-bar";
 import { z } from "zod";
 
 /** A ticker as stored (upper-case, e.g. `BRK.B`); lower-case input is normalised. */
@@ -5,7 +6,7 @@ export const symbolSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z][A-Z0-9.\-]{0,9}$/, "not a valid ticker symbol");
+  .regex(SYMBOL, "not a valid ticker symbol");
 
 export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 

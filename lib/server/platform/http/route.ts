@@ -40,8 +40,8 @@ function errorResponse(err: unknown, req: NextRequest): NextResponse {
 
 /** Who may call a route: anyone (`public`: probes, sign-in) or a signed-in role and above. */
 export type Access = "public" | Role;
-/** What a wrapped handler declares; `unspecified` marks the legacy `route(handler)` form. */
-export type RouteAccess = Access | "unspecified";
+/** What a wrapped handler declares. */
+export type RouteAccess = Access;
 
 /**
  * Non-enumerable marker on every function `route()` returns, carrying its access level, so a
@@ -68,29 +68,14 @@ function mark<P>(fn: (req: NextRequest, ctx: RouteContext<P>) => Promise<Respons
  * `route({ access: "operator" }, async (req, ctx, actor) => …)` authorizes the request
  * (401 without a session or token, 403 below the role or for a cross-site write) and hands the
  * handler the actor to audit. `access: "public"` skips authorization (the actor is null).
- *
- * The legacy form `route(handler)` still compiles and runs without any check; it is marked
- * `unspecified` so the route walker test fails until every route declares its access.
  */
 export function route<P = Params>(opts: { access: "public" }, handler: (req: NextRequest, ctx: RouteContext<P>, actor: null) => Promise<Response>): RouteHandler<P>;
 export function route<P = Params>(opts: { access: Role }, handler: (req: NextRequest, ctx: RouteContext<P>, actor: AuthActor) => Promise<Response>): RouteHandler<P>;
-/** @deprecated declare access: `route({ access: "viewer" | "operator" | "admin" | "public" }, handler)`. */
-export function route<P = Params>(handler: (req: NextRequest, ctx: RouteContext<P>) => Promise<Response>): RouteHandler<P>;
 export function route<P = Params>(
-  optsOrHandler: { access: Access } | ((req: NextRequest, ctx: RouteContext<P>) => Promise<Response>),
-  maybeHandler?: (req: NextRequest, ctx: RouteContext<P>, actor: never) => Promise<Response>,
+  opts: { access: Access },
+  maybeHandler: (req: NextRequest, ctx: RouteContext<P>, actor: never) => Promise<Response>,
 ): RouteHandler<P> {
-  if (typeof optsOrHandler === "function") {
-    const legacy = optsOrHandler;
-    return mark<P>(async (req, ctx) => {
-      try {
-        return await legacy(req, ctx);
-      } catch (err) {
-        return errorResponse(err, req);
-      }
-    }, "unspecified");
-  }
-  const { access } = optsOrHandler;
+  const { access } = opts;
   const handler = maybeHandler as (req: NextRequest, ctx: RouteContext<P>, actor: AuthActor | null) => Promise<Response>;
   if (typeof handler !== "function") throw new TypeError("route(opts, handler): handler missing");
   if (access !== "public" && !isRole(access)) throw new TypeError(`route(): unknown access ${String(access)}`);

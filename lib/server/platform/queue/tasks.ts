@@ -9,7 +9,7 @@ import type { Broadcaster, TaskPayload } from "../../../realtime/events";
 
 const QUEUE = "engine-task";
 /** Handlers that are not engine operations (e.g. on-demand benchmarks) register here. */
-export type TaskHandler = (input: unknown, progress: (fraction: number, message?: string) => void) => Promise<unknown>;
+export type TaskHandler = (input: unknown, progress: (fraction: number, message?: string) => void, taskId: string) => Promise<unknown>;
 
 export interface TaskHandle {
   taskId: string;
@@ -91,7 +91,7 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
     const op = engine.operation(operation);
     const handler = handlers.get(operation);
     if (!op && !handler) throw new Error(`no handler for task operation ${operation}`);
-    const result = handler ? await handler(task.input, progress) : await engine.call(op!, task.input, progress);
+    const result = handler ? await handler(task.input, progress, id) : await engine.call(op!, task.input, progress);
     await write(
       `update task set state = 'completed', progress = 1, result = $2, finished_at = now(), error = null
         where id = $1 and state = 'processing' returning *`,
