@@ -1,4 +1,6 @@
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { describe, expect, inject, it } from "vitest";
+import { waitFor } from "../helpers/wait";
 import { E2E_ADMIN } from "./session";
 
 // The real HTTP API of the running server: bad input of every kind is a 4xx with a clear error,
@@ -6,6 +8,13 @@ import { E2E_ADMIN } from "./session";
 describe("HTTP API over loopback", () => {
   const baseUrl = inject("baseUrl");
   let headers: Record<string, string>;
+
+  /** The state the server's engine is applying for an optimization, from its /metrics gauge. */
+  async function engineState(id: string): Promise<string | null> {
+    const families = parsePrometheusTextFormat(await (await fetch(`${baseUrl}/metrics`, { headers })).text());
+    const gauge = families.find((f) => f.name === "perfpilot_optimization_state");
+    return gauge?.metrics.find((m) => m.labels?.optimization === id && m.value === "1")?.labels?.state ?? null;
+  }
 
   it("signs in through the auth endpoint", async () => {
     const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
@@ -57,10 +66,10 @@ describe("HTTP API over loopback", () => {
     expect(body.series.dates).toHaveLength(3);
   });
 
-  it("builds a report inside the request and stores it", async () => {
+  it("builds a report inside the request and returns it", async () => {
     const res = await fetch(`${baseUrl}/api/reports`, { method: "POST", headers, body: JSON.stringify({ symbols: ["AAPL", "MSFT", "NOPE"] }) });
-    expect(res.status).toBe(201);
-    const body = (await res.json()) as { id: string; report: { symbols: string[]; unknownSymbols: string[] } };
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { report: { symbols: string[]; unknownSymbols: string[] } };
     expect(body.report.symbols).toEqual(["AAPL", "MSFT"]);
     expect(body.report.unknownSymbols).toEqual(["NOPE"]);
   });
@@ -68,20 +77,35 @@ describe("HTTP API over loopback", () => {
   it("with the queue optimization on, the report answers at once with a task handle and the result arrives", async () => {
     const on = await fetch(`${baseUrl}/api/optimizations/reports.build:queue`, { method: "PATCH", headers, body: JSON.stringify({ state: "on" }) });
     expect(on.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1500)); // the change reaches the engine through NOTIFY
+    // The change reaches the engine through NOTIFY; /metrics reports the engine's own state.
+    await waitFor(async () => (await engineState("reports.build:queue")) === "on", {
+      timeoutMs: 10_000,
+      message: "the engine to apply reports.build:queue = on (PATCH → NOTIFY → reload)",
+    });
     const res = await fetch(`${baseUrl}/api/reports`, { method: "POST", headers, body: JSON.stringify({ symbols: ["AAPL", "IBM"] }) });
     expect(res.status).toBe(202);
     const handle = (await res.json()) as { taskId: string; status: string; resultUrl: string; estimatedSeconds: number | null };
     expect(handle.status).toBe("processing");
     expect(handle.resultUrl).toBe(`/api/tasks/task/${handle.taskId}/result`);
-    type Result = { status: string; result?: { symbols: string[] } };
-    let result: Result = { status: "processing" };
-    for (let i = 0; i < 60 && result.status !== "completed"; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      result = (await (await fetch(`${baseUrl}${handle.resultUrl}`, { headers })).json()) as Result;
-    }
+    const result = await waitFor(
+      async () => {
+        const r = await fetch(`${baseUrl}${handle.resultUrl}`, { headers });
+        if (r.status === 202) return null; // still processing
+        // A failed or cancelled task answers 409: fail now rather than at the timeout.
+        if (r.status !== 200) throw new Error(`task ${handle.taskId}: ${r.status} ${await r.text()}`);
+        return (await r.json()) as { status: string; result?: { symbols: string[] } };
+      },
+      { timeoutMs: 30_000, intervalMs: 100, message: `task ${handle.taskId} to complete` },
+    );
+    expect(result.status).toBe("completed");
     expect(result.result?.symbols).toEqual(["AAPL", "IBM"]);
-    await fetch(`${baseUrl}/api/optimizations/reports.build:queue`, { method: "PATCH", headers, body: JSON.stringify({ state: "off" }) });
+    const off = await fetch(`${baseUrl}/api/optimizations/reports.build:queue`, { method: "PATCH", headers, body: JSON.stringify({ state: "off" }) });
+    expect(off.status).toBe(200);
+    // Later tests share this server: leave it with the queue off in the engine, not only in the table.
+    await waitFor(async () => (await engineState("reports.build:queue")) === "off", {
+      timeoutMs: 10_000,
+      message: "the engine to apply reports.build:queue = off",
+    });
   });
 
   it("runs a scheduled job on demand through the same guards", async () => {

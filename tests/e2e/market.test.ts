@@ -20,8 +20,8 @@ describe("market page in Chromium", () => {
     await expect.poll(async () => /^\d{4}-\d{2}-\d{2}$/.test((await dateEl.textContent()) ?? ""), { timeout: 30_000 }).toBe(true);
     const first = await dateEl.textContent();
     // The clock ticks every second in this test server: a new trading day must arrive over the socket.
-    await expect.poll(async () => await dateEl.textContent(), { timeout: 30_000 }).not.toBe(first);
-    await expect.poll(async () => await page.locator('[data-testid="prices"] tbody tr').count(), { timeout: 30_000 }).toBeGreaterThan(100);
+    await expect.poll(() => dateEl.textContent(), { timeout: 30_000 }).not.toBe(first);
+    await expect.poll(() => page.locator('[data-testid="prices"] tbody tr').count(), { timeout: 30_000 }).toBeGreaterThan(100);
     await screenshot(page, "market");
     expect(browser.consoleErrors).toEqual([]);
   });

@@ -29,6 +29,7 @@ import * as tokenRoute from "../../app/api/tokens/[id]/route";
 import * as usersRoute from "../../app/api/users/route";
 import * as userRoute from "../../app/api/users/[id]/route";
 import { createTestDatabase } from "../helpers/db";
+import { waitFor } from "../helpers/wait";
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>;
 type Handler = (req: NextRequest, ctx: { params: Promise<never> }) => Promise<Response>;
@@ -112,6 +113,8 @@ interface CallOptions {
 }
 interface CallResult {
   status: number;
+  // JSON of any route under test: each test reads the fields it checks.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   headers: Headers;
 }
@@ -466,7 +469,7 @@ describe("Socket.IO", () => {
   });
   afterAll(async () => {
     for (const c of clients) c.disconnect();
-    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await new Promise<void>((resolve) => void io.close(() => resolve()));
   });
 
   function open(opts: { cookie?: string; origin?: string; token?: string }): ClientSocket {
@@ -489,9 +492,19 @@ describe("Socket.IO", () => {
     const received: unknown[] = [];
     socket.onAny((...args) => received.push(args));
     expect(await outcome(socket)).toBe("unauthorized");
+    // The negative is proven without waiting for "long enough": the server keeps no socket for the
+    // refused client, and a signed-in watcher in the room receives both events, the broadcast last,
+    // so the emits really went out while the refused client got none of them.
+    const watcher = open({ cookie: viewer.cookie, origin: base });
+    expect(await outcome(watcher)).toBe("connected");
+    expect(await watcher.timeout(2000).emitWithAck("room:join", "market")).toEqual({ ok: true, data: { room: "market" } });
+    expect([...io.of("/").sockets.keys()]).toEqual([watcher.id]);
+    const watched: unknown[] = [];
+    watcher.on("market:tick", (t: { tick: number }) => watched.push(t.tick));
     io.to("market").emit("market:tick", { date: "2016-01-04", tick: 1, symbols: 0, advancers: 0, decliners: 0, prices: [] });
     io.emit("market:tick", { date: "2016-01-04", tick: 2, symbols: 0, advancers: 0, decliners: 0, prices: [] });
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => watched.length === 2, { timeoutMs: 2_000, message: "the signed-in watcher to receive the room event and the broadcast" });
+    expect(watched).toEqual([1, 2]);
     expect(received).toEqual([]);
   });
 

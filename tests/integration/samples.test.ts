@@ -7,6 +7,7 @@ import { createPool } from "../../lib/server/platform/db/pool";
 import { applyRetention, mergeRollups, newHistogram, readRollups, rollupSamples, toMicros } from "../../lib/server/domains/rollups/rollups";
 import { startSampleFlusher, type FlusherLog } from "../../lib/server/domains/samples/sample-flusher";
 import { createTestDatabase } from "../helpers/db";
+import { waitFor } from "../helpers/wait";
 
 // A non-UTC process time zone: any local-time conversion on the way to Postgres would show.
 const savedTz = process.env.TZ;
@@ -50,14 +51,6 @@ function captureLog(): FlusherLog & { entries: { level: string; msg: string; obj
     warn: (obj, msg) => entries.push({ level: "warn", msg, obj }),
     error: (obj, msg) => entries.push({ level: "error", msg, obj }),
   };
-}
-
-async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error("waitFor: timed out");
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 async function counts(instance?: string): Promise<{ n: number; distinct: number; minSeq: number | null; maxSeq: number | null }> {
@@ -158,7 +151,8 @@ describe("sample flusher", () => {
       for (let i = 0; i < 2_500; i++) recorder.record(sample(i));
       expect(await flusher.flushNow()).toBe(0); // resolves, does not throw
       for (let i = 2_500; i < 4_000; i++) recorder.record(sample(i));
-      await waitFor(() => recorder.peekCount === 0); // timer ticks keep failing; samples move to the retry slot
+      // Timer ticks keep failing; samples move to the retry slot.
+      await waitFor(() => recorder.peekCount === 0, { timeoutMs: 10_000, intervalMs: 10, message: "the failing flushes to take every sample out of the ring" });
       const during = flusher.stats();
       expect(during).toMatchObject({ written: 0, pendingSamples: 4_000, droppedSamples: 0 });
       expect(during.failures).toBeGreaterThanOrEqual(2);
@@ -168,7 +162,7 @@ describe("sample flusher", () => {
     } finally {
       await db.pool.query("alter table sample_away rename to sample");
     }
-    await waitFor(() => flusher.stats().written === 4_000);
+    await waitFor(() => flusher.stats().written === 4_000, { timeoutMs: 10_000, intervalMs: 10, message: "the flusher to write the 4,000 kept samples once the table is back" });
     for (let i = 4_000; i < 4_100; i++) recorder.record(sample(i));
     await flusher.stop();
     expect(await counts()).toEqual({ n: 4_100, distinct: 4_100, minSeq: 0, maxSeq: 4_099 });

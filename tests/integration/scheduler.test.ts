@@ -1,11 +1,21 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobDefinition } from "../../jobs/job";
-import { startScheduler } from "../../jobs/scheduler";
+import { startScheduler, type Scheduler } from "../../jobs/scheduler";
 import { createTestDatabase } from "../helpers/db";
 
 const log = pino({ level: "silent" });
 const broadcaster = { publish: () => undefined };
+// Fires only at midnight on 1 January: the guard tests drive their slots with runSlot, and a
+// cron tick of their own must not add runs to the counts.
+const OUTSIDE_THE_TEST = "0 0 0 1 1 *";
+const slot = (second: number) => new Date(Date.UTC(2026, 0, 5, 9, 0, second));
+
+function deferred(): { promise: Promise<void>; resolve(): void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 describe("scheduler guards on a real Postgres", () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -16,44 +26,105 @@ describe("scheduler guards on a real Postgres", () => {
     await db?.drop();
   });
 
-  it("runs each slot once across two instances sharing the database", async () => {
-    let runs = 0;
-    const job: JobDefinition = { name: "every-second", schedule: "* * * * * *", description: "", handler: async () => void runs++ };
+  /** Two scheduler instances sharing the database, as two processes would. */
+  async function withTwoInstances(job: JobDefinition, body: (a: Scheduler, b: Scheduler) => Promise<void>): Promise<void> {
     const a = startScheduler([job], { pool: db.pool, log, instanceId: "a", broadcaster });
     const b = startScheduler([job], { pool: db.pool, log, instanceId: "b", broadcaster });
-    await new Promise((r) => setTimeout(r, 3_300));
-    await Promise.all([a.stop(), b.stop()]);
-    const rows = (await db.pool.query("select slot, instance, outcome from job_run where job = 'every-second' order by slot")).rows;
-    expect(rows.length).toBeGreaterThanOrEqual(2);
-    expect(runs).toBe(rows.length);
-    expect(new Set(rows.map((r) => (r.slot as Date).toISOString())).size).toBe(rows.length);
-    expect(rows.every((r) => r.outcome === "ok")).toBe(true);
+    try {
+      await body(a, b);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }
+
+  it("runs each slot once across two instances sharing the database", async () => {
+    const ran: string[] = [];
+    const job: JobDefinition = { name: "once-per-slot", schedule: OUTSIDE_THE_TEST, description: "", handler: async ({ slot }) => void ran.push(slot.toISOString()) };
+    const slots = [slot(0), slot(1), slot(2)];
+    await withTwoInstances(job, async (a, b) => {
+      for (const s of slots) {
+        // Both instances fire for the same slot at the same moment; exactly one may run it.
+        const results = await Promise.all([a.runSlot(job.name, s), b.runSlot(job.name, s)]);
+        expect(results.map((r) => r.status).sort()).toEqual(["ok", "skipped"]);
+      }
+      // A late tick for a slot already run finds its claim taken (the unique (job, slot) row).
+      expect(await b.runSlot(job.name, slots[0]!)).toEqual({ status: "skipped", reason: "slot_taken" });
+    });
+    expect(ran).toEqual(slots.map((s) => s.toISOString()));
+    const rows = (await db.pool.query("select slot, outcome from job_run where job = $1 order by slot", [job.name])).rows;
+    expect(rows.map((r) => [(r.slot as Date).toISOString(), r.outcome])).toEqual(slots.map((s) => [s.toISOString(), "ok"]));
   });
 
   it("never overlaps a job with itself across instances, and records a failing run without stopping", async () => {
     let concurrent = 0;
     let maxConcurrent = 0;
     let calls = 0;
-    const slow: JobDefinition = {
+    const entered = deferred();
+    const release = deferred();
+    const job: JobDefinition = {
       name: "slow-and-flaky",
-      schedule: "* * * * * *",
+      schedule: OUTSIDE_THE_TEST,
       description: "",
       handler: async () => {
         calls++;
         concurrent++;
         maxConcurrent = Math.max(maxConcurrent, concurrent);
-        await new Promise((r) => setTimeout(r, 1_500));
+        if (calls === 1) {
+          entered.resolve();
+          await release.promise; // still running when the next slots come due
+        }
         concurrent--;
         if (calls === 1) throw new Error("first run fails");
       },
     };
-    const a = startScheduler([slow], { pool: db.pool, log, instanceId: "a", broadcaster });
-    const b = startScheduler([slow], { pool: db.pool, log, instanceId: "b", broadcaster });
-    await new Promise((r) => setTimeout(r, 5_000));
-    await Promise.all([a.stop(), b.stop()]);
+    await withTwoInstances(job, async (a, b) => {
+      const first = a.runSlot(job.name, slot(0));
+      try {
+        await Promise.race([
+          entered.promise,
+          first.then((r) => Promise.reject(new Error(`the first run ended without entering its handler: ${JSON.stringify(r)}`))),
+        ]);
+        // The job's advisory lock is held for the whole run: the next slot is skipped on either
+        // instance rather than run alongside it.
+        expect(await b.runSlot(job.name, slot(1))).toEqual({ status: "skipped", reason: "overlap" });
+        expect(await a.runSlot(job.name, slot(1))).toEqual({ status: "skipped", reason: "overlap" });
+      } finally {
+        release.resolve(); // a failed expectation must not leave the run, and stop(), hanging
+      }
+      expect(await first).toMatchObject({ status: "error", error: "first run fails" });
+      expect(await b.runSlot(job.name, slot(2))).toMatchObject({ status: "ok" });
+    });
     expect(maxConcurrent).toBe(1);
-    const rows = (await db.pool.query("select outcome, error from job_run where job = 'slow-and-flaky' order by started_at")).rows;
-    expect(rows[0]).toMatchObject({ outcome: "error", error: "first run fails" });
-    expect(rows.slice(1).some((r) => r.outcome === "ok")).toBe(true);
+    expect(calls).toBe(2);
+    const rows = (await db.pool.query("select slot, instance, outcome, error from job_run where job = $1 order by slot", [job.name])).rows;
+    expect(rows.map((r) => ({ ...r, slot: (r.slot as Date).toISOString() }))).toEqual([
+      { slot: slot(0).toISOString(), instance: "a", outcome: "error", error: "first run fails" },
+      { slot: slot(2).toISOString(), instance: "b", outcome: "ok", error: null },
+    ]);
+  });
+
+  it("cron ticks run whole-second slots through the same guards, and a failing tick does not stop the next", async () => {
+    let calls = 0;
+    const job: JobDefinition = {
+      name: "every-second",
+      schedule: "* * * * * *",
+      description: "",
+      handler: async () => {
+        if (++calls === 1) throw new Error("first tick fails");
+      },
+    };
+    const query = async () => (await db.pool.query("select slot, outcome, error from job_run where job = $1 order by slot", [job.name])).rows;
+    await withTwoInstances(job, async () => {
+      // Real cron time, so this is the one place the test waits on the clock: the first tick
+      // comes within a second, the next one a second later.
+      await expect
+        .poll(async () => (await query()).slice(0, 2).map((r) => r.outcome), { timeout: 10_000, interval: 50, message: "outcomes of the first two cron runs" })
+        .toEqual(["error", "ok"]);
+    });
+    const rows = await query();
+    expect(rows[0]).toMatchObject({ outcome: "error", error: "first tick fails" });
+    expect(rows.every((r) => (r.slot as Date).getUTCMilliseconds() === 0)).toBe(true);
+    expect(new Set(rows.map((r) => (r.slot as Date).toISOString())).size).toBe(rows.length);
+    expect(calls).toBe(rows.length); // both instances fired every tick; one ran each slot
   });
 });
