@@ -39,7 +39,7 @@ async function main() {
   results.engineOverhead = await benchEngineOverhead();
 
   log("statistics calibration (1,000 A/A and 1,000 10%-slowdown comparisons, 500 per side)");
-  results.statsCalibration = runStatsCalibration({ runs: 1000, perSide: 500, bootstrapIterations: 200 });
+  results.statsCalibration = runStatsCalibration({ runs: 1000, perSide: 500 });
 
   log("embedded Postgres + real data for the compute and ingestion benchmarks");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "perfpilot-bench-"));

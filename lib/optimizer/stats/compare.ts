@@ -1,11 +1,13 @@
 /**
- * Baseline-vs-optimized latency comparison: descriptive stats, effect size with a bootstrap CI,
- * a Mann–Whitney test, and the verdict the optimization engine acts on.
+ * Baseline-vs-optimized comparison at one look with a fixed sample (an on-demand benchmark, a
+ * memory comparison): the same rank statistic as the live analysis (lib/optimizer/stats/sequential),
+ * here with its fixed-sample boundary z₁₋α/₂·√V. The estimate is the Hodges–Lehmann shift of the
+ * log values, the interval inverts the Mann–Whitney test, and the verdict is that test — so the
+ * verdict is "faster" exactly when the whole interval lies on the faster side.
  */
-import { bootstrapMedianImprovementCI } from "./bootstrap";
-import { mannWhitneyU } from "./mann-whitney";
 import { mean, medianSorted, percentileSorted, sortedCopy } from "./quantile";
-import type { Rng } from "./rng";
+import { normalQuantile, normalSf } from "./normal";
+import { blockStatistic, rankBlock, shiftInterval } from "./sequential";
 
 export type Verdict = "faster" | "no_detectable_difference" | "slower" | "insufficient_data";
 
@@ -20,26 +22,30 @@ export interface SampleSummary {
 export interface Comparison {
   baseline: SampleSummary;
   optimized: SampleSummary;
-  /** 100·(median(baseline) − median(optimized))/median(baseline); positive = faster. null if not computable. */
+  /**
+   * 100·(1 − r), r = optimized / baseline typical value (exp of the Hodges–Lehmann shift of the
+   * logs); positive = faster / smaller. null when a side is empty.
+   */
   improvementPct: number | null;
-  /** 95 % percentile-bootstrap CI of improvementPct. null if not computable. */
+  /** Interval of improvementPct at 1 − alpha from inverting the test. null when a side is empty. */
   ci95: { low: number; high: number } | null;
-  /** Mann–Whitney test of baseline vs optimized; z > 0 means baseline latencies tend to be larger. */
+  /** The test: z > 0 means baseline values tend to be larger (tie-corrected normal approximation). */
   mannWhitney: { u: number; z: number; pValue: number } | null;
   verdict: Verdict;
   alpha: number;
+  /** The method, for people who recompute it. */
+  method: string;
 }
 
 export interface CompareOptions {
-  /** Significance level of the Mann–Whitney test (default 0.05). */
+  /** Significance level (default 0.05); the interval is at 1 − alpha. */
   alpha?: number;
   /** Fewer samples than this on either side ⇒ 'insufficient_data' (default 20). */
   minSamples?: number;
-  /** Seeded PRNG for the bootstrap (default: fixed seed, reproducible). */
-  rng?: Rng;
-  /** Bootstrap resamples for ci95 (default 2000). */
-  bootstrapIterations?: number;
 }
+
+export const FIXED_SAMPLE_METHOD =
+  "Hodges–Lehmann shift of log values; interval and verdict by inverting the two-sided Mann–Whitney test (tie-corrected normal approximation)";
 
 function summarize(values: ArrayLike<number>): { summary: SampleSummary; sorted: Float64Array | null } {
   if (values.length === 0) return { summary: { n: 0, median: null, p95: null, mean: null }, sorted: null };
@@ -50,63 +56,34 @@ function summarize(values: ArrayLike<number>): { summary: SampleSummary; sorted:
   };
 }
 
-/**
- * Compares two latency samples and decides a verdict.
- *
- * Decision rule: ONE pre-specified test, Mann–Whitney at `alpha`, decides whether there is a
- * difference; the direction comes from the medians. This keeps the false-verdict rate at alpha
- * (checked by bench/stats-calibration.ts).
- *
- * The bootstrap CI and the test can disagree, because they answer different questions: the CI is
- * about the difference of medians, the test about P(baseline > optimized) ≠ ½ over the whole
- * distribution. E.g. a change that speeds up the slow half but not the middle gives p < alpha
- * with a CI straddling 0; a lumpy (discretized) median can give a CI excluding 0 with p ≥ alpha,
- * and the percentile bootstrap of a median undercovers at small n. We do NOT combine them
- * (requiring both would cut power and leave the rule uncalibrated; accepting either would
- * inflate false verdicts to up to ~2·alpha). The CI is reported as the effect-size estimate only.
- *
- * If the test is significant but its direction (sign of z) and the medians' direction disagree,
- * or the medians are equal, the distributions differ in shape rather than by a shift; calling
- * that 'faster' or 'slower' would contradict either the reported improvement or the test, so we
- * return 'no_detectable_difference' (conservative: no promotion, no rollback on shape alone).
- */
-export function compareSamples(
-  baseline: ArrayLike<number>,
-  optimized: ArrayLike<number>,
-  options: CompareOptions = {},
-): Comparison {
-  const { alpha = 0.05, minSamples = 20, rng, bootstrapIterations = 2000 } = options;
+/** Compares two samples (durations or bytes) at one look and decides a verdict. */
+export function compareSamples(baseline: ArrayLike<number>, optimized: ArrayLike<number>, options: CompareOptions = {}): Comparison {
+  const { alpha = 0.05, minSamples = 20 } = options;
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`compareSamples: alpha must be in (0, 1), got ${alpha}`);
   if (!Number.isInteger(minSamples) || minSamples < 1) {
     throw new RangeError(`compareSamples: minSamples must be a positive integer, got ${minSamples}`);
   }
   const base = summarize(baseline);
   const opt = summarize(optimized);
+  const empty = { baseline: base.summary, optimized: opt.summary, improvementPct: null, ci95: null, mannWhitney: null, alpha, method: FIXED_SAMPLE_METHOD };
+  if (!base.sorted || !opt.sorted) return { ...empty, verdict: "insufficient_data" };
 
-  let improvementPct: number | null = null;
-  let ci95: Comparison["ci95"] = null;
-  let mannWhitney: Comparison["mannWhitney"] = null;
-  if (base.sorted && opt.sorted) {
-    const mw = mannWhitneyU(base.sorted, opt.sorted);
-    mannWhitney = { u: mw.u, z: mw.z, pValue: mw.pValue };
-    // Improvement % is undefined for a non-positive baseline median (e.g. a 0 ms coarse timer).
-    if (base.summary.median! > 0) {
-      const ci = bootstrapMedianImprovementCI(base.sorted, opt.sorted, { iterations: bootstrapIterations, confidence: 0.95, rng });
-      improvementPct = ci.estimate;
-      ci95 = { low: ci.low, high: ci.high };
-    }
-  }
-
+  const block = rankBlock(base.sorted, opt.sorted);
+  const sd = Math.sqrt(block.variance);
+  const t0 = blockStatistic(block, 0);
+  const m = base.sorted.length;
+  const n = opt.sorted.length;
+  // T > 0: the optimized side tends to be larger (slower). Reported z keeps the old sign convention.
+  const z = sd > 0 ? -t0 / sd : 0;
+  const bound = normalQuantile(1 - alpha / 2) * sd;
+  const iv = shiftInterval([block], bound);
+  const pct = (logShift: number) => 100 * (1 - Math.exp(logShift));
+  const mannWhitney = { u: t0 * (m + n + 1) + (m * n) / 2, z, pValue: sd > 0 ? Math.min(1, 2 * normalSf(Math.abs(z))) : 1 };
+  const result = { ...empty, improvementPct: pct(iv.estimate), ci95: { low: pct(iv.high), high: pct(iv.low) }, mannWhitney };
   let verdict: Verdict;
-  if (base.summary.n < minSamples || opt.summary.n < minSamples || !mannWhitney) {
-    verdict = "insufficient_data";
-  } else if (mannWhitney.pValue >= alpha) {
-    verdict = "no_detectable_difference";
-  } else {
-    const medianDelta = opt.summary.median! - base.summary.median!;
-    if (medianDelta < 0 && mannWhitney.z > 0) verdict = "faster";
-    else if (medianDelta > 0 && mannWhitney.z < 0) verdict = "slower";
-    else verdict = "no_detectable_difference";
-  }
-  return { baseline: base.summary, optimized: opt.summary, improvementPct, ci95, mannWhitney, verdict, alpha };
+  if (m < minSamples || n < minSamples) verdict = "insufficient_data";
+  else if (sd > 0 && t0 >= bound) verdict = "slower";
+  else if (sd > 0 && t0 <= -bound) verdict = "faster";
+  else verdict = "no_detectable_difference";
+  return { ...result, verdict };
 }

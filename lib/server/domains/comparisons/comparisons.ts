@@ -96,7 +96,7 @@ export async function runLiveComparisons(pool: pg.Pool, opts: { windowMinutes?: 
       operation: o.operation_name,
       variant: o.strategy,
       kind: "live",
-      comparison: compareSamples(base.d, opt.d, { bootstrapIterations: 1000 }),
+      comparison: compareSamples(base.d, opt.d),
       memoryBaseline: base.m.length ? mean(base.m) : null,
       memoryOptimized: opt.m.length ? mean(opt.m) : null,
       window: { from, to },
