@@ -43,7 +43,9 @@ export interface OptimizationState {
   percent: number;
   seed: number;
   reason: string | null;
+  /** The phase number: every state or percentage change bumps it (analyses restart per phase). */
   version: number;
+  /** When this phase started (the last state or percentage change). */
   updatedAt: string;
   updatedBy: string;
 }
@@ -58,7 +60,11 @@ export interface SampleInput {
   operation: string;
   variant: string;
   durationMs: number;
-  /** Heap delta of the call in bytes, when it was measured (sampled, not every call). */
+  /**
+   * Bytes allocated during the call (`MEMORY_PER_CALL_MEASURE`), when it was measured (one call in
+   * `memorySampleEvery`); never negative. Not a heap difference, which a GC inside the call makes
+   * negative.
+   */
   memoryBytes: number | null;
   outcome: Outcome;
   cacheHit: boolean;
@@ -66,6 +72,18 @@ export interface SampleInput {
   shadow: boolean;
   keyHash: number;
 }
+
+/**
+ * Bytes allocated by this process so far: a monotonic counter, so the bytes a call allocated are
+ * the difference of two readings. Process-wide: what concurrent calls allocate meanwhile counts too.
+ */
+export interface AllocationMeter {
+  allocatedBytes(): number;
+}
+
+/** What a sample's `memoryBytes` is, as the API and the UI state it. */
+export const MEMORY_PER_CALL_MEASURE =
+  "bytes allocated during the call by the whole process: V8 heap (each GC's freed bytes added back) + growth of external memory (a lower bound); sampled calls only";
 
 /** Where samples go (an in-memory ring buffer drained by a flusher to Postgres). */
 export interface SampleSink {

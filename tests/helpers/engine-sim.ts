@@ -5,39 +5,18 @@
  */
 import { vi } from "vitest";
 import { Engine } from "../../lib/optimizer/engine";
-import type { LiveSamples } from "../../lib/optimizer/guards";
+import { liveWindowSamples, type LiveSamples } from "../../lib/optimizer/guards";
 import { SampleRecorder } from "../../lib/optimizer/recorder";
 import type { EngineEvent, FaultLookup, SampleInput } from "../../lib/optimizer/types";
 import type { Rng } from "../../lib/optimizer/stats/rng";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, Math.round(ms))));
 
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** The guards' view of the recorder's live window (as the engine host builds it). */
-export function liveSamples(recorder: SampleRecorder): LiveSamples {
-  const collect = (operation: string, match: (v: string) => boolean, since: number, memory: boolean) =>
-    concat(
-      [...(recorder.live?.rings() ?? [])]
-        .filter((r) => r.operation === operation && match(r.variant))
-        .map((r) => {
-          const s = r.slice(since);
-          return memory ? s.memoryBytes.filter((x) => !Number.isNaN(x)) : s.durationMs;
-        }),
-    );
-  return { durations: (op, m, since) => collect(op, m, since, false), memory: (op, m, since) => collect(op, m, since, true) };
-}
+export const liveSamples = (recorder: SampleRecorder): LiveSamples => liveWindowSamples(recorder);
 
 /** An engine with a recorder (live window), an array of every sample and of every event. */
-export function simulatedEngine(opts: { random: Rng; faults?: FaultLookup; heapUsed?: () => number }) {
+export function simulatedEngine(opts: { random: Rng; faults?: FaultLookup; allocatedBytes?: () => number }) {
   const recorder = new SampleRecorder({ capacity: 1 << 12, liveWindow: 20_000 });
   const samples: SampleInput[] = [];
   const events: (EngineEvent & { at: number })[] = [];
@@ -50,7 +29,7 @@ export function simulatedEngine(opts: { random: Rng; faults?: FaultLookup; heapU
     },
     now: () => Date.now(),
     wallNow: () => Date.now(),
-    heapUsed: opts.heapUsed,
+    ...(opts.allocatedBytes ? { allocationMeter: { allocatedBytes: opts.allocatedBytes } } : {}),
     memorySampleEvery: 1,
     random: opts.random,
     emit: (e) => events.push({ ...e, at: Date.now() }),

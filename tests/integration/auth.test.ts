@@ -21,7 +21,7 @@ import { closeAuth, initAuth } from "../../lib/server/domains/auth/instance";
 import { createSignInLimiter, setSignInLimiter } from "../../lib/server/domains/auth/sign-in-limiter";
 import { socketAuthMiddleware } from "../../lib/server/domains/auth/socket";
 import { json, parseBody, route } from "../../lib/server/platform/http/route";
-import { writeAudit } from "../../lib/server/domains/optimizations/pg-optimization-store";
+import { writeAudit } from "../../lib/server/domains/audit/write-audit";
 import { attachSocketHandlers } from "../../lib/server/platform/realtime/socket-handlers";
 import * as authCatchAll from "../../app/api/auth/[...all]/route";
 import * as tokensRoute from "../../app/api/tokens/route";

@@ -39,8 +39,9 @@ afterEach(() => {
 function world(seed: number, optimized: { mb?: number; medianMs?: number; result?: string } = {}) {
   const rng = createRng(seed);
   const faults = new FaultIndex(clock);
-  let heap = 0;
-  const sim = simulatedEngine({ random: createRng(seed + 1), faults: faults.lookup, heapUsed: () => heap });
+  // A simulated allocation counter: each call allocates a known amount (monotonic, as the real meter).
+  let allocated = 0;
+  const sim = simulatedEngine({ random: createRng(seed + 1), faults: faults.lookup, allocatedBytes: () => allocated });
   const slow = latencyModel(rng, 120);
   const fast = latencyModel(rng, optimized.medianMs ?? 70);
   const op = sim.engine.register(
@@ -53,13 +54,13 @@ function world(seed: number, optimized: { mb?: number; medianMs?: number; result
       memoryThresholdMb: 200,
       equivalent: (a: string, b: string) => (a === b ? { equal: true } : { equal: false, diff: `${a} ≠ ${b}` }),
       baseline: async (i: { id: string }) => {
-        heap += 170 * MB;
+        allocated += 170 * MB;
         await sleep(slow());
         return `report ${i.id}`;
       },
       strategies: [
         replaceStrategy<{ id: string }, string>("memory", "columnar frames", async (i) => {
-          heap += (optimized.mb ?? 40) * MB;
+          allocated += (optimized.mb ?? 40) * MB;
           await sleep(fast());
           return optimized.result ?? `report ${i.id}`;
         }),
@@ -125,12 +126,15 @@ describe("guards with injected faults", () => {
     const evidence = rollback!.evidence as GuardEvidence;
     expect(evidence.rule).toBe("error_rate");
     expect(evidence.observed.failures).toBeGreaterThan(0);
-    expect(evidence.test).toMatchObject({ name: "exact binomial, one-sided" });
+    expect(evidence.test!.name).toMatch(/always-valid/);
     expect(evidence.test!.pValue).toBeLessThan(0.01);
     expect(evidence.sampleSizes.optimized).toBeGreaterThanOrEqual(20);
     const secondsToRollback = (Date.parse(w.flags.states.get(`${OP}:memory`)!.updatedAt) - burstAt) / 1000;
     console.info(`error burst (30 % of calls) → guard rollback after ${secondsToRollback} s: ${evidence.summary}`);
-    expect(secondsToRollback).toBeLessThan(60);
+    // The guard accumulates over the whole phase with an always-valid boundary (≤ 1 % false
+    // rollbacks per rollout): a burst that starts after 5 clean minutes of the phase is diluted by
+    // them, so it trips in ~65 s (the first version's sliding window took ~40 s, and peeked).
+    expect(secondsToRollback).toBeLessThan(90);
     // Every failed optimized run fell back to the baseline: the user saw a result, not an error.
     expect(w.events.some((e) => e.type === "variant.failed")).toBe(true);
     expect(w.samples.filter((s) => s.variant === "baseline" && s.outcome !== "ok")).toHaveLength(0);

@@ -162,6 +162,16 @@ export class PhaseAnalysis {
     return this.enough() && this.sPromote <= -oneSidedBoundary(this.v, this.alpha.promote, this.informationTarget);
   }
 
+  /** The running statistics: S at no change and at the two tolerances, and the information V. */
+  statistics(): { s0: number; sRollback: number; sPromote: number; v: number; nBaseline: number; nOptimized: number } {
+    return { s0: this.s0, sRollback: this.sRollback, sPromote: this.sPromote, v: this.v, nBaseline: this.nA, nOptimized: this.nB };
+  }
+
+  /** The guard's boundary for S at its tolerance (one-sided, its budget). */
+  rollbackBoundary(): number {
+    return oneSidedBoundary(this.v, this.alpha.rollback, this.informationTarget);
+  }
+
   /** The always-valid interval of the log-shift at the verdict's level (needs the kept blocks). */
   interval(): ShiftInterval | null {
     if (this.blocks.length === 0) return null;

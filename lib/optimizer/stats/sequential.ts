@@ -203,3 +203,13 @@ export function shiftInterval(blocks: readonly RankBlock[], bound: number): Shif
   const right = crossing((v) => v >= 0);
   return { estimate: (left + right) / 2, low, high };
 }
+
+/**
+ * Always-valid p-value of the two-sided mixture tuned at `alpha`: 1/Λ with
+ * Λ = √(ρ/(V+ρ))·exp(S²/(2(V+ρ))) (Λ ≥ 1/α exactly when |S| ≥ B₂), never below 0.
+ */
+export function mixturePValue(s: number, v: number, alpha: number, vOpt: number): number {
+  const rho = mixtureRho(vOpt, alpha);
+  const logLambda = 0.5 * Math.log(rho / (v + rho)) + (s * s) / (2 * (v + rho));
+  return Math.min(1, Math.exp(-logLambda));
+}

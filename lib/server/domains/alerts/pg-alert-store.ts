@@ -3,52 +3,86 @@
  */
 import type pg from "pg";
 import type { AlertStore, AlertTx } from "../../../optimizer/alerts/store";
-import type { Alert, AlertFilter, Silence } from "../../../optimizer/alerts/types";
-import type { FindingEvidence } from "../../../optimizer/monitor/types";
-import { writeAudit } from "../optimizations/pg-optimization-store";
+import type { Alert, AlertFilter, AlertState, Silence } from "../../../optimizer/alerts/types";
+import type { FindingEvidence, Severity } from "../../../optimizer/monitor/types";
+import { writeAudit } from "../audit/write-audit";
 import { withTransaction } from "../../platform/db/transaction";
 
-type Row = Record<string, unknown>;
-const ms = (v: unknown) => (v instanceof Date ? v.getTime() : null);
+/** A row of `alert` (`select *`). */
+interface AlertRow {
+  id: string;
+  fingerprint: string;
+  operation: string;
+  variant: string;
+  rule: string;
+  severity: Severity;
+  state: AlertState;
+  summary: string;
+  // reopenCount has no column of its own: it travels inside the evidence document.
+  evidence: FindingEvidence & { reopenCount?: number };
+  started_at: Date;
+  firing_at: Date | null;
+  last_seen_at: Date;
+  cleared_at: Date | null;
+  resolved_at: Date | null;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  ack_note: string | null;
+  ack_expires_at: Date | null;
+  notified_at: Date | null;
+}
+
+/** A row of `silence` (`select *`). */
+interface SilenceRow {
+  id: string;
+  operation: string | null;
+  rule: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  created_by: string;
+  comment: string | null;
+  created_at: Date;
+}
+
+const ms = (d: Date | null) => (d === null ? null : d.getTime());
 const date = (t: number | null) => (t === null ? null : new Date(t));
 
-function toAlert(r: Row): Alert {
-  // reopenCount has no column of its own: it travels inside the evidence document.
-  const { reopenCount, ...evidence } = (r.evidence ?? {}) as FindingEvidence & { reopenCount?: number };
+function toAlert(r: AlertRow): Alert {
+  const { reopenCount, ...evidence } = r.evidence;
   return {
-    id: r.id as string,
-    fingerprint: r.fingerprint as string,
-    operation: r.operation as string,
-    variant: r.variant as string,
-    rule: r.rule as string,
-    severity: r.severity as Alert["severity"],
-    state: r.state as Alert["state"],
-    summary: r.summary as string,
-    evidence: evidence as FindingEvidence,
-    startedAt: ms(r.started_at)!,
+    id: r.id,
+    fingerprint: r.fingerprint,
+    operation: r.operation,
+    variant: r.variant,
+    rule: r.rule,
+    severity: r.severity,
+    state: r.state,
+    summary: r.summary,
+    evidence,
+    startedAt: r.started_at.getTime(),
     firingAt: ms(r.firing_at),
-    lastSeenAt: ms(r.last_seen_at)!,
+    lastSeenAt: r.last_seen_at.getTime(),
     clearedAt: ms(r.cleared_at),
     resolvedAt: ms(r.resolved_at),
     acknowledgedAt: ms(r.acknowledged_at),
-    acknowledgedBy: (r.acknowledged_by as string | null) ?? null,
-    ackNote: (r.ack_note as string | null) ?? null,
+    acknowledgedBy: r.acknowledged_by,
+    ackNote: r.ack_note,
     ackExpiresAt: ms(r.ack_expires_at),
     notifiedAt: ms(r.notified_at),
     reopenCount: reopenCount ?? 0,
   };
 }
 
-function toSilence(r: Row): Silence {
+function toSilence(r: SilenceRow): Silence {
   return {
-    id: r.id as string,
-    operation: (r.operation as string | null) ?? null,
-    rule: (r.rule as string | null) ?? null,
-    startsAt: ms(r.starts_at)!,
-    endsAt: ms(r.ends_at)!,
-    createdBy: r.created_by as string,
-    comment: (r.comment as string | null) ?? null,
-    createdAt: ms(r.created_at)!,
+    id: r.id,
+    operation: r.operation,
+    rule: r.rule,
+    startsAt: r.starts_at.getTime(),
+    endsAt: r.ends_at.getTime(),
+    createdBy: r.created_by,
+    comment: r.comment,
+    createdAt: r.created_at.getTime(),
   };
 }
 
@@ -64,7 +98,7 @@ const UPSERT = `insert into alert (id, fingerprint, operation, variant, rule, se
 function txOf(client: pg.PoolClient): AlertTx {
   return {
     async known(resolvedSince) {
-      const r = await client.query(
+      const r = await client.query<AlertRow>(
         `(select * from alert where state in ('pending', 'firing'))
          union all
          (select distinct on (fingerprint) * from alert where state = 'resolved' and resolved_at >= $1 order by fingerprint, resolved_at desc)`,
@@ -73,7 +107,7 @@ function txOf(client: pg.PoolClient): AlertTx {
       return r.rows.map(toAlert);
     },
     async get(id) {
-      const r = await client.query("select * from alert where id = $1", [id]);
+      const r = await client.query<AlertRow>("select * from alert where id = $1", [id]);
       return r.rows[0] ? toAlert(r.rows[0]) : null;
     },
     async save(alerts) {
@@ -90,11 +124,11 @@ function txOf(client: pg.PoolClient): AlertTx {
       if (ids.length > 0) await client.query("delete from alert where id = any($1::text[])", [ids]);
     },
     async activeSilences(now) {
-      const r = await client.query("select * from silence where starts_at <= $1 and ends_at > $1", [new Date(now)]);
+      const r = await client.query<SilenceRow>("select * from silence where starts_at <= $1 and ends_at > $1", [new Date(now)]);
       return r.rows.map(toSilence);
     },
     async getSilence(id) {
-      const r = await client.query("select * from silence where id = $1", [id]);
+      const r = await client.query<SilenceRow>("select * from silence where id = $1", [id]);
       return r.rows[0] ? toSilence(r.rows[0]) : null;
     },
     async addSilence(s) {
@@ -134,7 +168,7 @@ export function pgAlertStore(pool: pg.Pool): AlertStore {
       if (f.operation) where.push(`operation = ${arg(f.operation)}`);
       if (f.rule) where.push(`rule = ${arg(f.rule)}`);
       if (f.before !== undefined) where.push(`started_at < ${arg(new Date(f.before))}`);
-      const r = await pool.query(
+      const r = await pool.query<AlertRow>(
         `select * from alert ${where.length ? `where ${where.join(" and ")}` : ""} order by started_at desc, id desc limit ${arg(f.limit ?? 200)}`,
         args,
       );
@@ -142,7 +176,7 @@ export function pgAlertStore(pool: pg.Pool): AlertStore {
     },
 
     async listSilences({ now, includeExpired }) {
-      const r = await pool.query(`select * from silence ${includeExpired ? "" : "where ends_at > $1"} order by starts_at desc limit 500`, includeExpired ? [] : [new Date(now)]);
+      const r = await pool.query<SilenceRow>(`select * from silence ${includeExpired ? "" : "where ends_at > $1"} order by starts_at desc limit 500`, includeExpired ? [] : [new Date(now)]);
       return r.rows.map(toSilence);
     },
   };

@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import type pg from "pg";
 import { AppError } from "../../../errors";
 import { logger } from "../../../log";
-import { writeAudit } from "../optimizations/pg-optimization-store";
+import { writeAudit } from "../audit/write-audit";
 import { hasRole, isRole, lowerRole, type Role } from "./roles";
 import type { AuthActor } from "./types";
 import { withTransaction } from "../../platform/db/transaction";
@@ -48,21 +48,36 @@ export function generateToken(): { token: string; hash: string; prefix: string }
   return { token, hash: hashToken(token), prefix: token.slice(0, DISPLAY_CHARS) };
 }
 
-function iso(d: unknown): string | null {
-  return d instanceof Date ? d.toISOString() : null;
+function iso(d: Date | null): string | null {
+  return d === null ? null : d.toISOString();
 }
 
-function toView(r: Record<string, unknown>): ApiTokenView {
+/** A row of SELECT_VIEW. */
+interface ApiTokenViewRow {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  created_by: string;
+  /** null when the creator's user row is gone (left join). */
+  created_by_email: string | null;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  expires_at: Date | null;
+}
+
+function toView(r: ApiTokenViewRow): ApiTokenView {
   const revokedAt = iso(r.revoked_at);
   const expiresAt = iso(r.expires_at);
-  const expired = r.expires_at instanceof Date && r.expires_at.getTime() <= Date.now();
+  const expired = r.expires_at !== null && r.expires_at.getTime() <= Date.now();
   return {
-    id: r.id as string,
-    name: r.name as string,
-    role: r.role as Role,
-    prefix: r.prefix as string,
-    createdBy: (r.created_by_email as string | null) ?? (r.created_by as string),
-    createdAt: iso(r.created_at) ?? "",
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    prefix: r.prefix,
+    createdBy: r.created_by_email ?? r.created_by,
+    createdAt: r.created_at.toISOString(),
     lastUsedAt: iso(r.last_used_at),
     revokedAt,
     expiresAt,
@@ -73,9 +88,21 @@ function toView(r: Record<string, unknown>): ApiTokenView {
 const SELECT_VIEW = `select t.id, t.name, t.role, t.prefix, t.created_by, u.email as created_by_email, t.created_at,
   t.last_used_at, t.revoked_at, t.expires_at from api_token t left join auth_user u on u.id = t.created_by`;
 
+/** A row of the bearer-token lookup in `actorForToken`. */
+interface TokenActorRow {
+  id: string;
+  name: string;
+  role: string;
+  user_id: string;
+  email: string;
+  user_role: string | null;
+  banned: boolean | null;
+  ban_expires: Date | null;
+}
+
 /** Every token, newest first (active, revoked and expired), without secrets. */
 export async function listApiTokens(pool: pg.Pool): Promise<ApiTokenView[]> {
-  const { rows } = await pool.query(`${SELECT_VIEW} order by t.created_at desc, t.id`);
+  const { rows } = await pool.query<ApiTokenViewRow>(`${SELECT_VIEW} order by t.created_at desc, t.id`);
   return rows.map(toView);
 }
 
@@ -104,7 +131,7 @@ export async function createApiToken(
       subjectId: id,
       after: { name: input.name, role: input.role, prefix, expiresAt: expiresAt?.toISOString() ?? null },
   });
-  const { rows } = await client.query(`${SELECT_VIEW} where t.id = $1`, [id]);
+  const { rows } = await client.query<ApiTokenViewRow>(`${SELECT_VIEW} where t.id = $1`, [id]);
     return { token, apiToken: toView(rows[0]!) };
   });
 }
@@ -112,7 +139,7 @@ export async function createApiToken(
 /** Revokes a token at once (every lookup reads the row; nothing caches a valid token). Idempotent. */
 export async function revokeApiToken(pool: pg.Pool, actor: AuthActor, id: string): Promise<ApiTokenView> {
   return withTransaction(pool, async (client) => {
-    const cur = await client.query(`select id, revoked_at from api_token where id = $1 for update`, [id]);
+    const cur = await client.query<{ id: string; revoked_at: Date | null }>(`select id, revoked_at from api_token where id = $1 for update`, [id]);
     if (!cur.rows[0]) throw new AppError("not_found", `unknown API token ${id}`);
     if (!cur.rows[0].revoked_at) {
       const upd = await client.query<{ revoked_at: Date }>(`update api_token set revoked_at = now() where id = $1 returning revoked_at`, [id]);
@@ -125,7 +152,7 @@ export async function revokeApiToken(pool: pg.Pool, actor: AuthActor, id: string
         after: { revokedAt: upd.rows[0]!.revoked_at.toISOString() },
       });
     }
-    const { rows } = await client.query(`${SELECT_VIEW} where t.id = $1`, [id]);
+    const { rows } = await client.query<ApiTokenViewRow>(`${SELECT_VIEW} where t.id = $1`, [id]);
       return toView(rows[0]!);
   });
 }
@@ -150,7 +177,7 @@ function touchLastUsed(pool: pg.Pool, id: string): void {
  */
 export async function actorForToken(pool: pg.Pool, token: string, origin: string): Promise<AuthActor | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<TokenActorRow>(
     `select t.id, t.name, t.role, u.id as user_id, u.email, u.role as user_role, u.banned, u.ban_expires
        from api_token t join auth_user u on u.id = t.created_by
       where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())`,
@@ -158,15 +185,15 @@ export async function actorForToken(pool: pg.Pool, token: string, origin: string
   );
   const r = rows[0];
   if (!r || !isRole(r.role) || !isRole(r.user_role)) return null;
-  if (r.banned && !(r.ban_expires instanceof Date && r.ban_expires.getTime() < Date.now())) return null;
-  touchLastUsed(pool, r.id as string);
+  if (r.banned && !(r.ban_expires !== null && r.ban_expires.getTime() < Date.now())) return null;
+  touchLastUsed(pool, r.id);
   return {
-    name: `${r.email as string} [token ${r.name as string}]`,
+    name: `${r.email} [token ${r.name}]`,
     role: lowerRole(r.role, r.user_role),
     origin,
     via: "token",
-    userId: r.user_id as string,
-    email: r.email as string,
-    tokenId: r.id as string,
+    userId: r.user_id,
+    email: r.email,
+    tokenId: r.id,
   };
 }

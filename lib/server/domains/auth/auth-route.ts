@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { logger } from "../../../log";
-import { writeAudit } from "../optimizations/pg-optimization-store";
+import { writeAudit } from "../audit/write-audit";
 import { route, json, type RouteHandler } from "../../platform/http/route";
 import { resolveActor } from "./authorize";
 import { clientIp } from "./client-ip";

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type pg from "pg";
 import { AppError } from "../../../errors";
 import type { Actor } from "../../../optimizer/types";
-import { writeAudit } from "../optimizations/pg-optimization-store";
+import { writeAudit } from "../audit/write-audit";
 import { getAuth } from "./instance";
 import { isRole, type Role } from "./roles";
 import { withTransaction } from "../../platform/db/transaction";
@@ -18,15 +18,27 @@ export interface UserView {
   lastSignInAt: string | null;
 }
 
-function toView(r: Record<string, unknown>): UserView {
+/** A row of SELECT_VIEW. */
+interface UserViewRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string | null;
+  banned: boolean | null;
+  created_at: Date;
+  /** null: never signed in. */
+  last_sign_in_at: Date | null;
+}
+
+function toView(r: UserViewRow): UserView {
   return {
-    id: r.id as string,
-    email: r.email as string,
-    name: r.name as string,
+    id: r.id,
+    email: r.email,
+    name: r.name,
     role: isRole(r.role) ? r.role : null,
     banned: r.banned === true,
-    createdAt: (r.created_at as Date).toISOString(),
-    lastSignInAt: r.last_sign_in_at instanceof Date ? r.last_sign_in_at.toISOString() : null,
+    createdAt: r.created_at.toISOString(),
+    lastSignInAt: r.last_sign_in_at ? r.last_sign_in_at.toISOString() : null,
   };
 }
 
@@ -35,7 +47,7 @@ const SELECT_VIEW = `select u.id, u.email, u.name, u.role, u.banned, u.created_a
 
 /** Every user, oldest first. */
 export async function listUsers(pool: pg.Pool): Promise<UserView[]> {
-  const { rows } = await pool.query(`${SELECT_VIEW} order by u.created_at, u.email`);
+  const { rows } = await pool.query<UserViewRow>(`${SELECT_VIEW} order by u.created_at, u.email`);
   return rows.map(toView);
 }
 
@@ -62,7 +74,7 @@ export async function insertUser(
   const email = input.email.trim().toLowerCase();
   const hash = await ctx.password.hash(input.password);
   const id = crypto.randomUUID();
-  const inserted = await client.query(
+  const inserted = await client.query<{ id: string }>(
     `insert into auth_user (id, name, email, email_verified, role, banned) values ($1, $2, $3, false, $4, false)
      on conflict (email) do nothing returning id`,
     [id, input.name?.trim() || email.split("@")[0], email, input.role],
@@ -74,7 +86,7 @@ export async function insertUser(
     [crypto.randomUUID(), id, hash],
   );
   await writeAudit(client, { actor, action: "user.create", subjectType: "user", subjectId: id, after: { email, role: input.role } });
-  const { rows } = await client.query(`${SELECT_VIEW} where u.id = $1`, [id]);
+  const { rows } = await client.query<UserViewRow>(`${SELECT_VIEW} where u.id = $1`, [id]);
   return toView(rows[0]!);
 }
 
@@ -114,7 +126,7 @@ export async function setUserRole(pool: pg.Pool, actor: Actor, id: string, role:
       await client.query(`update auth_user set role = $2, updated_at = now() where id = $1`, [id, role]);
       await writeAudit(client, { actor, action: "user.set_role", subjectType: "user", subjectId: id, before: { role: before }, after: { role } });
     }
-    const { rows } = await client.query(`${SELECT_VIEW} where u.id = $1`, [id]);
+    const { rows } = await client.query<UserViewRow>(`${SELECT_VIEW} where u.id = $1`, [id]);
     return toView(rows[0]!);
   });
 }

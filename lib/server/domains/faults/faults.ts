@@ -9,7 +9,7 @@ import type pg from "pg";
 import { AppError } from "../../../errors";
 import { systemClock, type Clock } from "../../../optimizer/monitor/clock";
 import type { Actor, FaultLookup } from "../../../optimizer/types";
-import { writeAudit } from "../optimizations/pg-optimization-store";
+import { writeAudit } from "../audit/write-audit";
 import { FaultIndex, type FaultDefinition } from "./fault-index";
 import type { FaultCreateInput } from "../alerts/alert-schemas";
 import { withTransaction } from "../../platform/db/transaction";
@@ -31,17 +31,31 @@ export interface FaultRegistry {
   stop(): void;
 }
 
-function toFault(r: Record<string, unknown>): FaultDefinition {
+/** A row of `fault_injection` (`select *`, `returning *`). */
+interface FaultRow {
+  id: string;
+  operation: string;
+  variant: string;
+  kind: FaultDefinition["kind"];
+  amount: number;
+  mode: FaultDefinition["mode"];
+  starts_at: Date;
+  ends_at: Date;
+  created_by: string;
+  created_at: Date;
+}
+
+function toFault(r: FaultRow): FaultDefinition {
   return {
-    id: r.id as string,
-    operation: r.operation as string,
-    variant: r.variant as string,
-    kind: r.kind as FaultDefinition["kind"],
-    amount: r.amount as number,
-    mode: r.mode as FaultDefinition["mode"],
-    startsAt: (r.starts_at as Date).getTime(),
-    endsAt: (r.ends_at as Date).getTime(),
-    createdBy: r.created_by as string,
+    id: r.id,
+    operation: r.operation,
+    variant: r.variant,
+    kind: r.kind,
+    amount: r.amount,
+    mode: r.mode,
+    startsAt: r.starts_at.getTime(),
+    endsAt: r.ends_at.getTime(),
+    createdBy: r.created_by,
   };
 }
 
@@ -52,7 +66,7 @@ export function createFaultRegistry(pool: pg.Pool, opts: { enabled: boolean; clo
   const clock = opts.clock ?? systemClock;
   const index = new FaultIndex(clock);
   let timer: ReturnType<typeof setInterval> | null = null;
-  const list = async () => (await pool.query("select * from fault_injection where ends_at > $1 order by created_at desc", [new Date(clock.now())])).rows.map(toFault);
+  const list = async () => (await pool.query<FaultRow>("select * from fault_injection where ends_at > $1 order by created_at desc", [new Date(clock.now())])).rows.map(toFault);
   const refresh = async () => {
     if (opts.enabled) index.replace(await list());
   };
@@ -85,7 +99,7 @@ export function createFaultRegistry(pool: pg.Pool, opts: { enabled: boolean; clo
       let removed: FaultDefinition;
       try {
         await client.query("begin");
-        const r = await client.query("delete from fault_injection where id = $1 returning *", [id]);
+        const r = await client.query<FaultRow>("delete from fault_injection where id = $1 returning *", [id]);
         if (!r.rows[0]) throw new AppError("not_found", `unknown fault ${id}`);
         removed = toFault(r.rows[0]);
         await writeAudit(client, { actor, action: "fault.deleted", subjectType: "fault_injection", subjectId: id, before: removed });

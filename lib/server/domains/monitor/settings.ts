@@ -7,7 +7,7 @@ import type pg from "pg";
 import { parseAutopilotConfig, type AutopilotConfig } from "../../../optimizer/autopilot/config";
 import { parseMonitorConfig, type MonitorConfig } from "../../../optimizer/monitor/config";
 import type { Actor } from "../../../optimizer/types";
-import { writeAudit } from "../optimizations/pg-optimization-store";
+import { writeAudit } from "../audit/write-audit";
 import { withTransaction } from "../../platform/db/transaction";
 
 export const MONITOR_RULES_KEY = "monitor.rules";

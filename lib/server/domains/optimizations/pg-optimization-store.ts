@@ -8,51 +8,48 @@ import {
   type OptimizationStore,
   type MasterSwitchName,
   type OptimizationState,
+  type OptimizationStateName,
   type StateChange,
   type Strategy,
 } from "../../../optimizer/types";
 import { AppError } from "../../../errors";
 import { withTransaction } from "../../platform/db/transaction";
+import { writeAudit } from "../audit/write-audit";
 
-export const FLAGS_CHANNEL = "perfpilot_flags";
+/** NOTIFY channel of optimization and master-switch changes (every instance reloads). */
+export const OPTIMIZATIONS_CHANNEL = "perfpilot_optimizations";
 
-function toState(r: Record<string, unknown>): OptimizationState {
+/** A row of `optimization` (`select *`, `returning *`). */
+interface OptimizationRow {
+  id: string;
+  operation_name: string;
+  strategy: Strategy;
+  state: OptimizationStateName;
+  percent: number;
+  seed: number;
+  reason: string | null;
+  performance_gain: number | null;
+  applied_at: Date | null;
+  updated_at: Date;
+  updated_by: string;
+  version: number;
+}
+
+function toState(r: OptimizationRow): OptimizationState {
   return {
-    id: r.id as string,
-    operation: r.operation_name as string,
-    strategy: r.strategy as Strategy,
-    state: r.state as OptimizationState["state"],
-    percent: r.percent as number,
-    seed: r.seed as number,
-    reason: (r.reason as string | null) ?? null,
-    version: r.version as number,
-    updatedAt: (r.updated_at as Date).toISOString(),
-    updatedBy: r.updated_by as string,
+    id: r.id,
+    operation: r.operation_name,
+    strategy: r.strategy,
+    state: r.state,
+    percent: r.percent,
+    seed: r.seed,
+    reason: r.reason,
+    version: r.version,
+    updatedAt: r.updated_at.toISOString(),
+    updatedBy: r.updated_by,
   };
 }
 
-/** Writes an audit event in the caller's transaction (one table for every mutation). */
-export async function writeAudit(
-  client: pg.PoolClient | pg.Pool,
-  e: { actor: Actor; action: string; subjectType: string; subjectId: string; before?: unknown; after?: unknown; reason?: string | null; evidence?: unknown },
-): Promise<void> {
-  await client.query(
-    `insert into audit_event (actor, actor_role, action, subject_type, subject_id, before, after, reason, evidence, origin)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      e.actor.name,
-      e.actor.role,
-      e.action,
-      e.subjectType,
-      e.subjectId,
-      e.before === undefined ? null : JSON.stringify(e.before),
-      e.after === undefined ? null : JSON.stringify(e.after),
-      e.reason ?? null,
-      e.evidence === undefined ? null : JSON.stringify(e.evidence),
-      e.actor.origin ?? null,
-    ],
-  );
-}
 
 /**
  * Optimization states and master switches in Postgres. Every change is one transaction: row
@@ -93,7 +90,7 @@ export function pgOptimizationStore(pool: pg.Pool): OptimizationStoreAdapter {
 
     async load() {
       const [o, s] = await Promise.all([
-        pool.query("select * from optimization order by operation_name, strategy"),
+        pool.query<OptimizationRow>("select * from optimization order by operation_name, strategy"),
         pool.query<{ name: MasterSwitchName; enabled: boolean }>("select name, enabled from master_switch"),
       ]);
       const switches = Object.fromEntries(MASTER_SWITCHES.map((n) => [n, true])) as Record<MasterSwitchName, boolean>;
@@ -103,20 +100,20 @@ export function pgOptimizationStore(pool: pg.Pool): OptimizationStoreAdapter {
 
     async setState(id: string, change: StateChange, actor: Actor, evidence?: unknown) {
       return withTransaction(pool, async (client) => {
-        const cur = await client.query("select * from optimization where id = $1 for update", [id]);
+        const cur = await client.query<OptimizationRow>("select * from optimization where id = $1 for update", [id]);
         if (!cur.rows[0]) throw new AppError("not_found", `unknown optimization ${id}`);
         const before = toState(cur.rows[0]);
         const problem = checkTransition(before, change);
         if (problem) throw new AppError(problem.startsWith("already") ? "conflict" : "validation_failed", problem);
         const percent = change.state === "canary" ? change.percent! : percentOf(change.state);
-        const r = await client.query(
+        const r = await client.query<OptimizationRow>(
           `update optimization set state = $2, percent = $3, reason = $4, updated_at = now(), updated_by = $5,
              version = version + 1, applied_at = case when $2 in ('on', 'canary') and applied_at is null then now()
                when $2 in ('off', 'rolled_back') then null else applied_at end
            where id = $1 returning *`,
           [id, change.state, percent, change.reason ?? null, actor.name],
         );
-        const after = toState(r.rows[0]);
+        const after = toState(r.rows[0]!);
         await writeAudit(client, {
           actor,
           action: change.state === "rolled_back" ? "optimization.rollback" : "optimization.set_state",
@@ -127,7 +124,7 @@ export function pgOptimizationStore(pool: pg.Pool): OptimizationStoreAdapter {
           reason: change.reason ?? null,
           evidence,
       });
-      await client.query("select pg_notify($1, $2)", [FLAGS_CHANNEL, id]);
+      await client.query("select pg_notify($1, $2)", [OPTIMIZATIONS_CHANNEL, id]);
         return after;
       });
     },
@@ -146,7 +143,7 @@ export function pgOptimizationStore(pool: pg.Pool): OptimizationStoreAdapter {
           after: { enabled },
           reason: reason ?? null,
       });
-      await client.query("select pg_notify($1, $2)", [FLAGS_CHANNEL, `switch:${name}`]);
+      await client.query("select pg_notify($1, $2)", [OPTIMIZATIONS_CHANNEL, `switch:${name}`]);
       });
     },
   };
@@ -168,7 +165,7 @@ export async function listenForOptimizationChanges(
 
   const connect = async () => {
     const c = new pgMod.Client({ connectionString });
-    c.on("notification", (n) => n.channel === FLAGS_CHANNEL && onChange(n.payload ?? ""));
+    c.on("notification", (n) => n.channel === OPTIMIZATIONS_CHANNEL && onChange(n.payload ?? ""));
     c.on("error", (err) => {
       log.warn({ err }, "optimization listener lost its connection; reconnecting");
       void c.end().catch(() => undefined);
@@ -176,7 +173,7 @@ export async function listenForOptimizationChanges(
     });
     try {
       await c.connect();
-      await c.query(`listen ${FLAGS_CHANNEL}`);
+      await c.query(`listen ${OPTIMIZATIONS_CHANNEL}`);
       client = c;
       onChange("reconnected");
     } catch (err) {
