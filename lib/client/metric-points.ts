@@ -36,7 +36,7 @@ export function pointsFromAggregates(aggregates: readonly MetricPayload[]): Metr
   return aggregates.map((a) => ({ t: a.at, variant: a.variant, count: a.count, p50: a.p50Ms, p95: a.p95Ms, rate: a.count, memBytes: a.memoryMeanBytes }));
 }
 
-/** Per-second aggregates of raw samples, computed like the server's live stream (numpy-linear percentiles). */
+/** Per-second aggregates of raw samples, computed like the server's live stream (nearest-rank percentiles). */
 export function pointsFromSamples(samples: readonly Sample[]): MetricPoint[] {
   const groups = new Map<string, { t: number; variant: string; d: number[]; memSum: number; memN: number }>();
   for (const s of samples) {

@@ -258,7 +258,7 @@ export interface SecondAggregate {
 
 /**
  * Per (operation, variant) figures of the last completed second before `nowMs` — the dashboard's
- * live stream. Pairs without calls in that second are omitted. Percentiles: numpy 'linear'.
+ * live stream. Pairs without calls in that second are omitted. Percentiles: nearest-rank (PERCENTILE_DEFINITION).
  */
 export function perSecondAggregates(source: LiveWindow | { readonly live: LiveWindow | null }, nowMs: number): SecondAggregate[] {
   const live = source instanceof LiveWindow ? source : source.live;

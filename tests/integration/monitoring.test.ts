@@ -157,7 +157,8 @@ describe("monitoring on Postgres", () => {
     expect(byName.get("perfpilot_optimization_state")?.metrics).toEqual([
       { value: "1", labels: { optimization: `${op.name}:cache`, operation: op.name, strategy: "cache", state: "canary" } },
     ]);
-    expect(byName.get("perfpilot_optimization_percent")?.metrics[0]?.value).toBe("50");
+    expect(byName.get("perfpilot_optimization_ratio")?.metrics[0]?.value).toBe("0.5"); // canary 50 %, as a 0–1 ratio
+    expect(byName.has("perfpilot_optimization_percent")).toBe(false);
     expect(byName.get("perfpilot_sample_buffer_dropped_total")).toMatchObject({ type: "COUNTER", metrics: [{ value: String(recorder.stats().dropped) }] });
     const critical = (await db.pool.query("select count(*)::int as n from alert where state = 'firing' and severity = 'critical'")).rows[0].n;
     expect(critical).toBeGreaterThan(0);

@@ -187,8 +187,9 @@ describe("perSecondAggregates", () => {
     expect(base).toMatchObject({ operation: "quote", second: sec, count: 150, errors: 5, fallbacks: 3, memoryMeanBytes: 1000 });
     // The ring holds the last 100 samples: 99 of that second (durations 52..150) remain for percentiles.
     expect(base.latencySamples).toBe(99);
-    expect(base.p50Ms).toBeCloseTo(101, 10);
-    expect(base.p95Ms).toBeCloseTo(52 + 0.95 * 98, 10);
+    // Nearest-rank: p50 = rank ⌈0.5·99⌉ = 50 → 101; p95 = rank ⌈0.95·99⌉ = 95 → 146.
+    expect(base.p50Ms).toBe(101);
+    expect(base.p95Ms).toBe(146);
     const cache = agg.find((a) => a.variant === "cache")!;
     expect(cache).toMatchObject({ count: 1, p50Ms: 7, p95Ms: 7, memoryMeanBytes: 10 });
     expect(agg).toHaveLength(2);
@@ -204,6 +205,7 @@ describe("perSecondAggregates", () => {
     r.record(s(sec + 1_001, 2)); // rolls over to the next second
     r.record(s(sec + 999, 3)); // ends a few ms late: still counted in its own second
     const [a] = r.perSecondAggregates(sec + 1_200);
-    expect(a).toMatchObject({ count: 2, latencySamples: 2, p50Ms: 2, memoryMeanBytes: null });
+    // Durations 1 and 3: the nearest-rank median of two values is the lower one.
+    expect(a).toMatchObject({ count: 2, latencySamples: 2, p50Ms: 1, memoryMeanBytes: null });
   });
 });

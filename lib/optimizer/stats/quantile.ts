@@ -1,7 +1,19 @@
 /**
- * Descriptive statistics on latency samples: mean, median, percentiles (numpy's default
- * 'linear' method, Hyndman & Fan type 7) and an in-place quickselect for hot loops.
+ * Descriptive statistics on latency samples: mean, nearest-rank percentiles and medians, and an
+ * in-place quickselect for hot loops.
  */
+
+/**
+ * The one percentile definition of the product (SPEC §3 "Comparison"), shown by the API and UI.
+ * Nearest-rank: the p-th percentile is the value at rank ⌈p/100 · n⌉ (1-based, at least 1) of the
+ * ascending-sorted sample — numpy's `percentile(x, p, method="inverted_cdf")`, Hyndman & Fan
+ * type 1. Why this one: it is what HDR histograms report (our per-minute rollups,
+ * `getValueAtPercentile`), so a rollup's p95 and a comparison's p95 of the same calls agree
+ * (up to the histogram's 0.1 % bucket precision), and every reported value was actually observed.
+ * The median is p50 under the same rule: the lower middle value for an even n.
+ */
+export const PERCENTILE_DEFINITION =
+  "nearest-rank: the p-th percentile is the value at rank ceil(p/100 * n) of the ascending-sorted sample (p50 = median; numpy method='inverted_cdf')";
 
 function assertNonEmpty(values: ArrayLike<number>, what: string): void {
   if (values.length === 0) throw new RangeError(`${what}: sample is empty`);
@@ -26,44 +38,41 @@ export function mean(values: ArrayLike<number>): number {
 }
 
 /**
- * numpy's `_lerp`: a + (b−a)·t for t < ½, b − (b−a)·(1−t) otherwise. Mirrored exactly so our
- * percentiles agree with numpy.percentile bit-for-bit in the common case.
+ * 0-based index of the nearest-rank p-th percentile (p ∈ [0, 100]; 0 gives the minimum) of n values.
+ * The rank p·n/100 is computed in floating point and can land one ulp above an exact integer
+ * (e.g. the bootstrap's (1 − 0.95)/2·100 = 2.5000000000000022): a relative 1e-12 is taken off
+ * before the ceiling, as HDR histograms take off one ulp, so such ranks are not pushed up by one.
  */
-function lerp(a: number, b: number, t: number): number {
-  const d = b - a;
-  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+export function nearestRankIndex(n: number, p: number): number {
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile: p must be in [0, 100], got ${p}`);
+  const rank = (p * n) / 100;
+  return Math.min(n, Math.max(1, Math.ceil(rank - rank * 1e-12))) - 1;
 }
 
-/** Percentile p ∈ [0, 100] of an already ascending-sorted sample (numpy 'linear' method). */
+/** Nearest-rank percentile p ∈ [0, 100] of an already ascending-sorted sample (see PERCENTILE_DEFINITION). */
 export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
   assertNonEmpty(sorted, "percentile");
-  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile: p must be in [0, 100], got ${p}`);
-  const h = (sorted.length - 1) * (p / 100); // numpy: virtual index (n−1)·q with q = p/100
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return lerp(sorted[lo]!, sorted[hi]!, h - lo);
+  return sorted[nearestRankIndex(sorted.length, p)]!;
 }
 
-/** Percentile p ∈ [0, 100] with linear interpolation (numpy.percentile default), on a sorted copy. */
+/** Nearest-rank percentile p ∈ [0, 100] (see PERCENTILE_DEFINITION), on a sorted copy. */
 export function percentile(values: ArrayLike<number>, p: number): number {
   return percentileSorted(sortedCopy(values), p);
 }
 
-/** Several percentiles with a single sort. */
+/** Several nearest-rank percentiles with a single sort. */
 export function percentiles(values: ArrayLike<number>, ps: readonly number[]): number[] {
   const sorted = sortedCopy(values);
   return ps.map((p) => percentileSorted(sorted, p));
 }
 
-/** Median of an already sorted sample (mean of the two middle values for even n, like numpy.median). */
+/** Median of an already sorted sample: nearest-rank p50, i.e. the lower middle value for even n. */
 export function medianSorted(sorted: ArrayLike<number>): number {
   assertNonEmpty(sorted, "median");
-  const n = sorted.length;
-  const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted[nearestRankIndex(sorted.length, 50)]!;
 }
 
-/** Median (numpy.median semantics), on a sorted copy. */
+/** Median (nearest-rank p50), on a sorted copy. */
 export function median(values: ArrayLike<number>): number {
   return medianSorted(sortedCopy(values));
 }
@@ -100,13 +109,7 @@ export function quickselect(buf: Float64Array, k: number, length: number = buf.l
   return buf[k]!;
 }
 
-/** Median of buf[0, length) via quickselect; reorders buf. Caller guarantees length ≥ 1 and no NaN. */
+/** Median (nearest-rank p50) of buf[0, length) via quickselect; reorders buf. Caller guarantees length ≥ 1 and no NaN. */
 export function medianInPlace(buf: Float64Array, length: number): number {
-  const mid = length >> 1;
-  const upper = quickselect(buf, mid, length);
-  if (length % 2 === 1) return upper;
-  // After selection every element left of `mid` is ≤ upper, so the lower middle is their max.
-  let lower = buf[0]!;
-  for (let i = 1; i < mid; i++) if (buf[i]! > lower) lower = buf[i]!;
-  return (lower + upper) / 2;
+  return quickselect(buf, nearestRankIndex(length, 50), length);
 }

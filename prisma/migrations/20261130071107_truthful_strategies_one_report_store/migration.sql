@@ -41,6 +41,6 @@ UPDATE "rollup" x SET variant = replace(x.variant, 'memory+async', 'async')
     AND NOT EXISTS (SELECT 1 FROM "rollup" y WHERE y.minute = x.minute AND y.operation = x.operation AND y.variant = replace(x.variant, 'memory+async', 'async'));
 DROP TABLE strategy_rename;
 
--- One name per idea: the monitor's output is a "finding"; a rollout records the rule whose
+-- One name per idea: the monitor's output is a "finding", and a rollout records the rule whose
 -- finding started it.
 ALTER TABLE "autopilot_rollout" RENAME COLUMN "condition" TO "rule";

@@ -16,22 +16,44 @@ import { PendingSamples } from "../samples/metered-sink";
 /** prom-client's text format 0.0.4. */
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
-// Seconds; from sub-millisecond cache hits to the 5 s "slow" line of the original design and beyond.
-const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/**
+ * Latency bucket bounds in seconds: geometric with ratio 2^(1/4) ≈ 1.19 (four per doubling; the
+ * bounds of Prometheus native histograms' schema 2), from 2^-14 s ≈ 61 µs to 2^7 = 128 s: 85
+ * bounds. Why: PromQL's histogram_quantile interpolates linearly inside a bucket, so its error
+ * against the raw nearest-rank percentile is at most the bucket's relative width (ratio − 1) on
+ * any sample and far less on smooth ones. Measured with numpy on log-normal samples (σ 0.4–1.0,
+ * 41 medians 0.1 ms–5 s, 20 seeds), worst |histogram_quantile − raw| / raw over p50/p95/p99 at
+ * n = 10,000 calls (3,000 / 100,000): ratio 2^(1/8) 2.4 % (4.1 / 0.7), 1.15 3.2 % (5.5 / 1.7),
+ * 2^(1/4) 4.2 % (6.7 / 2.5), 1.25 6.1 %, 1.3 8.3 %, 1.5 15 %, 2 44 %; the former 0.5 ms…30 s
+ * 1-2.5-5 layout 173 % (a 0.1 ms p50 in its first bucket). 2^(1/4) is the coarsest of these
+ * that holds 5 % once the p99 rests on ~100 calls; with fewer, sampling noise dominates (p50 and
+ * p95 stay ≤ 3.6 % at n = 3,000). Cost: 88 series per (operation, variant) instead of 18, e.g.
+ * 3,000 for 35 pairs; halving the error (2^(1/8)) would double that. Below 61 µs (cache hits)
+ * the quantile is interpolated from 0; calls above 128 s report 128 s.
+ */
+export const LATENCY_BUCKETS: readonly number[] = Array.from({ length: 85 }, (_, k) => 2 ** ((k - 56) / 4));
 
 /** Creates a registry with every Perfpilot metric (tests create their own; the server uses the slot). */
 export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
-  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  if (opts.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client 15 adds gauges named *_total (nodejs_active_{handles,requests,resources}_total),
+    // which `promtool check metrics` rejects: "_total" marks a counter. Each is the sum over `type`
+    // of the gauge of the same name without the suffix, so dropping them loses nothing.
+    for (const { name } of registry.getMetricsAsArray()) {
+      if (name.endsWith("_total") && registry.getSingleMetric(name) instanceof Gauge) registry.removeSingleMetric(name);
+    }
+  }
   const registers = [registry];
   const pending = new PendingSamples();
-  const latency = new Histogram({ name: "perfpilot_operation_duration_seconds", help: "Duration of operation runs by variant (shadow runs included)", labelNames: ["operation", "variant"] as const, buckets: LATENCY_BUCKETS, registers });
+  const latency = new Histogram({ name: "perfpilot_operation_duration_seconds", help: "Duration of operation runs by variant (shadow runs included)", labelNames: ["operation", "variant"] as const, buckets: [...LATENCY_BUCKETS], registers });
   const calls = new Counter({ name: "perfpilot_operation_runs_total", help: "Operation runs by variant and outcome", labelNames: ["operation", "variant", "outcome"] as const, registers });
   const errors = new Counter({ name: "perfpilot_operation_errors_total", help: "Failed runs (error, fallback, timeout) by variant", labelNames: ["operation", "variant"] as const, registers });
   const cacheLookups = new Counter({ name: "perfpilot_cache_lookups_total", help: "Runs of cached variants by result", labelNames: ["operation", "result"] as const, registers });
   const cacheHitRatio = new Gauge({ name: "perfpilot_cache_hit_ratio", help: "Cache hits / (hits + misses) per operation since start", labelNames: ["operation"] as const, registers });
   const optimizationState = new Gauge({ name: "perfpilot_optimization_state", help: "1 for the current state of each optimization", labelNames: ["optimization", "operation", "strategy", "state"] as const, registers });
-  const optimizationPercent = new Gauge({ name: "perfpilot_optimization_percent", help: "Share of calls using each optimization (canary percent; 100 when on)", labelNames: ["optimization", "operation", "strategy"] as const, registers });
+  const optimizationRatio = new Gauge({ name: "perfpilot_optimization_ratio", help: "Share of calls using each optimization, 0 to 1 (canary percent / 100; 1 when on)", labelNames: ["optimization", "operation", "strategy"] as const, registers });
   const alertsFiring = new Gauge({ name: "perfpilot_alerts_firing", help: "Firing performance alerts by severity", labelNames: ["severity"] as const, registers });
   const queueDepth = new Gauge({ name: "perfpilot_queue_depth", help: "pg-boss jobs waiting (created or retry) per queue", labelNames: ["queue", "state"] as const, registers });
   const sampleDrops = new Counter({ name: "perfpilot_sample_buffer_dropped_total", help: "Samples overwritten in the recorder's ring before they were flushed", registers });
@@ -108,14 +130,14 @@ export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}) {
       if (deps.engine) {
         // One series per optimization: a state change must not leave the old state's series behind.
         optimizationState.reset();
-        optimizationPercent.reset();
+        optimizationRatio.reset();
         for (const op of deps.engine.operations()) {
           const strategies: Strategy[] = strategiesOf(op);
           for (const strategy of strategies) {
             const st = deps.engine.state(optimizationId(op.name, strategy));
             if (!st) continue;
             optimizationState.set({ optimization: st.id, operation: op.name, strategy, state: st.state }, 1);
-            optimizationPercent.set({ optimization: st.id, operation: op.name, strategy }, st.percent);
+            optimizationRatio.set({ optimization: st.id, operation: op.name, strategy }, st.percent / 100);
           }
         }
       }

@@ -7,11 +7,20 @@
  * buckets for one minute (6M calls/min still fit a bucket) and reuse a single histogram object,
  * so the footprint does not multiply; merges accumulate into 64-bit buckets (24 h can overflow 2^31).
  *
+ * Percentiles are nearest-rank (PERCENTILE_DEFINITION in lib/optimizer/stats/quantile.ts), as HDR's
+ * getValueAtPercentile computes them: the top of the bucket holding the value at rank ⌈p·n⌉, at
+ * most 1/1024 above it, plus the rounding to whole µs (≤ 0.5 µs). So a rollup percentile is within
+ * 1 % of the raw one from 50 µs up, and below that equals it at the dashboard's 1 µs resolution —
+ * why the unit stays µs (tests/integration/rollup-percentiles.test.ts).
+ *
  * Shadow samples are included in their variant's rollup: a shadow run is a real, measured
  * execution of that variant on a real input — exactly the evidence the comparisons need.
  */
 import type pg from "pg";
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from "hdr-histogram-js";
+import type { RollupRow } from "../../../api/rollup-types";
+
+export type { RollupRow };
 
 const MINUTE = 60_000;
 /** 1 h in µs: longer calls are recorded as 1 h in the histogram (max_ms keeps the real maximum). */
@@ -51,24 +60,6 @@ export interface RollupSamplesResult {
   rows: number;
 }
 
-/** One rollup row (the fields needed to merge, plus its key). */
-export interface RollupRow {
-  minute: Date;
-  operation: string;
-  variant: string;
-  count: number;
-  errors: number;
-  fallbacks: number;
-  cacheHits: number;
-  meanMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  memoryMeanBytes: number | null;
-  histogram: string;
-}
-
 /**
  * Exact HDR bucket of a duration, in SQL. A histogram fed (bucket, count) pairs is identical to
  * one fed every raw value (HDR stores counts per bucket), and Postgres returns a few thousand
@@ -76,6 +67,15 @@ export interface RollupRow {
  * values < 2048 µs are exact, above that bucket k = floor(log2 us) − 10 has width 2^k. The float
  * log2 is corrected by one either way so exact powers of two land in the right bucket.
  */
+/** A row of BUCKETS_SQL. `extract(epoch …)` is numeric, which pg returns as text. */
+interface BucketRow {
+  minute_ms: string;
+  operation: string;
+  variant: string;
+  bucket: number;
+  n: number;
+}
+
 const BUCKETS_SQL = `
   select extract(epoch from date_trunc('minute', s.at)) * 1000 as minute_ms, s.operation, s.variant,
          case when u.us < 2048 then u.us else (u.us >> (k.k - 10)) << (k.k - 10) end as bucket,
@@ -87,6 +87,20 @@ const BUCKETS_SQL = `
                                   when (u.us >> f.k0) = 0 then f.k0 - 1 else f.k0 end as k) k
   where s.at >= $1::timestamp and s.at < $2::timestamp
   group by 1, 2, 3, 4`;
+
+/** A row of STATS_SQL (minute_ms: numeric, as text). */
+interface StatsRow {
+  minute_ms: string;
+  operation: string;
+  variant: string;
+  count: number;
+  errors: number;
+  fallbacks: number;
+  cache_hits: number;
+  mean_ms: number;
+  max_ms: number;
+  memory_mean_bytes: number | null;
+}
 
 const STATS_SQL = `
   select extract(epoch from date_trunc('minute', at)) * 1000 as minute_ms, operation, variant,
@@ -136,7 +150,7 @@ export async function rollupSamples(pool: pg.Pool, options: RollupSamplesOptions
   const h = newHistogram(32);
   for (let t = start; t < end; t += chunk) {
     const range = [ts(t), ts(Math.min(t + chunk, end))];
-    const [stats, buckets] = await Promise.all([pool.query(STATS_SQL, range), pool.query(BUCKETS_SQL, range)]);
+    const [stats, buckets] = await Promise.all([pool.query<StatsRow>(STATS_SQL, range), pool.query<BucketRow>(BUCKETS_SQL, range)]);
     const byKey = new Map<string, number[]>();
     for (const b of buckets.rows) {
       const key = `${num(b.minute_ms)}\u0000${b.operation}\u0000${b.variant}`;
@@ -163,12 +177,30 @@ export async function rollupSamples(pool: pg.Pool, options: RollupSamplesOptions
   return result;
 }
 
+/** A row of `rollup` as readRollups selects it (minute_ms: numeric epoch ms, as text). */
+interface StoredRollupRow {
+  minute_ms: string;
+  operation: string;
+  variant: string;
+  count: number;
+  errors: number;
+  fallbacks: number;
+  cache_hits: number;
+  mean_ms: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  memory_mean_bytes: number | null;
+  histogram: string;
+}
+
 /** Rollup rows of one operation (optionally one variant) with from ≤ minute < to, oldest first. */
 export async function readRollups(
   pool: pg.Pool,
   q: { operation: string; variant?: string; from: Date; to: Date },
 ): Promise<RollupRow[]> {
-  const r = await pool.query(
+  const r = await pool.query<StoredRollupRow>(
     `select extract(epoch from minute) * 1000 as minute_ms, operation, variant, count, errors, fallbacks, cache_hits,
             mean_ms, p50_ms, p95_ms, p99_ms, max_ms, memory_mean_bytes, histogram
      from rollup where operation = $1 and ($2::text is null or variant = $2) and minute >= $3::timestamp and minute < $4::timestamp
