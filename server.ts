@@ -167,6 +167,7 @@ async function main(): Promise<void> {
     pool,
     engine: engineHost.engine,
     recorder: engineHost.recorder,
+    guard: engineHost.guard,
     operations,
     market: marketView(operationDeps),
     optimizationStore: engineHost.store,

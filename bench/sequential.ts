@@ -5,7 +5,7 @@
  * Set-up per rollout: one canary phase of `hours` hours, 25 % of 10 calls/s on the optimized arm,
  * log-normal durations (σ = 0.4 on the log scale, median 100 ms), 1 % outliers ×10, durations
  * rounded to 1 µs, and a load multiplier common to both arms that drifts +50 % over the rollout.
- * Looks every minute (the live-comparisons job's cadence) on 30 s blocks. A false verdict is any
+ * Looks every minute (the live-analysis job's cadence) on 30 s blocks. A false verdict is any
  * "faster" or "slower" issued at any look while there is no true difference; a false promotion or
  * rollback is the autopilot's or the guard's one-sided test acting at any look.
  *

@@ -9,7 +9,7 @@ import { takeSnapshot } from "../lib/operations/price-snapshot/take";
 import type { RegisteredOperations } from "../lib/operations/registry";
 import { generateSignals } from "../lib/operations/signal-generator/generate";
 import { rollupSamples, applyRetention } from "../lib/server/domains/rollups/rollups";
-import { runLiveComparisons } from "../lib/server/domains/comparisons/comparisons";
+import { runLiveAnalyses } from "../lib/server/domains/comparisons/live-analyses";
 import type { MonitoringRuntime } from "../lib/server/domains/monitor/monitoring-runtime";
 import type { JobDefinition } from "./job";
 
@@ -85,10 +85,13 @@ export function defineJobs(
       handler: async () => ({ ...(await deps.monitoring.runAutopilotJob()) }),
     },
     {
-      name: "live-comparisons",
+      name: "live-analysis",
       schedule: "20 * * * * *",
-      description: "Compares baseline and optimized samples of every optimization in use (last 15 min)",
-      handler: async () => ({ stored: await runLiveComparisons(deps.pool) }),
+      description: "Analyses every optimization in shadow or canary against the baseline over its current phase (always-valid)",
+      handler: async () => {
+        const analyses = await runLiveAnalyses(deps.pool, { shadowTimingsComparable: (name) => deps.operations.specByName(name)?.shadowWritesDiscarded !== true });
+        return { analysed: analyses.length, verdicts: analyses.filter((a) => a.verdict !== "none").length };
+      },
     },
     {
       name: "rollups",

@@ -43,15 +43,15 @@ export function OptimizationEvents() {
     "optimization:rolled-back",
     useCallback((p: { optimization: OptimizationPayload }) => onChange(p.optimization), [onChange]),
   );
-  // New live comparisons and rollups are written by scheduled jobs; their `job:finished` event
+  // Live analyses and rollups are written by scheduled jobs; their `job:finished` event
   // reaches pages that show the market room, the others poll (see lib/client/queries.ts).
   useSocketEvent(
     "job:finished",
     useCallback(
       (j: JobRunPayload) => {
-        if (j.job === "live-comparisons") {
+        if (j.job === "live-analysis") {
           void qc.invalidateQueries({ queryKey: keys.operations });
-          void qc.invalidateQueries({ queryKey: ["comparisons"] });
+          void qc.invalidateQueries({ queryKey: ["analyses"] });
         } else if (j.job === "rollups") void qc.invalidateQueries({ queryKey: ["rollups"] });
       },
       [qc],

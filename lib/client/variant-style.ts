@@ -12,6 +12,7 @@ const BY_STRATEGY: Record<string, string> = {
   stream: "#39c5cf",
   batch: "#ff7b72",
   incremental: "#bc8cff",
+  identity: "#a5a5a5",
 };
 
 export const BASELINE_COLOR = "#8b96a3";

@@ -1,9 +1,10 @@
+import { dryRunBatchSnapshotStore, dryRunNewsStore, dryRunPriceAlertStore, dryRunSignalStore, dryRunSnapshotStore, silentBroadcaster } from "../market/dry-run";
 import type { BarSource, ClockStore, NewsCountSource, PriceAlertStore, PriceStore, RecentSignalSource, SignalStore, SnapshotStore } from "../market/ports";
 import type { BatchSnapshotStore, ColumnSource, IndicatorPoolPort } from "../market/ports-compact";
 import type { Broadcaster } from "../realtime/events";
 import type { NewsSourceConfig } from "../market/news/sources";
 import type { NewsStore } from "../market/news/crawl-source";
-import type { OperationSpec } from "../optimizer/operation";
+import type { CallContext, OperationSpec } from "../optimizer/operation";
 
 /**
  * The ports every operation module may use, built once at start by the server (Postgres,
@@ -27,6 +28,42 @@ export interface OperationDeps {
   settings: { priceMoveAlertPct: number };
   /** Calls another operation through the engine (e.g. the crawl fan-out calls each crawler). */
   invoke<I, O>(module: OperationModule<I, O>, input: I): Promise<O>;
+}
+
+/** The ports through which operations write: the stores and the broadcaster. */
+export interface WritePorts {
+  signals: SignalStore;
+  priceAlerts: PriceAlertStore;
+  snapshots: SnapshotStore;
+  batchSnapshots: BatchSnapshotStore;
+  news: NewsStore;
+  broadcaster: Broadcaster;
+}
+
+/**
+ * The write ports of one run: the real ones, or for a shadow run (`cx.shadow`) dry-run ones
+ * that write and publish nothing and answer what would have been written (lib/market/dry-run).
+ * Every implementation of a writing operation takes its write ports from here, so a shadow run
+ * (which its spec declares with `shadowWritesDiscarded`) can neither write nor broadcast.
+ */
+export function writePorts(deps: OperationDeps): (cx: CallContext) => WritePorts {
+  const real: WritePorts = {
+    signals: deps.signals,
+    priceAlerts: deps.priceAlerts,
+    snapshots: deps.snapshots,
+    batchSnapshots: deps.batchSnapshots,
+    news: deps.news,
+    broadcaster: deps.broadcaster,
+  };
+  const dry: WritePorts = {
+    signals: dryRunSignalStore(),
+    priceAlerts: dryRunPriceAlertStore(deps.priceAlerts),
+    snapshots: dryRunSnapshotStore(),
+    batchSnapshots: dryRunBatchSnapshotStore(),
+    news: dryRunNewsStore(deps.news),
+    broadcaster: silentBroadcaster,
+  };
+  return (cx) => (cx.shadow ? dry : real);
 }
 
 /** The market date of the replayed clock and the universe, for benchmark inputs. */

@@ -30,6 +30,8 @@ export const OPERATIONS: readonly OperationModule<any, any>[] = [
 /** The operations as registered with one engine: module → spec, and calls by module. */
 export interface RegisteredOperations {
   spec<I, O>(module: OperationModule<I, O>): OperationSpec<I, O>;
+  /** A registered operation by name (undefined when unknown). */
+  specByName(name: string): OperationSpec | undefined;
   invoke<I, O>(module: OperationModule<I, O>, input: I): Promise<O>;
 }
 
@@ -51,6 +53,7 @@ export function registerOperations(
       if (!spec) throw new Error(`operation ${module.name} is not registered`);
       return spec as OperationSpec<I, O>;
     },
+    specByName: (name) => specs.get(name),
     invoke: (module, input) => engine.call(registered.spec(module), input),
   };
   const full: OperationDeps = { ...deps, invoke: registered.invoke };

@@ -10,6 +10,15 @@ export interface BenchmarkOptions {
   warmup: number;
   progress?: (fraction: number, message?: string) => void;
   now?: () => number;
+  /**
+   * Bytes allocated by the process so far (an `AllocationMeter` reading, monotonic): each measured
+   * run then records the bytes it allocated. Without it no memory is recorded.
+   */
+  allocatedBytes?: () => number;
+  /**
+   * @deprecated Ignored: a heap difference goes negative when a GC runs inside the run. Pass
+   * `allocatedBytes` (e.g. `processAllocationMeter().allocatedBytes`) instead.
+   */
   heapUsed?: () => number;
 }
 
@@ -17,6 +26,7 @@ export interface BenchmarkResult {
   comparison: Comparison;
   baselineMs: number[];
   optimizedMs: number[];
+  /** Bytes allocated during each measured run (`MEMORY_PER_CALL_MEASURE`); empty without `allocatedBytes`. */
   baselineMemory: number[];
   optimizedMemory: number[];
   mismatches: number;
@@ -38,7 +48,9 @@ export async function runBenchmark<I, O>(
   const now = opts.now ?? (() => performance.now());
   const base = op.baseline;
   const opt = engine.implementation(op as OperationSpec, strategies) as (input: I, cx: CallContext) => Promise<O>;
-  const cx = (): CallContext => ({ key: "benchmark", shadow: true, cacheHit: false, progress: () => undefined });
+  // Not shadow runs: a shadow run of a writing operation discards its writes, and a benchmark
+  // measures the real work (only idempotent writers can be benchmarked, so writing twice is safe).
+  const cx = (): CallContext => ({ key: "benchmark", shadow: false, cacheHit: false, progress: () => undefined });
   const total = opts.warmup * 2 + opts.iterations * 2;
   let done = 0;
   const tick = () => opts.progress?.(++done / total, `run ${done}/${total}`);
@@ -51,11 +63,13 @@ export async function runBenchmark<I, O>(
   }
   const r: BenchmarkResult = { comparison: null as never, baselineMs: [], optimizedMs: [], baselineMemory: [], optimizedMemory: [], mismatches: 0, firstMismatch: null };
   const timed = async (fn: (input: I, cx: CallContext) => Promise<O>, input: I, ms: number[], mem: number[]) => {
-    const h0 = opts.heapUsed?.() ?? 0;
+    const a0 = opts.allocatedBytes?.() ?? 0;
     const t0 = now();
     const out = await fn(input, cx());
     ms.push(now() - t0);
-    if (opts.heapUsed) mem.push(opts.heapUsed() - h0);
+    // Read after the clock (the meter's cost stays out of the timing); the max only guards
+    // against a meter that is not monotonic.
+    if (opts.allocatedBytes) mem.push(Math.max(0, opts.allocatedBytes() - a0));
     return out;
   };
   for (let i = 0; i < opts.iterations; i++) {

@@ -1,12 +1,13 @@
 import { bucketOf } from "./assignment";
 import { VariantTimeout, withFault, withTimeout } from "./run-wrappers";
-import { optimizationId, strategiesOf, type CallContext, type Implementation, type OperationSpec } from "./operation";
+import { canShadow, optimizationId, strategiesOf, type CallContext, type Implementation, type OperationSpec } from "./operation";
 import {
   MASTER_SWITCHES,
   SWITCH_OF,
   type EngineEvent,
   type FaultLookup,
   type MasterSwitchName,
+  type AllocationMeter,
   type OptimizationState,
   type Outcome,
   type SampleSink,
@@ -19,9 +20,18 @@ export interface EngineOptions {
   now?: () => number;
   /** Wall clock in ms since epoch (injectable for tests). */
   wallNow?: () => number;
-  /** Heap in use, in bytes; sampled every `memorySampleEvery` calls (it costs ~165 ns). */
-  heapUsed?: () => number;
+  /**
+   * Bytes allocated by the process so far (monotonic); read before and after one call in
+   * `memorySampleEvery` (default 4), so the other calls pay nothing for it.
+   */
+  allocationMeter?: AllocationMeter;
   memorySampleEvery?: number;
+  /**
+   * At most one measured call per operation and variant in this many ms (default 0: no limit).
+   * Bounds the meter's cost whatever the traffic (a GC-accounting reading costs ~15 µs in all),
+   * while rarely called operations stay measured on one call in `memorySampleEvery`.
+   */
+  memorySampleIntervalMs?: number;
   emit?: (event: EngineEvent) => void;
   /** Random source for shadow sampling (injectable for tests). */
   random?: () => number;
@@ -73,6 +83,8 @@ interface OperationRuntime {
   /** mask → variant name and optimization ids, filled on first use (at most 2^types masks). */
   masks: Map<number, { variant: string; ids: string[] }>;
   byVariant: Map<string, Implementation<unknown, unknown>>;
+  /** variant → monotonic time of its last measured call (`memorySampleIntervalMs`). */
+  memoryAt: Map<string, number>;
 }
 
 const BUCKET_CACHE_MAX = 50_000;
@@ -128,7 +140,7 @@ export class Engine {
     if (this.ops.has(spec.name)) throw new Error(`operation ${spec.name} is already registered`);
     const types = strategiesOf(spec as OperationSpec);
     const q = types.indexOf("queue");
-    const rt: OperationRuntime = { spec: spec as OperationSpec, types, queueBit: q < 0 ? 0 : 1 << q, live: [], masks: new Map(), byVariant: new Map() };
+    const rt: OperationRuntime = { spec: spec as OperationSpec, types, queueBit: q < 0 ? 0 : 1 << q, live: [], masks: new Map(), byVariant: new Map(), memoryAt: new Map() };
     this.ops.set(spec.name, rt);
     this.compile(rt, new Map());
     return spec;
@@ -159,7 +171,8 @@ export class Engine {
     for (const [i, strategy] of rt.types.entries()) {
       const id = optimizationId(rt.spec.name, strategy);
       const st = this.states.get(id);
-      if (!st || !this.switches[SWITCH_OF[strategy]]) continue;
+      const sw = SWITCH_OF[strategy];
+      if (!st || (sw !== null && !this.switches[sw])) continue;
       if (st.state !== "shadow" && st.state !== "canary" && st.state !== "on") continue;
       const old = previous.get(id);
       rt.live.push({
@@ -309,30 +322,43 @@ export class Engine {
 
   private async baselineRun(op: OperationSpec, key: string, input: unknown, progress: CallContext["progress"]): Promise<unknown> {
     const cx: CallContext = { key, shadow: false, cacheHit: false, progress };
-    const heap = this.heapProbe();
-    const heap0 = heap ? heap() : 0;
+    const meter = this.memoryProbe(op, BASELINE);
+    const allocated0 = meter ? meter.allocatedBytes() : 0;
     const t0 = this.now();
     const fault = this.options.faults?.(op.name, BASELINE, 0) ?? null;
     try {
       const result = await (fault ? withFault(fault, () => op.baseline(input, cx), this.random) : op.baseline(input, cx));
-      this.recordRun(op, BASELINE, key, t0, heap, heap0, "ok", cx);
+      this.recordRun(op, BASELINE, key, t0, meter, allocated0, "ok", cx);
       return result;
     } catch (err) {
-      this.recordRun(op, BASELINE, key, t0, heap, heap0, "error", cx);
+      this.recordRun(op, BASELINE, key, t0, meter, allocated0, "error", cx);
       throw err;
     }
   }
 
-  /** Memory is measured on one call in `memorySampleEvery` (reading the heap costs ~165 ns). */
-  private heapProbe(): (() => number) | null {
-    const every = this.options.memorySampleEvery ?? 4;
-    return this.options.heapUsed && ++this.callCount % every === 0 ? this.options.heapUsed : null;
+  /**
+   * The meter on one call in `memorySampleEvery` (and at most one per `memorySampleIntervalMs` per
+   * operation and variant), else null: the other calls pay one increment and one modulo.
+   */
+  private memoryProbe(op: OperationSpec, variant: string): AllocationMeter | null {
+    const meter = this.options.allocationMeter;
+    if (meter === undefined || ++this.callCount % (this.options.memorySampleEvery ?? 4) !== 0) return null;
+    const interval = this.options.memorySampleIntervalMs ?? 0;
+    if (interval > 0) {
+      const rt = this.ops.get(op.name)!;
+      const now = this.now();
+      if (now - (rt.memoryAt.get(variant) ?? -Infinity) < interval) return null;
+      rt.memoryAt.set(variant, now);
+    }
+    return meter;
   }
 
   /** Records the sample of one run (and a memory warning past the operation's threshold). */
-  private recordRun(op: OperationSpec, variant: string, key: string, t0: number, heap: (() => number) | null, heap0: number, outcome: Outcome, cx: CallContext): void {
+  private recordRun(op: OperationSpec, variant: string, key: string, t0: number, meter: AllocationMeter | null, allocated0: number, outcome: Outcome, cx: CallContext): void {
     const t1 = this.now();
-    const memoryBytes = heap ? heap() - heap0 : null;
+    // Read after the clock, so the meter's cost stays out of the duration. The counter is monotonic;
+    // the max only guards against a meter that is not.
+    const memoryBytes = meter ? Math.max(0, meter.allocatedBytes() - allocated0) : null;
     this.options.sink.record({
       at: this.wallFromMonotonic ? performance.timeOrigin + t1 : this.wallNow(),
       operation: op.name,
@@ -356,21 +382,18 @@ export class Engine {
     const ids = plan.activeMask === 0 ? NO_IDS : this.maskInfo(rt, plan.activeMask).ids;
     if (ids.length > 0) this.count(ids, "calls");
 
-    const runShadow =
-      plan.shadowMask !== 0 &&
-      op.equivalent !== undefined &&
-      (!op.sideEffects || op.idempotent === true) &&
-      this.random() < (op.shadowSampleRate ?? 0.5);
+    const runShadow = plan.shadowMask !== 0 && canShadow(op) && this.random() < (op.shadowSampleRate ?? 0.5);
 
     if (!runShadow) return this.runPrimary(spec, plan, ids, key, input, progress);
 
     const shadowIds = this.maskInfo(rt, plan.shadowMask).ids;
     const candidateVariant = this.maskInfo(rt, plan.activeMask | plan.shadowMask).variant;
-    // Side-effect-free operations run both at once; idempotent ones run the shadow after the
-    // primary so the two never write concurrently.
+    // Both run at once when the shadow writes nothing (then it also reads the state the primary
+    // read, before the primary's writes); other idempotent ones run the shadow after the primary
+    // so the two never write concurrently.
     const primary = this.runPrimary(spec, plan, ids, key, input, progress);
     const shadowRun = (async () => {
-      if (op.sideEffects) await primary.catch(() => undefined);
+      if (op.sideEffects && op.shadowWritesDiscarded !== true) await primary.catch(() => undefined);
       return this.measured(spec, candidateVariant, key, input, true, noProgress);
     })();
     const [p, s] = await Promise.allSettled([primary, shadowRun]);
@@ -429,18 +452,18 @@ export class Engine {
   ): Promise<{ ok: true; result: unknown } | { ok: false; error: unknown; outcome: Outcome }> {
     const impl = variant === BASELINE ? op.baseline : this.implementationOf(op, variant);
     const cx: CallContext = { key, shadow, cacheHit: false, progress };
-    const heap = this.heapProbe();
-    const heap0 = heap ? heap() : 0;
+    const meter = this.memoryProbe(op, variant);
+    const allocated0 = meter ? meter.allocatedBytes() : 0;
     const t0 = this.now();
     const fault = this.options.faults?.(op.name, variant, 0) ?? null;
     try {
       const run = fault ? withFault(fault, () => impl(input, cx), this.random) : impl(input, cx);
       const result = timeoutMs === undefined ? await run : await withTimeout(run, timeoutMs);
-      this.recordRun(op, variant, key, t0, heap, heap0, "ok", cx);
+      this.recordRun(op, variant, key, t0, meter, allocated0, "ok", cx);
       return { ok: true, result };
     } catch (error) {
       const outcome: Outcome = error instanceof VariantTimeout ? "timeout" : variant === BASELINE ? "error" : "fallback";
-      this.recordRun(op, variant, key, t0, heap, heap0, outcome, cx);
+      this.recordRun(op, variant, key, t0, meter, allocated0, outcome, cx);
       return { ok: false, error, outcome };
     }
   }

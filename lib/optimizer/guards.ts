@@ -254,10 +254,14 @@ export class GuardEvaluator {
         };
       }
     }
+    // A shadow run of a writing operation discards its writes, so its duration and memory are not
+    // comparable with the baseline's: in shadow such operations are judged on results only.
+    const writesDiscarded = t.shadow && this.deps.engine.operation(st.operation)?.shadowWritesDiscarded === true;
     for (const [rule, an, limit] of [
       ["latency_regression", t.latency, r.latency],
       ["memory_regression", t.memory, r.memory],
     ] as const) {
+      if (writesDiscarded) break;
       const s = an.statistics();
       if (s.nOptimized < limit.minSamples || !an.rollback()) continue;
       const z = s.sRollback / Math.sqrt(s.v);

@@ -49,9 +49,15 @@ export interface OperationSpec<I = any, O = any> {
   baseline: Implementation<I, O>;
   /** The request key used for sticky variant assignment (e.g. the symbol). */
   key: (input: I) => string;
-  /** Writes to storage or the outside world: never shadowed unless `idempotent`. */
+  /** Writes to storage or the outside world: never shadowed unless `idempotent` or `shadowWritesDiscarded`. */
   sideEffects: boolean;
   idempotent?: boolean;
+  /**
+   * A shadow run of this operation writes and publishes nothing (its implementations give
+   * `cx.shadow` runs dry-run write ports), so it may be shadowed even when not idempotent, and at
+   * the same time as the primary. Its shadow samples do not include the cost of the writes.
+   */
+  shadowWritesDiscarded?: boolean;
   /** Compares a baseline and an optimized result; required for shadow mode. */
   equivalent?: EquivalenceCheck<O>;
   /** Applicable strategy implementations in composition order (inner first). */
@@ -73,6 +79,14 @@ export interface OperationSpec<I = any, O = any> {
   benchmarkInputs?: () => Promise<((i: number) => I) | null>;
 }
 
+/**
+ * Whether shadow runs of an operation may happen: they need an equivalence check, and writes that
+ * are idempotent or discarded in the shadow run.
+ */
+export function canShadow(op: OperationSpec): boolean {
+  return op.equivalent !== undefined && (!op.sideEffects || op.idempotent === true || op.shadowWritesDiscarded === true);
+}
+
 /** Every strategy type that may apply to an operation, `queue` last when it is queueable. */
 export function strategiesOf(op: OperationSpec): Strategy[] {
   const types: Strategy[] = (op.strategies ?? []).map((s) => s.strategy);
@@ -85,8 +99,18 @@ export function optimizationId(operation: string, strategy: Strategy): string {
   return `${operation}:${strategy}`;
 }
 
-/** Declares an operation with its input/output types inferred from the baseline. */
-export function defineOperation<I, O>(spec: OperationSpec<I, O>): OperationSpec<I, O> {
+/**
+ * The A/A control every operation gets: the baseline itself under the `identity` label, so its
+ * live analyses measure how often the product would call "faster" or "slower" when nothing changed.
+ */
+export function identityStrategy<I, O>(baseline: Implementation<I, O>): StrategyImplementation<I, O> {
+  return { strategy: "identity", description: "A/A control: the baseline under another label, to calibrate the live analysis on real traffic", replaces: true, wrap: () => baseline };
+}
+
+/** Declares an operation with its input/output types inferred from the baseline (and its A/A control). */
+export function defineOperation<I, O>(input: OperationSpec<I, O>): OperationSpec<I, O> {
+  // Innermost, so any other strategy in use replaces or wraps it (the variant is named for what runs).
+  const spec: OperationSpec<I, O> = { ...input, strategies: [identityStrategy(input.baseline), ...(input.strategies ?? []).filter((s) => s.strategy !== "identity")] };
   if (!/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/.test(spec.name)) {
     throw new Error(`operation name must be "service.operation" in kebab-case, got "${spec.name}"`);
   }

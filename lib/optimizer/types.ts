@@ -9,7 +9,7 @@
  * `incremental` (keep state between calls and do only what changed: an indexed watch list, a
  * conditional GET that costs a 304 when a feed is unchanged).
  */
-export const STRATEGIES = ["cache", "memory", "async", "queue", "stream", "batch", "incremental"] as const;
+export const STRATEGIES = ["cache", "memory", "async", "queue", "stream", "batch", "incremental", "identity"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 /** Type-level master switches of the original design, above every optimization. */
@@ -19,9 +19,10 @@ export type MasterSwitchName = (typeof MASTER_SWITCHES)[number];
 /**
  * Which master switch governs each strategy. The original put caching under memory optimization;
  * incremental state is the same trade (keep memory to save work), and batched writes the same
- * as async processing (fewer waits on I/O).
+ * as async processing (fewer waits on I/O). `identity` (the A/A control: the baseline under
+ * another label) changes nothing, so no switch governs it.
  */
-export const SWITCH_OF: Record<Strategy, MasterSwitchName> = {
+export const SWITCH_OF: Record<Strategy, MasterSwitchName | null> = {
   cache: "memory_optimization",
   memory: "memory_optimization",
   incremental: "memory_optimization",
@@ -29,6 +30,7 @@ export const SWITCH_OF: Record<Strategy, MasterSwitchName> = {
   batch: "async_processing",
   queue: "background_tasks",
   stream: "realtime_streaming",
+  identity: null,
 };
 
 export const OPTIMIZATION_STATES = ["off", "shadow", "canary", "on", "rolled_back"] as const;

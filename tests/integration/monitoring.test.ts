@@ -106,7 +106,7 @@ describe("monitoring on Postgres", () => {
     const clock = new ManualClock(now);
     const config = defaultMonitorConfig();
     const first = await runMonitor({ pool: db.pool, clock, config });
-    expect(first.findings).toContain("price-monitor.check|baseline|error_rate");
+    expect(first.fingerprints).toContain("price-monitor.check|baseline|error_rate");
     clock.advance(MIN);
     const second = await runMonitor({ pool: db.pool, clock, config });
     expect(second.firing).toBeGreaterThanOrEqual(1);

@@ -31,6 +31,7 @@ import { pgColumnSource } from "../../lib/server/domains/market/pg-columns";
 import { pgBatchSnapshotStore } from "../../lib/server/domains/market/pg-snapshots-batched";
 import { pgBarSource, pgClockStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgSnapshotStore } from "../../lib/server/domains/market/pg-stores";
 import { createIndicatorPool, type IndicatorPool } from "../../lib/server/platform/workers/indicator-pool";
+import { dryRunBatchSnapshotStore } from "../../lib/market/dry-run";
 import { createTestDatabase } from "../helpers/db";
 
 const AS_OF = "2019-06-28";
@@ -134,8 +135,10 @@ describe("signals", () => {
     expect(first.inserted).toHaveLength(first.detected);
     const again = await generateSignals({ bars, signals: store, broadcaster: c.broadcaster }, { asOf: AS_OF, params: P });
     expect(again).toMatchObject({ detected: first.detected, inserted: [] });
+    // Nothing new stored by the second run is no difference: both detected the same signals.
+    expect(eq.signalsResultEquivalent(first, again)).toEqual({ equal: true });
     const rows = await db.pool.query("select symbol, date::text as date, kind, value, detail from signal where date = $1", [AS_OF]);
-    expect(eq.signalsResultEquivalent({ ...again, inserted: rows.rows }, first)).toEqual({ equal: true });
+    expect(eq.signalsResultEquivalent({ ...again, signals: rows.rows }, first)).toEqual({ equal: true });
     expect(c.events).toHaveLength(1); // no broadcast when nothing new was inserted
   });
 });
@@ -178,7 +181,11 @@ describe("price monitor and snapshot", () => {
     const batched = await takeSnapshotBatched({ prices, snapshots: pgBatchSnapshotStore(db.pool) }, { takenAt: t2 });
     expect(base).toMatchObject({ marketDate: AS_OF });
     expect(base.rows).toBeGreaterThan(400);
-    expect(eq.snapshotEquivalent(base, batched)).toEqual({ equal: true });
+    expect(batched).toMatchObject({ marketDate: base.marketDate, rows: base.rows });
+    // Same input, same rows: the batched variant run dry (as in shadow mode) builds what the baseline wrote…
+    expect(eq.snapshotEquivalent(base, await takeSnapshotBatched({ prices, snapshots: dryRunBatchSnapshotStore() }, { takenAt: t1 }))).toEqual({ equal: true });
+    // …and rows stamped with another time are other rows.
+    expect(eq.snapshotEquivalent(base, batched)).toMatchObject({ equal: false, diff: expect.stringMatching(/^digest: /) });
     const rows = async (t: Date) =>
       (await db.pool.query("select taken_at, market_date::text, symbol, price, change, change_pct, volume from price_snapshot where taken_at = $1 order by symbol", [t])).rows;
     const [a, b] = [await rows(t1), await rows(t2)];
@@ -260,23 +267,34 @@ describe("the equivalence checks detect differences", () => {
     batch2.results[1]!.latest.sma["200"] = 1;
     expect(eq.indicatorsBatchEquivalent(batch, batch2)).toMatchObject({ equal: false, diff: expect.stringMatching(/^results\[1 MSFT\]\.latest\.sma\.200: baseline [\d.]+, optimized 1 /) });
 
-    const sig = { asOf: AS_OF, symbolsScanned: 2, detected: 2, inserted: [
+    const detected = [
       { symbol: "A", date: AS_OF, kind: "rsi_oversold", value: 28.5, detail: "RSI 28.50 fell below 30" },
       { symbol: "B", date: AS_OF, kind: "macd_bullish", value: 0.5, detail: "MACD 0.50 crossed above signal 0.40" },
-    ] };
-    expect(eq.signalsResultEquivalent(sig, { ...sig, inserted: [...sig.inserted].reverse() })).toEqual({ equal: true });
-    expect(eq.signalsResultEquivalent(sig, { ...sig, inserted: [sig.inserted[0]!, { ...sig.inserted[1]!, kind: "macd_bearish" }] }).equal).toBe(false);
-    expect(eq.signalsResultEquivalent(sig, { ...sig, inserted: [sig.inserted[0]!, { ...sig.inserted[1]!, value: 0.6 }] })).toMatchObject({
-      diff: expect.stringMatching(/^inserted\[B 2019-06-28 macd_bullish\]\.value: baseline 0\.5, optimized 0\.6/),
+    ];
+    const sig = { asOf: AS_OF, symbolsScanned: 2, detected: 2, signals: detected, inserted: detected };
+    expect(eq.signalsResultEquivalent(sig, { ...sig, signals: [...sig.signals].reverse() })).toEqual({ equal: true });
+    expect(eq.signalsResultEquivalent(sig, { ...sig, signals: [sig.signals[0]!, { ...sig.signals[1]!, kind: "macd_bearish" }] }).equal).toBe(false);
+    expect(eq.signalsResultEquivalent(sig, { ...sig, signals: [sig.signals[0]!, { ...sig.signals[1]!, value: 0.6 }] })).toMatchObject({
+      diff: expect.stringMatching(/^signals\[B 2019-06-28 macd_bullish\]\.value: baseline 0\.5, optimized 0\.6/),
     });
     expect(eq.signalsResultEquivalent(sig, { ...sig, detected: 3 })).toMatchObject({ diff: "detected: baseline 2, optimized 3" });
+    // The measured false rollback: the same signals detected, stored already by the other run.
+    expect(eq.signalsResultEquivalent(sig, { ...sig, inserted: [] })).toEqual({ equal: true });
 
-    const alert = (symbol: string) => ({ symbol, date: AS_OF, kind: "move_up", price: 1, changePct: 5, threshold: 3 });
-    const prices = { date: AS_OF, scanned: 2, alerts: [alert("A"), alert("B")] };
-    expect(eq.priceCheckEquivalent(prices, { ...prices, alerts: [alert("B"), alert("A")] })).toMatchObject({ diff: 'alerts[0 A].symbol: baseline "A", optimized "B"' });
-    expect(eq.snapshotEquivalent({ marketDate: AS_OF, rows: 3 }, { marketDate: AS_OF, rows: 4 })).toMatchObject({ diff: "rows: baseline 3, optimized 4" });
+    const alert = (symbol: string) => ({ symbol, date: AS_OF, kind: "move_up", price: 1, changePct: 5, threshold: 3, watchId: 0 });
+    const prices = { date: AS_OF, scanned: 2, found: [alert("A"), alert("B")], alerts: [alert("A"), alert("B")] };
+    expect(eq.priceCheckEquivalent(prices, { ...prices, found: [alert("B"), alert("A")] })).toMatchObject({ diff: 'found[0 A].symbol: baseline "A", optimized "B"' });
+    expect(eq.priceCheckEquivalent(prices, { ...prices, found: [alert("A"), { ...alert("B"), watchId: 7 }] })).toMatchObject({ diff: "found[1 B].watchId: baseline 0, optimized 7" });
+    expect(eq.priceCheckEquivalent(prices, { ...prices, alerts: [] })).toEqual({ equal: true }); // stored already
+    const snap = { marketDate: AS_OF, rows: 3, digest: "d1" };
+    expect(eq.snapshotEquivalent(snap, { ...snap, rows: 4 })).toMatchObject({ diff: "rows: baseline 3, optimized 4" });
+    expect(eq.snapshotEquivalent(snap, { ...snap, digest: "d2" })).toMatchObject({ diff: 'digest: baseline "d1", optimized "d2"' });
     const ok = { source: "yahoo", status: "ok", fetched: 6, parsed: 6, dropped: 0, inserted: 6, duplicates: 0, attempts: 1, durationMs: 1 } as const;
-    expect(eq.crawlOutcomeEquivalent([ok], [{ ...ok, inserted: 5 }])).toMatchObject({ diff: "outcomes[0 yahoo].inserted: baseline 6, optimized 5" });
-    expect(eq.crawlOutcomeEquivalent([ok], [{ ...ok, status: "not_modified" }]).equal).toBe(false); // baseline had new articles
+    expect(eq.crawlOutcomeEquivalent([ok], [{ ...ok, parsed: 5, dropped: 1 }])).toMatchObject({ diff: "outcomes[0 yahoo].parsed: baseline 6, optimized 5" });
+    expect(eq.crawlOutcomeEquivalent([ok], [{ ...ok, inserted: 0, duplicates: 6 }])).toEqual({ equal: true }); // stored already
+    // A 304 answers the validators of the last stored crawl; the baseline's new rows are no evidence against it.
+    expect(eq.crawlOutcomeEquivalent([ok], [{ ...ok, status: "not_modified", fetched: 0, parsed: 0, inserted: 0 }])).toEqual({ equal: true });
+    const failed = { source: "yahoo", status: "failed", error: { kind: "http_status", message: "503", httpStatus: 503 }, consecutiveFailures: 1, nextRetryAt: new Date(0), durationMs: 1 } as const;
+    expect(eq.crawlOutcomeEquivalent([ok], [failed])).toMatchObject({ diff: 'outcomes[0 yahoo].status: baseline "ok", optimized "failed"' });
   });
 });

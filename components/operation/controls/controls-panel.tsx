@@ -24,7 +24,7 @@ export function ControlsPanel({ operation }: { operation: string }) {
       <div className={styles.list}>
         {op?.optimizations.map((o) => {
           const sw = SWITCH_OF[o.strategy];
-          return <OptimizationCard key={o.id} opt={o} switchOff={off.has(sw) ? sw : null} />;
+          return <OptimizationCard key={o.id} opt={o} switchOff={sw !== null && off.has(sw) ? sw : null} />;
         })}
       </div>
     </Panel>

@@ -3,6 +3,11 @@
  * optimization engine. Each returns `{ equal: true }` or `{ equal: false, diff }` where `diff`
  * names the first differing path with both values, e.g.
  * `latest.bollinger.upper: baseline 123.4567, optimized 123.4568 (|Δ| 1.0e-4, rel 8.1e-7)`.
+ *
+ * Operations that write are compared on what each run computed (the signals detected, the alerts
+ * raised, the snapshot rows built, the articles parsed), never on what it newly stored: the
+ * shadow run's writes are discarded (lib/market/dry-run), and what a run newly stores depends on
+ * what other runs stored before it, so a row the primary run already wrote is never a mismatch.
  */
 import type { CrawlOutcome } from "../news/crawl-source";
 import type { IndicatorsBatchResult, IndicatorsResult } from "../services/calculate-indicators";
@@ -114,43 +119,53 @@ function compareDetail(path: string, a: string, b: string): string | null {
 }
 
 /**
- * `generateSignals` results: same date, scanned and detected counts, and the same SET of
- * inserted signals (order-insensitive, keyed by symbol/date/kind), values within `tol`.
+ * `generateSignals` results: same date, scanned and detected counts, and the same SET of detected
+ * signals (order-insensitive, keyed by symbol/date/kind), values within `tol`. `inserted` is not
+ * compared: it is whatever of those signals were not stored yet when the run wrote.
  */
 export function signalsResultEquivalent(baseline: GenerateSignalsResult, optimized: GenerateSignalsResult, tol = INDICATOR_TOLERANCE): Equivalence {
   for (const k of ["asOf", "symbolsScanned", "detected"] as const) {
     if (baseline[k] !== optimized[k]) return verdict(mismatch(k, baseline[k], optimized[k]));
   }
   const key = (s: { symbol: string; date: string; kind: string }) => `${s.symbol} ${s.date} ${s.kind}`;
-  const opt = new Map(optimized.inserted.map((s) => [key(s), s]));
-  if (opt.size !== optimized.inserted.length) return verdict(`inserted: optimized has duplicate signals (${optimized.inserted.length} rows, ${opt.size} distinct)`);
-  for (const s of baseline.inserted) {
+  const opt = new Map(optimized.signals.map((s) => [key(s), s]));
+  if (opt.size !== optimized.signals.length) return verdict(`signals: optimized has duplicate signals (${optimized.signals.length} rows, ${opt.size} distinct)`);
+  for (const s of baseline.signals) {
     const o = opt.get(key(s));
-    if (!o) return verdict(`inserted[${key(s)}]: only in baseline (value ${show(s.value)}, "${s.detail}")`);
+    if (!o) return verdict(`signals[${key(s)}]: only in baseline (value ${show(s.value)}, "${s.detail}")`);
     opt.delete(key(s));
     const d =
-      (s.value === null || o.value === null ? (s.value === o.value ? null : mismatch(`inserted[${key(s)}].value`, s.value, o.value)) : compareNumbers(`inserted[${key(s)}].value`, s.value, o.value, tol)) ??
-      compareDetail(`inserted[${key(s)}].detail`, s.detail, o.detail);
+      (s.value === null || o.value === null ? (s.value === o.value ? null : mismatch(`signals[${key(s)}].value`, s.value, o.value)) : compareNumbers(`signals[${key(s)}].value`, s.value, o.value, tol)) ??
+      compareDetail(`signals[${key(s)}].detail`, s.detail, o.detail);
     if (d) return verdict(d);
   }
   const extra = [...opt.values()][0];
-  return extra ? verdict(`inserted[${key(extra)}]: only in optimized (value ${show(extra.value)}, "${extra.detail}")`) : OK;
-}
-
-/** `checkPrices` results: identical, alerts in the same order (the variant keeps the baseline's order). */
-export function priceCheckEquivalent(baseline: CheckPricesResult, optimized: CheckPricesResult): Equivalence {
-  return verdict(deepCompare(baseline, optimized, EXACT));
-}
-
-/** `takeSnapshot` results: same row count and market date (the rows themselves are checked in the database). */
-export function snapshotEquivalent(baseline: TakeSnapshotResult, optimized: TakeSnapshotResult): Equivalence {
-  return verdict(deepCompare({ rows: baseline.rows, marketDate: baseline.marketDate }, { rows: optimized.rows, marketDate: optimized.marketDate }, EXACT));
+  return extra ? verdict(`signals[${key(extra)}]: only in optimized (value ${show(extra.value)}, "${extra.detail}")`) : OK;
 }
 
 /**
- * News crawl outcomes, source by source: same source and status with the same counts (timings and
- * attempt counts are ignored). One accepted difference: the optimized crawl's conditional GET
- * turns an unchanged feed into `not_modified`, which the baseline sees as `ok` with 0 inserted.
+ * `checkPrices` results: same date and scan count, and identical alerts raised, in the same order
+ * (the variant keeps the baseline's order). `alerts` (the newly stored ones) is not compared.
+ */
+export function priceCheckEquivalent(baseline: CheckPricesResult, optimized: CheckPricesResult): Equivalence {
+  const computed = (r: CheckPricesResult) => ({ date: r.date, scanned: r.scanned, found: r.found });
+  return verdict(deepCompare(computed(baseline), computed(optimized), EXACT));
+}
+
+/** `takeSnapshot` results: same row count and market date, and the same rows (by their digest). */
+export function snapshotEquivalent(baseline: TakeSnapshotResult, optimized: TakeSnapshotResult): Equivalence {
+  const computed = (r: TakeSnapshotResult) => ({ rows: r.rows, marketDate: r.marketDate, digest: r.digest });
+  return verdict(deepCompare(computed(baseline), computed(optimized), EXACT));
+}
+
+/**
+ * News crawl outcomes, source by source: same source and status with the same counts of items
+ * fetched, parsed and dropped (timings and attempt counts are ignored; so are `inserted` and
+ * `duplicates`, which split the parsed articles by what was stored already). One accepted
+ * difference: the optimized crawl's conditional GET turns a feed unchanged since the last stored
+ * crawl into `not_modified` (an HTTP 304 from the feed's server), where the baseline downloads
+ * and parses it again (`ok`). Whether that feed held articles new to the store is not evidence
+ * against the 304: the baseline's write may be what made them stored.
  */
 export function crawlOutcomeEquivalent(baseline: readonly CrawlOutcome[], optimized: readonly CrawlOutcome[]): Equivalence {
   if (baseline.length !== optimized.length) return verdict(mismatch("outcomes.length", baseline.length, optimized.length));
@@ -159,13 +174,10 @@ export function crawlOutcomeEquivalent(baseline: readonly CrawlOutcome[], optimi
     const b = optimized[i]!;
     const at = `outcomes[${i} ${a.source}]`;
     if (a.source !== b.source) return verdict(mismatch(`${at}.source`, a.source, b.source));
-    if (a.status === "ok" && b.status === "not_modified") {
-      if (a.inserted !== 0) return verdict(mismatch(`${at}.inserted`, a.inserted, b.inserted, " (not_modified while the baseline inserted)"));
-      continue;
-    }
+    if (a.status === "ok" && b.status === "not_modified") continue;
     if (a.status !== b.status) return verdict(mismatch(`${at}.status`, a.status, b.status));
     if ((a.status === "ok" || a.status === "not_modified") && (b.status === "ok" || b.status === "not_modified")) {
-      for (const k of ["fetched", "parsed", "dropped", "inserted", "duplicates"] as const) {
+      for (const k of ["fetched", "parsed", "dropped"] as const) {
         if (a[k] !== b[k]) return verdict(mismatch(`${at}.${k}`, a[k], b[k]));
       }
     } else if (a.status === "failed" && b.status === "failed") {

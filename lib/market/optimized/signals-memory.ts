@@ -53,7 +53,7 @@ async function store(
 ): Promise<GenerateSignalsResult> {
   const inserted = await deps.signals.insertSignals(found);
   if (inserted.length > 0) deps.broadcaster.publish("signals:new", { date: input.asOf, signals: inserted }, "market");
-  return { asOf: input.asOf, symbolsScanned, detected: found.length, inserted };
+  return { asOf: input.asOf, symbolsScanned, detected: found.length, signals: found, inserted };
 }
 
 /** Variant of `generateSignals`: one batched read, compact kernels in this thread. */

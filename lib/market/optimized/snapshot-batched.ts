@@ -4,7 +4,7 @@
  */
 import type { PriceStore } from "../ports";
 import type { BatchSnapshotStore } from "../ports-compact";
-import { newestDate, snapshotRow, type TakeSnapshotResult } from "../services/take-snapshot";
+import { newestDate, snapshotDigest, snapshotRow, type TakeSnapshotResult } from "../services/take-snapshot";
 
 /** Variant of `takeSnapshot`: one batched insert. */
 export async function takeSnapshotBatched(
@@ -12,6 +12,7 @@ export async function takeSnapshotBatched(
   input: { takenAt: Date },
 ): Promise<TakeSnapshotResult> {
   const latest = await deps.prices.latestPrices();
-  if (latest.length > 0) await deps.snapshots.insertMany(latest.map((p) => snapshotRow(p, input.takenAt)));
-  return { marketDate: newestDate(latest), rows: latest.length };
+  const rows = latest.map((p) => snapshotRow(p, input.takenAt));
+  if (rows.length > 0) await deps.snapshots.insertMany(rows);
+  return { marketDate: newestDate(latest), rows: rows.length, digest: snapshotDigest(rows) };
 }

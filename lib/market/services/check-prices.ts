@@ -9,13 +9,20 @@ export interface CheckPricesInput {
   thresholdPct: number;
 }
 
+/** An alert raised by a price, with the watch-list item it belongs to (0: a move alert). */
+export type FoundAlert = PriceAlertPayload & { watchId: number };
+
 export interface CheckPricesResult {
   date: string;
   scanned: number;
+  /** Every alert the tick raised (what the run hands to the store), in scan order. */
+  found: FoundAlert[];
+  /**
+   * The alerts this run newly stored: a later run of the same tick finds them stored. In a dry
+   * run (shadow), every alert it would write, as if none were stored.
+   */
   alerts: PriceAlertPayload[];
 }
-
-type FoundAlert = PriceAlertPayload & { watchId: number };
 
 /** The alerts one price raises: a large move, and every watch-list item of its symbol it crossed. */
 export function alertsForPrice(p: LatestPriceRow, date: string, thresholdPct: number, watch: Iterable<WatchItemRow>): FoundAlert[] {
@@ -43,7 +50,7 @@ export async function storeAlerts(
 ): Promise<CheckPricesResult> {
   const inserted = found.length > 0 ? await deps.alerts.insertAlerts(found) : [];
   if (inserted.length > 0) deps.broadcaster.publish("price-alerts:new", { date: input.date, alerts: inserted }, "market");
-  return { date: input.date, scanned: input.prices.length, alerts: inserted };
+  return { date: input.date, scanned: input.prices.length, found, alerts: inserted };
 }
 
 /**

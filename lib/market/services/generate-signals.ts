@@ -13,7 +13,14 @@ export interface GenerateSignalsInput {
 export interface GenerateSignalsResult {
   asOf: string;
   symbolsScanned: number;
+  /** `signals.length`. */
   detected: number;
+  /** Every signal detected at `asOf` (what the run hands to the store), in scan order. */
+  signals: SignalPayload[];
+  /**
+   * The signals this run newly stored: a later run finds them stored and inserts none. In a dry
+   * run (shadow), every signal it would write, as if none were stored.
+   */
   inserted: SignalPayload[];
 }
 
@@ -39,5 +46,5 @@ export async function generateSignals(
   }
   const inserted = await deps.signals.insertSignals(found);
   if (inserted.length > 0) deps.broadcaster.publish("signals:new", { date: input.asOf, signals: inserted }, "market");
-  return { asOf: input.asOf, symbolsScanned: symbols.length, detected: found.length, inserted };
+  return { asOf: input.asOf, symbolsScanned: symbols.length, detected: found.length, signals: found, inserted };
 }

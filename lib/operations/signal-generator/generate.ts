@@ -5,25 +5,28 @@ import { signalsResultEquivalent } from "../../market/optimized/equivalence";
 import { defineOperation } from "../../optimizer/operation";
 import { replaceStrategy } from "../../optimizer/strategies/replace";
 import { streamStrategy } from "../../optimizer/strategies/stream";
-import { marketContext, operationModule } from "../operation-module";
+import { marketContext, operationModule, writePorts } from "../operation-module";
 
 /** `signal-generator.generate`: crosses, RSI and Bollinger signals for the whole universe at a date. */
-export const generateSignals = operationModule("signal-generator.generate", (deps) =>
-  defineOperation({
+export const generateSignals = operationModule("signal-generator.generate", (deps) => {
+  // A shadow run stores and publishes nothing: its result is the signals it detected.
+  const writes = writePorts(deps);
+  return defineOperation({
     name: "signal-generator.generate",
     service: "signal-generator",
     title: "Signals for the universe",
     key: (i: GenerateSignalsInput) => i.asOf,
     sideEffects: true,
     idempotent: true,
+    shadowWritesDiscarded: true,
     equivalent: signalsResultEquivalent,
     strategies: [
-      replaceStrategy<GenerateSignalsInput, GenerateSignalsResult>("memory", "One batched columnar read of the universe, compact kernels", (i) =>
-        generateSignalsCompact({ columns: deps.columns, signals: deps.signals, broadcaster: deps.broadcaster }, i),
+      replaceStrategy<GenerateSignalsInput, GenerateSignalsResult>("memory", "One batched columnar read of the universe, compact kernels", (i, cx) =>
+        generateSignalsCompact({ columns: deps.columns, ...writes(cx) }, i),
       ),
       // Replaces the memory implementation (it includes its columnar read): the variant is `async`.
-      replaceStrategy<GenerateSignalsInput, GenerateSignalsResult>("async", "One batched columnar read, kernels on the worker pool", (i) =>
-        generateSignalsParallel({ columns: deps.columns, signals: deps.signals, broadcaster: deps.broadcaster, pool: deps.workers }, i),
+      replaceStrategy<GenerateSignalsInput, GenerateSignalsResult>("async", "One batched columnar read, kernels on the worker pool", (i, cx) =>
+        generateSignalsParallel({ columns: deps.columns, ...writes(cx), pool: deps.workers }, i),
       ),
       streamStrategy<GenerateSignalsInput, GenerateSignalsResult>({
         description: "Broadcasts each analysis result to the dashboard as it is produced",
@@ -33,10 +36,10 @@ export const generateSignals = operationModule("signal-generator.generate", (dep
     ],
     timeoutMs: 60_000,
     memoryThresholdMb: 150,
-    baseline: (i) => baseline({ bars: deps.bars, signals: deps.signals, broadcaster: deps.broadcaster }, i),
+    baseline: (i, cx) => baseline({ bars: deps.bars, ...writes(cx) }, i),
     benchmarkInputs: async () => {
       const m = await marketContext(deps);
       return m && (() => ({ asOf: m.asOf, params: DEFAULT_INDICATOR_PARAMS }));
     },
-  }),
-);
+  });
+});

@@ -125,6 +125,31 @@ export class AlertManager {
     return this.change(id, actor, "alert.resolved_manually", (a, now) => resolveAlertManually(a, now), reason ?? null);
   }
 
+  /**
+   * Resolves the open alerts that `gone` says are about something that no longer exists (e.g. a
+   * variant that serves no calls since its optimization was rolled back), with that reason.
+   * Audited as the monitor; returns the alerts it resolved.
+   */
+  async resolveGone(gone: (a: Alert) => string | null): Promise<Alert[]> {
+    const now = this.deps.clock.now();
+    const resolved = await this.deps.store.transaction(async (tx) => {
+      const out: Alert[] = [];
+      for (const a of await tx.known(now)) {
+        if (a.state === "resolved") continue;
+        const reason = gone(a);
+        if (reason === null) continue;
+        const next = resolveAlertManually(a, now);
+        if (typeof next === "string") continue;
+        await tx.save([next]);
+        await tx.audit({ actor: MONITOR_ACTOR, action: "alert.resolved_gone", subjectType: "alert", subjectId: a.id, before: { state: a.state }, after: { state: next.state }, reason });
+        out.push(next);
+      }
+      return out;
+    });
+    this.emit(resolved.map((a) => ({ type: "changed", alert: a })));
+    return resolved;
+  }
+
   /** Silences alerts of an operation and/or rule for a time window. */
   async silence(input: { operation?: string | null; rule?: string | null; startsAt?: number; endsAt: number; comment?: string | null }, actor: Actor): Promise<Silence> {
     const now = this.deps.clock.now();

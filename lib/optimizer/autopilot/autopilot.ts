@@ -67,7 +67,8 @@ export class Autopilot {
       if (!target || busy.has(target.name)) continue;
       const st = states.get(optimizationId(target.name, rule.strategy));
       // Only from `off`: anything else is an engineer's (or an earlier rollout's) decision.
-      if (!st || st.state !== "off" || !switches[SWITCH_OF[rule.strategy]]) continue;
+      const sw = SWITCH_OF[rule.strategy];
+      if (!st || st.state !== "off" || (sw !== null && !switches[sw])) continue;
       // An optimization the autopilot gave up on (or rolled back) is not retried for a while.
       const last = await this.deps.rollouts.latest(target.name, rule.strategy);
       const gaveUpAt = last && last.state !== "completed" ? last.finishedAt : null;

@@ -1,6 +1,6 @@
 import { FLAG_SHADOW, type LiveWindow } from "../recorder";
 import type { Strategy } from "../types";
-import type { RolloutObservations, RolloutObserver } from "./types";
+import type { RolloutObservations, RolloutObserver, RolloutSample } from "./types";
 
 /**
  * A rollout observer over the recorder's live window (this process's recent samples): enough for
@@ -10,14 +10,14 @@ import type { RolloutObservations, RolloutObserver } from "./types";
 export function liveRolloutObserver(live: LiveWindow, mismatches: (operation: string, fromMs: number, toMs: number) => number): RolloutObserver {
   return {
     async observe(operation: string, strategy: Strategy, fromMs: number, toMs: number): Promise<RolloutObservations> {
-      const base: number[] = [];
-      const opt: number[] = [];
-      const baseMem: number[] = [];
-      const optMem: number[] = [];
+      const samples: RolloutSample[] = [];
+      let callsBefore = 0;
       let shadowRuns = 0;
       let shadowFailures = 0;
       for (const ring of live.rings()) {
         if (ring.operation !== operation) continue;
+        const before = ring.slice(fromMs - 300_000, fromMs);
+        for (let i = 0; i < before.length; i++) if ((before.flags[i]! & FLAG_SHADOW) === 0) callsBefore++;
         const isBase = ring.variant === "baseline";
         if (!isBase && !ring.variant.split("+").includes(strategy)) continue;
         const s = ring.slice(fromMs, toMs);
@@ -28,21 +28,11 @@ export function liveRolloutObserver(live: LiveWindow, mismatches: (operation: st
             if (!ok) shadowFailures++;
             continue;
           }
-          if (!ok) continue;
-          (isBase ? base : opt).push(s.durationMs[i]!);
-          const m = s.memoryBytes[i]!;
-          if (m === m) (isBase ? baseMem : optMem).push(m);
+          samples.push({ at: s.at[i]!, durationMs: s.durationMs[i]!, ok, optimized: !isBase, memoryBytes: s.memoryBytes[i]! });
         }
       }
-      return {
-        baseline: Float64Array.from(base),
-        optimized: Float64Array.from(opt),
-        baselineMemory: Float64Array.from(baseMem),
-        optimizedMemory: Float64Array.from(optMem),
-        shadowRuns,
-        shadowFailures,
-        mismatches: mismatches(operation, fromMs, toMs),
-      };
+      samples.sort((a, b) => a.at - b.at);
+      return { samples, callsBefore, shadowRuns, shadowFailures, mismatches: mismatches(operation, fromMs, toMs) };
     },
   };
 }

@@ -2,7 +2,8 @@
  * The guarded rollout state machine, pure: shadow → canary 5 % → 25 % → 50 % → on (watched),
  * advanced only on evidence, held when inconclusive, rolled back on harm.
  */
-import { compareSamples, type Comparison } from "../stats/compare";
+import { closedBlocks } from "../analysis/blocks";
+import { DEFAULT_ANALYSIS, PhaseAnalysis, expectedInformation, type AnalysisResult } from "../analysis/phase-analysis";
 import type { OptimizationState, StateChange } from "../types";
 import type { AutopilotConfig, Gain } from "./config";
 import type { DetectedFinding, Rollout, RolloutDecision, RolloutObservations, RolloutState, RolloutStep } from "./types";
@@ -41,16 +42,44 @@ export interface StepDecision extends RolloutDecision {
   terminal: RolloutState | null;
 }
 
-function summarize(c: Comparison) {
+function summarize(r: AnalysisResult) {
   return {
-    verdict: c.verdict,
-    alpha: c.alpha,
-    improvementPct: c.improvementPct,
-    ci95: c.ci95,
-    test: c.mannWhitney ? { name: "Mann-Whitney U, two-sided, tie-corrected", statistic: c.mannWhitney.u, z: c.mannWhitney.z, pValue: c.mannWhitney.pValue } : null,
-    baseline: c.baseline,
-    optimized: c.optimized,
+    verdict: r.verdict,
+    promote: r.promote,
+    rollback: r.rollback,
+    ratio: r.ratio,
+    interval: r.ratioLow === null ? null : { low: r.ratioLow, high: r.ratioHigh },
+    nBaseline: r.nBaseline,
+    nOptimized: r.nOptimized,
+    blocks: r.blocks,
+    alpha: r.alpha,
+    z: r.z,
+    threshold: r.threshold,
+    method: "time-blocked rank test over the step (its phase), normal-mixture confidence sequence",
   };
+}
+
+/**
+ * The step's analyses over its phase (both arms' primary runs since the step began, in closed
+ * blocks): latency, and memory per call. The promotion test spends the autopilot's budget (2 %
+ * of rollouts, split over its phases); the rollback test the guard's (1 %).
+ */
+function analyseStep(obs: RolloutObservations, stepSince: number, now: number, share: number) {
+  const target = expectedInformation(Math.max(obs.callsBefore / 300, 0.2), share);
+  const blockMs = DEFAULT_ANALYSIS.blockSeconds * 1000;
+  const latency = new PhaseAnalysis(target);
+  for (const b of closedBlocks(obs.samples, stepSince, now, blockMs, DEFAULT_ANALYSIS.minPerArmPerBlock)) latency.addBlock(b.baseline, b.optimized);
+  const measured = obs.samples.filter((s) => !Number.isNaN(s.memoryBytes)).map((s) => ({ ...s, durationMs: s.memoryBytes, ok: true }));
+  const memory = new PhaseAnalysis(target);
+  for (const b of closedBlocks(measured, stepSince, now, blockMs, DEFAULT_ANALYSIS.minPerArmPerBlock)) memory.addBlock(b.baseline, b.optimized);
+  return { latency: latency.result(), memory: memory.result() };
+}
+
+/** "×0.82 [0.78, 0.87]": the ratio optimized/baseline with its always-valid interval. */
+function fmtRatio(r: AnalysisResult): string {
+  if (r.ratio === null) return "no estimate yet";
+  const f = (x: number | null) => (x === null ? "?" : x.toFixed(2));
+  return `×${f(r.ratio)} [${f(r.ratioLow)}, ${f(r.ratioHigh)}], ${r.nOptimized} vs ${r.nBaseline} calls`;
 }
 
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(0)} min`;
@@ -110,29 +139,25 @@ export function decideRollout(r: Rollout, ctx: StepContext): StepDecision {
     return d("hold", r.step, `shadow: ${obs.shadowRuns}/${config.shadow.minRuns} runs, soaking ${minutes(elapsed)}`, shadowEvidence, null);
   }
 
-  // The CI is evidence only, so 1,000 bootstrap resamples are plenty; the verdict is the test's.
-  const opts = { alpha: config.comparison.alpha, minSamples: config.comparison.minSamples, bootstrapIterations: 1_000 };
-  const cap = (a: Float64Array) => (a.length > config.comparison.maxSamplesPerSide ? a.subarray(a.length - config.comparison.maxSamplesPerSide) : a);
-  const latency = compareSamples(cap(obs.baseline), cap(obs.optimized), opts);
-  const memory = ctx.gain === "memory" ? compareSamples(cap(obs.baselineMemory), cap(obs.optimizedMemory), opts) : null;
-  const evidence: Record<string, unknown> = { comparison: summarize(latency), ...(memory ? { memoryComparison: summarize(memory) } : {}) };
-  if (latency.verdict === "slower" || memory?.verdict === "slower") {
-    const reason = latency.verdict === "slower" ? `optimized is significantly slower (p = ${latency.mannWhitney?.pValue.toExponential(2)})` : "optimized uses significantly more memory per call";
+  const { latency, memory: mem } = analyseStep(obs, r.stepSince, now, changeFor(r.step).percent / 100);
+  const memory = ctx.gain === "memory" ? mem : null;
+  const evidence: Record<string, unknown> = { analysis: summarize(latency), ...(memory ? { memoryAnalysis: summarize(memory) } : {}) };
+  if (latency.rollback || memory?.rollback) {
+    const reason = latency.rollback ? `optimized is credibly slower (${fmtRatio(latency)})` : `optimized uses credibly more memory per call (${fmtRatio(mem)})`;
     return d("rollback", "rolled_back", reason, evidence, { state: "rolled_back", reason: `autopilot: ${reason}` }, "rolled_back");
   }
   if (elapsed < config.minStepSeconds * 1000) return d("hold", r.step, `soaking (${minutes(elapsed)} of ${minutes(config.minStepSeconds * 1000)})`, evidence, null);
-  const gained =
-    ctx.gain === "latency" ? latency.verdict === "faster" : ctx.gain === "memory" ? memory?.verdict === "faster" : !ctx.findingActive;
+  const gained = ctx.gain === "latency" ? latency.promote : ctx.gain === "memory" ? mem.promote : !ctx.findingActive;
   if (gained) {
     const what =
       ctx.gain === "latency"
-        ? `optimized is significantly faster (${latency.improvementPct?.toFixed(0)}%, p = ${latency.mannWhitney?.pValue.toExponential(2)})`
+        ? `optimized is credibly faster (${fmtRatio(latency)})`
         : ctx.gain === "memory"
-          ? `optimized uses significantly less memory per call (p = ${memory?.mannWhitney?.pValue.toExponential(2)})`
+          ? `optimized uses credibly less memory per call (${fmtRatio(mem)})`
           : `${r.rule} is no longer detected`;
     return d("advance", next, what, evidence, changeFor(next));
   }
   if (elapsed > config.maxStepSeconds * 1000) return giveUp(`no significant gain at ${changeFor(r.step).percent}%`);
-  const verdict = ctx.gain === "memory" ? memory!.verdict : ctx.gain === "latency" ? latency.verdict : "finding still detected";
+  const verdict = ctx.gain === "memory" ? `memory ${mem.verdict}` : ctx.gain === "latency" ? latency.verdict : "finding still detected";
   return d("hold", r.step, `inconclusive (${verdict}); holding at ${changeFor(r.step).percent}%`, evidence, null);
 }

@@ -1,3 +1,5 @@
+import type { PhaseSample } from "../analysis/blocks";
+
 /**
  * The vocabulary of the autopilot: guarded rollouts, the findings that start them, and the
  * ports through which it observes samples and stores its rollouts.
@@ -46,14 +48,17 @@ export interface DetectedFinding {
   evidence: unknown;
 }
 
-/** Samples of a rollout's operation in a window: the baseline and the optimized variants. */
+/** One primary run in a rollout's step (its phase): arm, time, duration, outcome, memory (NaN = not measured). */
+export interface RolloutSample extends PhaseSample {
+  memoryBytes: number;
+}
+
+/** Samples of a rollout's operation since its step began: the baseline's and the optimized variants' primary runs. */
 export interface RolloutObservations {
-  /** Durations (ms) of successful non-shadow runs. */
-  baseline: Float64Array;
-  optimized: Float64Array;
-  /** Memory per call (bytes) of the measured successful non-shadow runs. */
-  baselineMemory: Float64Array;
-  optimizedMemory: Float64Array;
+  /** Every primary (non-shadow) run of the baseline and of variants with the strategy, oldest first. */
+  samples: RolloutSample[];
+  /** Primary runs of the operation in the 5 minutes before the step began (tunes the analysis). */
+  callsBefore: number;
   /** Shadow runs of a variant with the strategy, how many failed, and how many results differed. */
   shadowRuns: number;
   shadowFailures: number;

@@ -3,32 +3,26 @@
  * driven by a job every minute in production and by a simulated clock in tests.
  */
 import type { MonitorConfig } from "./config";
-import { latencyRegression, responseTime, slowerThanBaseline } from "./latency-rules";
+import { guardRollback, latencyRegression, responseTime, slowerThanBaseline } from "./latency-rules";
 import { errorRate, memoryHigh, noData, processRules } from "./resource-rules";
-import { sliceWindow } from "./series";
 import type { Finding, MonitorInput } from "./types";
 import { windowsOf } from "./windows";
 
 /**
  * Evaluates every rule over every operation and variant at `now` and returns what is wrong:
- * latency regression against the previous hour, optimized variants slower than the baseline,
+ * latency regression against the previous hour, optimized variants whose live analysis says
+ * "slower" than the baseline in their current phase, optimizations the guard rolled back,
  * error rate, p95 above the absolute limit, memory per call against the budget, process RSS
  * and CPU, and scheduled operations that went silent. Deterministic for a given input.
  */
 export function evaluateMonitor(input: MonitorInput, rules: MonitorConfig, now: number): Finding[] {
   const findings: Finding[] = [];
-  const baselineOf = new Map(input.series.filter((s) => s.variant === "baseline").map((s) => [s.operation, s]));
 
   for (const s of input.series) {
     const w = windowsOf(s, now, rules);
     const op = rules.operations[s.operation];
     const push = (f: Finding | null) => f && findings.push(f);
     push(latencyRegression(w, rules.latencyRegression, rules.reference.minSamples));
-    const base = baselineOf.get(s.operation);
-    if (s.variant !== "baseline" && base) {
-      // Same window as the optimized variant's, so both saw the same traffic and load.
-      push(slowerThanBaseline(w, sliceWindow(base.recent, w.recentFrom, now + 1e-9).durationMs, rules.slowerThanBaseline));
-    }
     push(errorRate(w, rules.errorRate));
     push(responseTime(w, rules.responseTime, op?.p95MaxMs ?? rules.responseTime.p95MaxMs));
     const budget = op?.memoryBudgetMb ?? input.budgets?.[s.operation]?.memoryBudgetMb ?? rules.memory.defaultBudgetMb;
@@ -43,6 +37,12 @@ export function evaluateMonitor(input: MonitorInput, rules: MonitorConfig, now: 
     }
   }
   if (input.process) findings.push(...processRules(input.process, rules.process, now));
+  // Variant vs baseline: the live analysis of each optimization's current phase decides.
+  for (const a of input.analyses ?? []) {
+    const f = slowerThanBaseline(a, rules.slowerThanBaseline, now);
+    if (f) findings.push(f);
+  }
+  for (const g of input.guardRollbacks ?? []) findings.push(guardRollback(g));
 
   return findings.filter((f) => !rules.operations[f.operation]?.disabledRules.includes(f.rule));
 }

@@ -5,7 +5,7 @@
 import { mannWhitneyU } from "../stats/mann-whitney";
 import { medianSorted, percentileSorted, sortedCopy } from "../stats/quantile";
 import type { MonitorConfig } from "./config";
-import { fingerprintOf, type Finding, type MonitorRule } from "./types";
+import { fingerprintOf, type Finding, type GuardRollback, type MonitorRule, type PhaseVerdict } from "./types";
 import { isoWindow, type Windowed } from "./windows";
 
 type LatencyRule = MonitorConfig["latencyRegression"];
@@ -81,12 +81,48 @@ export function latencyRegression(w: Windowed, cfg: LatencyRule, minReferenceSam
   return latencyFinding(w, "latency_regression", cfg, "its previous hour", r, { recent: w.recent.length, reference: w.referenceDurations.length }, { from: w.referenceFrom, to: w.recentFrom });
 }
 
-/** A live optimized variant vs the baseline variant over the same recent window. */
-export function slowerThanBaseline(w: Windowed, baselineRecent: Float64Array, cfg: LatencyRule): Finding | null {
-  if (!cfg.enabled || w.variant === "baseline") return null;
-  const r = worse(baselineRecent, w.recent.durationMs, cfg, cfg.minSamples);
-  if (!r) return null;
-  return latencyFinding(w, "slower_than_baseline", cfg, "the baseline", r, { recent: w.recent.length, reference: baselineRecent.length }, { from: w.recentFrom, to: w.now });
+/**
+ * An optimization whose live analysis of its current phase says "slower" than the baseline: the
+ * always-valid verdict itself (one analysis per phase), so the monitor raises the alert the moment
+ * the product's own verdict turns against a canary — not a second, differently windowed test.
+ */
+export function slowerThanBaseline(a: PhaseVerdict, cfg: { enabled: boolean }, now: number): Finding | null {
+  if (!cfg.enabled || a.verdict !== "slower") return null;
+  const pct = (r: number | null) => (r === null ? "?" : `${r >= 1 ? "+" : ""}${((r - 1) * 100).toFixed(1)}%`);
+  return {
+    fingerprint: fingerprintOf(a.operation, a.strategy, "slower_than_baseline"),
+    operation: a.operation,
+    variant: a.strategy,
+    rule: "slower_than_baseline",
+    severity: "warning",
+    summary: `${a.operation} (${a.strategy}) is slower than the baseline in phase ${a.phase}: ${pct(a.ratio)} [${pct(a.ratioLow)}, ${pct(a.ratioHigh)}]`,
+    evidence: {
+      observed: { ratio: a.ratio ?? NaN, ratioLow: a.ratioLow ?? NaN, ratioHigh: a.ratioHigh ?? NaN, z: a.z ?? NaN },
+      threshold: { verdictZ: a.verdictThresholdZ ?? NaN },
+      sampleSizes: { recent: a.nOptimized, reference: a.nBaseline },
+      test: null,
+      window: { recent: isoWindow(a.startedAt, now) },
+    },
+  };
+}
+
+/** An optimization the guard rolled back: an alert until someone acknowledges it or changes the optimization. */
+export function guardRollback(g: GuardRollback): Finding {
+  return {
+    fingerprint: fingerprintOf(g.operation, g.strategy, "guard_rollback"),
+    operation: g.operation,
+    variant: g.strategy,
+    rule: "guard_rollback",
+    severity: "critical",
+    summary: `The guard rolled back ${g.strategy} of ${g.operation} at ${new Date(g.at).toISOString()}: ${g.reason}`,
+    evidence: {
+      observed: g.observed,
+      threshold: g.threshold,
+      sampleSizes: { recent: g.sampleSizes.optimized, reference: g.sampleSizes.baseline },
+      test: g.test,
+      window: { recent: g.window },
+    },
+  };
 }
 
 /** The original design's absolute rule: p95 response time above the limit (5 s by default). */

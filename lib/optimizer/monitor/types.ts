@@ -13,6 +13,7 @@ export const MONITOR_RULES = [
   "process_memory",
   "cpu_high",
   "no_data",
+  "guard_rollback",
 ] as const;
 export type MonitorRule = (typeof MONITOR_RULES)[number];
 
@@ -66,6 +67,39 @@ export interface MonitorInput {
   /** Per-operation memory budgets known from the code (`memoryThresholdMb`); the config wins. */
   budgets?: Record<string, { memoryBudgetMb?: number }>;
   process?: ProcessFigures;
+  /** The live analyses of the phases the optimizations are in now (one per optimization). */
+  analyses?: PhaseVerdict[];
+  /** Optimizations the guard rolled back and nobody has changed since. */
+  guardRollbacks?: GuardRollback[];
+}
+
+/** What the monitor needs of a live analysis: its verdict in the current phase. */
+export interface PhaseVerdict {
+  operation: string;
+  strategy: string;
+  phase: number;
+  startedAt: number;
+  verdict: "faster" | "slower" | "none";
+  ratio: number | null;
+  ratioLow: number | null;
+  ratioHigh: number | null;
+  nBaseline: number;
+  nOptimized: number;
+  z: number | null;
+  verdictThresholdZ: number | null;
+}
+
+/** An optimization in `rolled_back` by the guard, with the guard's evidence. */
+export interface GuardRollback {
+  operation: string;
+  strategy: string;
+  at: number;
+  reason: string;
+  observed: Record<string, number>;
+  threshold: Record<string, number>;
+  sampleSizes: { baseline: number; optimized: number };
+  test: { name: string; statistic: number; pValue: number } | null;
+  window: { from: string; to: string };
 }
 
 /** What was observed against what threshold, with the test that decided it (shown in the "why" panel). */

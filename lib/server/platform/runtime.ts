@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { Engine } from "../../optimizer/engine";
+import type { GuardEvaluator } from "../../optimizer/guards";
 import type { SampleRecorder } from "../../optimizer/recorder";
 import type { RegisteredOperations } from "../../operations/registry";
 import type { MarketView } from "../domains/market/operation-deps";
@@ -28,6 +29,8 @@ export interface Runtime {
   pool: pg.Pool;
   engine: Engine;
   recorder: SampleRecorder;
+  /** This instance's guard (what it watches and its thresholds, per optimization). */
+  guard: GuardEvaluator;
   operations: RegisteredOperations;
   market: MarketView;
   optimizationStore: OptimizationStoreAdapter;

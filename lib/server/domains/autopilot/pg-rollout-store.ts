@@ -2,22 +2,36 @@
  * Autopilot rollouts in Postgres (table `autopilot_rollout`).
  */
 import type pg from "pg";
-import type { Rollout, RolloutDecision, RolloutStore } from "../../../optimizer/autopilot/types";
+import type { Rollout, RolloutDecision, RolloutState, RolloutStep, RolloutStore } from "../../../optimizer/autopilot/types";
 import type { Strategy } from "../../../optimizer/types";
 import { withTransaction } from "../../platform/db/transaction";
 
-function toRollout(r: Record<string, unknown>): Rollout {
+/** A row of `autopilot_rollout` (`select *`). */
+interface RolloutRow {
+  id: string;
+  operation: string;
+  strategy: Strategy;
+  rule: string;
+  step: RolloutStep;
+  state: RolloutState;
+  started_at: Date;
+  step_since: Date;
+  finished_at: Date | null;
+  last_decision: RolloutDecision | null;
+}
+
+function toRollout(r: RolloutRow): Rollout {
   return {
-    id: r.id as string,
-    operation: r.operation as string,
-    strategy: r.strategy as Strategy,
-    rule: r.rule as string,
-    step: r.step as string,
-    state: r.state as Rollout["state"],
-    startedAt: (r.started_at as Date).getTime(),
-    stepSince: (r.step_since as Date).getTime(),
-    finishedAt: r.finished_at instanceof Date ? r.finished_at.getTime() : null,
-    lastDecision: (r.last_decision as RolloutDecision | null) ?? null,
+    id: r.id,
+    operation: r.operation,
+    strategy: r.strategy,
+    rule: r.rule,
+    step: r.step,
+    state: r.state,
+    startedAt: r.started_at.getTime(),
+    stepSince: r.step_since.getTime(),
+    finishedAt: r.finished_at ? r.finished_at.getTime() : null,
+    lastDecision: r.last_decision ?? null,
   };
 }
 
@@ -25,21 +39,21 @@ function toRollout(r: Record<string, unknown>): Rollout {
 export function pgRolloutStore(pool: pg.Pool): RolloutStore {
   return {
     async active() {
-      return (await pool.query("select * from autopilot_rollout where state = 'active' order by started_at")).rows.map(toRollout);
+      return (await pool.query<RolloutRow>("select * from autopilot_rollout where state = 'active' order by started_at")).rows.map(toRollout);
     },
     async latest(operation, strategy) {
-      const r = await pool.query("select * from autopilot_rollout where operation = $1 and strategy = $2 order by started_at desc limit 1", [operation, strategy]);
+      const r = await pool.query<RolloutRow>("select * from autopilot_rollout where operation = $1 and strategy = $2 order by started_at desc limit 1", [operation, strategy]);
       return r.rows[0] ? toRollout(r.rows[0]) : null;
     },
     async list(limit) {
-      return (await pool.query("select * from autopilot_rollout order by started_at desc limit $1", [limit])).rows.map(toRollout);
+      return (await pool.query<RolloutRow>("select * from autopilot_rollout order by started_at desc limit $1", [limit])).rows.map(toRollout);
     },
     async start(r) {
       return withTransaction(pool, async (client) => {
         // No partial unique index enforces "one active rollout per operation", so the check and
         // the insert run under a per-operation lock (two instances could otherwise both pass).
         await client.query("select pg_advisory_xact_lock(hashtext('perfpilot:rollout:' || $1))", [r.operation]);
-        const busy = await client.query("select 1 from autopilot_rollout where operation = $1 and state = 'active' limit 1", [r.operation]);
+        const busy = await client.query<{ "?column?": number }>("select 1 from autopilot_rollout where operation = $1 and state = 'active' limit 1", [r.operation]);
         // Nothing was written: the helper's COMMIT ends an empty transaction (a ROLLBACK here
         // would leave it committing with no transaction open).
         if (busy.rowCount) return false;

@@ -5,8 +5,7 @@ import { AppError } from "../../../errors";
 import { runBenchmark } from "../../../optimizer/benchmark";
 import type { Engine } from "../../../optimizer/engine";
 import type { OperationSpec } from "../../../optimizer/operation";
-import { sampleRatioMismatch } from "../../../optimizer/stats/chi-square";
-import { compareSamples, type Comparison } from "../../../optimizer/stats/compare";
+import type { Comparison } from "../../../optimizer/stats/compare";
 import { mean } from "../../../optimizer/stats/quantile";
 import type { Strategy } from "../../../optimizer/types";
 
@@ -62,67 +61,6 @@ export async function storeComparison(pool: pg.Pool, c: StoredComparisonInput): 
     }
   }
   return id;
-}
-
-/**
- * Live comparisons: for every optimization in use (canary, on or shadow), baseline vs optimized
- * samples of the same operation from the same recent window (shadow runs are paired samples of
- * identical inputs). Samples are capped per side so one busy operation cannot make this slow.
- */
-export async function runLiveComparisons(pool: pg.Pool, opts: { windowMinutes?: number; perSide?: number } = {}): Promise<number> {
-  const windowMinutes = opts.windowMinutes ?? 15;
-  const perSide = opts.perSide ?? 2_000;
-  const to = new Date();
-  const from = new Date(to.getTime() - windowMinutes * 60_000);
-  const live = await pool.query<{ operation_name: string; strategy: string; state: string; percent: number }>(
-    "select operation_name, strategy, state, percent from optimization where state in ('shadow', 'canary', 'on') and strategy <> 'queue'",
-  );
-  let stored = 0;
-  for (const o of live.rows) {
-    const side = async (optimized: boolean) => {
-      const r = await pool.query<{ d: number; m: number | null }>(
-        `select duration_ms as d, memory_bytes as m from sample
-          where operation = $1 and at >= $2 and at < $3 and outcome = 'ok'
-            and (case when $4 then $5 = any(string_to_array(variant, '+')) else variant = 'baseline' end)
-          order by at desc limit $6`,
-        [o.operation_name, from, to, optimized, o.strategy, perSide],
-      );
-      return { d: r.rows.map((x) => x.d), m: r.rows.flatMap((x) => (x.m === null ? [] : [x.m])) };
-    };
-    const [base, opt] = await Promise.all([side(false), side(true)]);
-    if (base.d.length === 0 && opt.d.length === 0) continue;
-    const srm = o.state === "canary" ? await splitCheck(pool, o.operation_name, o.strategy, o.percent, from, to) : null;
-    await storeComparison(pool, {
-      operation: o.operation_name,
-      variant: o.strategy,
-      kind: "live",
-      comparison: compareSamples(base.d, opt.d),
-      memoryBaseline: base.m.length ? mean(base.m) : null,
-      memoryOptimized: opt.m.length ? mean(opt.m) : null,
-      window: { from, to },
-      ...(srm ? { details: { sampleRatio: srm } } : {}),
-    });
-    stored++;
-  }
-  return stored;
-}
-
-/**
- * Sample-ratio-mismatch check of a canary split: the distinct request keys seen in each group
- * against the configured percentage (χ² goodness of fit, flagged at p < 0.001). Keys, not calls,
- * are the unit: assignment is per key, and one busy key would otherwise look like a broken split.
- */
-async function splitCheck(pool: pg.Pool, operation: string, strategy: string, percent: number, from: Date, to: Date) {
-  const r = await pool.query<{ optimized: number; baseline: number }>(
-    `select count(distinct key_hash) filter (where $2 = any(string_to_array(variant, '+')))::int as optimized,
-            count(distinct key_hash) filter (where variant = 'baseline')::int as baseline
-       from sample where operation = $1 and at >= $3 and at < $4 and not shadow`,
-    [operation, strategy, from, to],
-  );
-  const { optimized = 0, baseline = 0 } = r.rows[0] ?? {};
-  if (optimized + baseline < 20) return { keys: optimized + baseline, expectedPercent: percent, checked: false as const };
-  const t = sampleRatioMismatch([baseline, optimized], [100 - percent, percent]);
-  return { keys: optimized + baseline, optimizedKeys: optimized, expectedPercent: percent, checked: true as const, mismatch: t.mismatch, pValue: t.pValue, statistic: t.statistic };
 }
 
 export interface BenchmarkRequest {
