@@ -19,6 +19,8 @@ export interface StoredComparisonInput {
   window?: { from: Date; to: Date };
   taskId?: string;
   details?: unknown;
+  /** Per-call timings (ms, run order) of a benchmark, stored so anyone can recompute its verdict. */
+  timings?: { baseline: number[]; optimized: number[] };
 }
 
 /** Stores a comparison (the original PerformanceMetrics) and returns its id. */
@@ -28,8 +30,8 @@ export async function storeComparison(pool: pg.Pool, c: StoredComparisonInput): 
   await pool.query(
     `insert into comparison (id, operation, variant, kind, window_start, window_end, n_baseline, n_optimized,
        median_baseline_ms, median_optimized_ms, p95_baseline_ms, p95_optimized_ms, memory_baseline_bytes, memory_optimized_bytes,
-       improvement_pct, ci_low_pct, ci_high_pct, p_value, u_statistic, verdict, task_id, details)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+       improvement_pct, ci_low_pct, ci_high_pct, p_value, u_statistic, verdict, task_id, details, timings, method)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
     [
       id,
       c.operation,
@@ -53,6 +55,8 @@ export async function storeComparison(pool: pg.Pool, c: StoredComparisonInput): 
       k.verdict,
       c.taskId ?? null,
       c.details === undefined ? null : JSON.stringify(c.details),
+      c.timings === undefined ? null : JSON.stringify(c.timings),
+      k.method,
     ],
   );
   if (k.improvementPct !== null && k.verdict !== "insufficient_data") {
@@ -104,6 +108,29 @@ export async function runStoredBenchmark(
     memoryOptimized: r.optimizedMemory.length ? mean(r.optimizedMemory) : null,
     ...(taskId ? { taskId } : {}),
     details: { iterations: req.iterations, warmup: req.warmup, mismatches: r.mismatches, firstMismatch: r.firstMismatch },
+    timings: { baseline: r.baselineMs, optimized: r.optimizedMs },
   });
   return { comparisonId: id, ...r.comparison, mismatches: r.mismatches, firstMismatch: r.firstMismatch };
+}
+
+interface TimingsRow {
+  id: string;
+  operation: string;
+  variant: string;
+  kind: string;
+  verdict: string;
+  improvement_pct: number | null;
+  ci_low_pct: number | null;
+  ci_high_pct: number | null;
+  method: string | null;
+  timings: { baseline: number[]; optimized: number[] } | null;
+}
+
+/** A benchmark's stored per-call timings with what was concluded from them (null: unknown comparison). */
+export async function comparisonTimings(pool: pg.Pool, id: string): Promise<TimingsRow | null> {
+  const r = await pool.query<TimingsRow>(
+    "select id, operation, variant, kind, verdict, improvement_pct, ci_low_pct, ci_high_pct, method, timings from comparison where id = $1",
+    [id],
+  );
+  return r.rows[0] ?? null;
 }
