@@ -15,6 +15,7 @@ import { benchOperations } from "./operations";
 import { benchRealtime } from "./realtime";
 import { benchSamples } from "./samples";
 import { runStatsCalibration } from "./stats-calibration";
+import { runSequentialBench } from "./sequential";
 import { renderMarkdown } from "./report";
 
 const ADMIN = { email: "bench@perfpilot.local", password: "bench-admin-password-123" };
@@ -40,6 +41,9 @@ async function main() {
 
   log("statistics calibration (1,000 A/A and 1,000 10%-slowdown comparisons, 500 per side)");
   results.statsCalibration = runStatsCalibration({ runs: 1000, perSide: 500 });
+
+  log("live analysis: 1,000 simulated two-hour canaries per scenario (A/A with drift, power)");
+  results.sequential = runSequentialBench({ runs: 1000 });
 
   log("embedded Postgres + real data for the compute and ingestion benchmarks");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "perfpilot-bench-"));
