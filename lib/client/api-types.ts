@@ -1,167 +1,61 @@
 /**
- * JSON shapes of the API routes the dashboard reads (see app/api/**). Dates arrive as ISO
- * strings; numbers that the server may not have yet are null.
+ * JSON shapes of the API routes the dashboard reads (see app/api/**), derived from the types the
+ * server fills them from: `Wire<T>` is T as the response carries it (Dates arrive as ISO strings).
+ * Type-only imports of framework-free modules (lib/api, lib/optimizer, lib/market, lib/realtime),
+ * so nothing of the server reaches the client bundle.
  */
-import type { OptimizationStateName, Strategy } from "@/lib/optimizer/types";
-import type { AlertPayload, TaskPayload } from "@/lib/realtime/events";
+import type { ComparisonView, LatestComparison } from "@/lib/api/comparison-types";
+import type { AuditEventView, MasterSwitchView, OperationView, OptimizationView, ShadowMismatchView } from "@/lib/api/optimization-types";
+import type { RollupRow } from "@/lib/api/rollup-types";
+import type { SampleView } from "@/lib/api/sample-types";
+import type { TaskDetail, TaskHandle } from "@/lib/api/task-types";
+import type { Wire } from "@/lib/api/wire";
+import type { MarketClockState } from "@/lib/market/ports";
+import type { AlertFilter, Silence as StoredSilence } from "@/lib/optimizer/alerts/types";
+import type { AlertPayload, TaskPayload, TickPayload } from "@/lib/realtime/events";
 
-export type Verdict = "faster" | "no_detectable_difference" | "slower" | "insufficient_data";
+export type { Verdict } from "@/lib/optimizer/stats/compare";
 
 /** The latest comparison embedded in an optimization row. */
-export interface LatestComparison {
-  id: string;
-  kind: "live" | "benchmark";
-  createdAt: string;
-  nBaseline: number;
-  nOptimized: number;
-  medianBaselineMs: number | null;
-  medianOptimizedMs: number | null;
-  improvementPct: number | null;
-  ciLowPct: number | null;
-  ciHighPct: number | null;
-  pValue: number | null;
-  verdict: Verdict;
-}
+export type { LatestComparison };
 
-export interface Optimization {
-  id: string;
-  operation: string;
-  strategy: Strategy;
-  state: OptimizationStateName;
-  percent: number;
-  reason: string | null;
-  performanceGain: number | null;
-  appliedAt: string | null;
-  updatedAt: string;
-  updatedBy: string;
-  version: number;
-  comparison: LatestComparison | null;
-}
+export type Optimization = Wire<OptimizationView>;
 
-export interface Operation {
-  name: string;
-  service: string;
-  title: string;
-  sideEffects: boolean;
-  idempotent: boolean;
-  optimizations: Optimization[];
-}
+/** An operation with its optimizations (`GET /api/operations`). */
+export type Operation = Wire<OperationView> & { optimizations: Optimization[] };
 
-export interface MasterSwitch {
-  name: string;
-  enabled: boolean;
-  updatedAt: string;
-  updatedBy: string;
-}
+export type MasterSwitch = Wire<MasterSwitchView>;
 
-export interface Comparison {
-  id: string;
-  operation: string;
-  variant: string;
-  kind: "live" | "benchmark";
-  createdAt: string;
-  windowStart: string | null;
-  windowEnd: string | null;
-  nBaseline: number;
-  nOptimized: number;
-  medianBaselineMs: number | null;
-  medianOptimizedMs: number | null;
-  p95BaselineMs: number | null;
-  p95OptimizedMs: number | null;
-  memoryBaselineBytes: number | null;
-  memoryOptimizedBytes: number | null;
-  improvementPct: number | null;
-  ciLowPct: number | null;
-  ciHighPct: number | null;
-  pValue: number | null;
-  uStatistic: number | null;
-  verdict: Verdict;
-  taskId: string | null;
-  details: unknown;
-}
+export type Comparison = Wire<ComparisonView>;
 
-export interface Sample {
-  at: string;
-  operation: string;
-  variant: string;
-  durationMs: number;
-  memoryBytes: number | null;
-  outcome: string;
-  cacheHit: boolean;
-  shadow: boolean;
-  instance: string;
-  keyHash: number;
-}
+export type Sample = Wire<SampleView>;
 
-export interface Rollup {
-  minute: string;
-  operation: string;
-  variant: string;
-  count: number;
-  errors: number;
-  fallbacks: number;
-  cacheHits: number;
-  meanMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  memoryMeanBytes: number | null;
-}
+/** A per-minute rollup; `GET /api/metrics/rollups` keeps the histogram server-side. */
+export type Rollup = Wire<Omit<RollupRow, "histogram">>;
 
-export interface ShadowMismatch {
-  id: number | string;
-  at: string;
-  operation: string;
-  variant: string;
-  inputKey: string;
-  diff: string;
-  instance: string | null;
-}
+/** A stored mismatch, or one that arrived live (`shadow:mismatch`): a local id and no instance until the next refetch. */
+export type ShadowMismatch = Omit<Wire<ShadowMismatchView>, "id" | "instance"> & { id: number | string; instance: string | null };
 
-export interface AuditEvent {
-  id: number;
-  at: string;
-  actor: string;
-  actorRole: string;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  evidence: unknown;
-  origin: string | null;
-}
+export type AuditEvent = Wire<AuditEventView>;
 
-export type Task = TaskPayload & { createdAt?: string; attempts?: number; resultUrl?: string };
+/** A task as the API lists it, or only its payload when it comes from a `task:updated` event. */
+export type Task = TaskPayload & Partial<Pick<TaskDetail, "createdAt" | "attempts" | "resultUrl">>;
 
-export interface TaskHandle {
-  taskId: string;
-  status: "processing";
-  estimatedSeconds: number | null;
-  resultUrl: string;
-}
+export type { TaskHandle };
 
+/** The market clock and every symbol's latest price (`GET /api/market`, merged with `market:tick`). */
 export interface MarketData {
-  clock: { currentDate: string; tickCount: number } | null;
-  prices: { symbol: string; close: number; changePct: number | null; volume: number }[];
+  clock: MarketClockState | null;
+  prices: TickPayload["prices"];
 }
 
 /** An alert as `GET /api/alerts` and the `alerts` room send it. */
 export type Alert = AlertPayload;
 
 /** The `state` filter of `GET /api/alerts` (`open` = pending or firing). */
-export type AlertListState = "open" | "pending" | "firing" | "resolved";
+export type AlertListState = NonNullable<AlertFilter["state"]>;
 
-/** A silence of `GET /api/silences` (null operation or rule = every one). */
-export interface Silence {
-  id: string;
-  operation: string | null;
-  rule: string | null;
-  startsAt: string;
-  endsAt: string;
-  createdBy: string;
-  comment: string | null;
-  createdAt: string;
-}
+type SilenceTimes = "startsAt" | "endsAt" | "createdAt";
+
+/** A silence of `GET /api/silences` (null operation or rule = every one), its times as ISO strings. */
+export type Silence = Omit<StoredSilence, SilenceTimes> & Record<SilenceTimes, string>;

@@ -1,3 +1,4 @@
+import type { StoredAnalysis } from "@/lib/optimizer/analysis/live-analysis";
 /**
  * Query keys and fetchers of the dashboard: one key per server resource, so socket events and
  * mutations update or invalidate exactly one cache entry and no widget keeps its own copy.
@@ -10,6 +11,7 @@ export const keys = {
   operations: ["operations"] as const,
   masterSwitches: ["master-switches"] as const,
   comparisons: (operation: string) => ["comparisons", operation] as const,
+  analyses: (operation: string) => ["analyses", operation] as const,
   mismatches: (operation: string) => ["shadow-mismatches", operation] as const,
   audit: (filter: AuditFilter) => ["audit", filter] as const,
   auditAll: ["audit"] as const,
@@ -52,6 +54,21 @@ export const masterSwitchesQuery = queryOptions({
   queryKey: keys.masterSwitches,
   queryFn: () => fetchJson<{ switches: MasterSwitch[] }>("/api/master-switches").then((r) => r.switches),
 });
+
+/** GET /api/analyses: one analysis per optimization per phase, and the A/A control's false-verdict rate. */
+export interface AnalysesResponse {
+  method: string;
+  identityCalibration: { phases: number; falseVerdicts: number; rate: number | null };
+  analyses: StoredAnalysis[];
+}
+
+export const analysesQuery = (operation: string) =>
+  queryOptions({
+    queryKey: keys.analyses(operation),
+    queryFn: () => fetchJson<AnalysesResponse>(`/api/analyses${qs({ operation, limit: 50 })}`),
+    // Written by the live-analysis job every minute; its job:finished event also invalidates this.
+    refetchInterval: 60_000,
+  });
 
 export const comparisonsQuery = (operation: string) =>
   queryOptions({

@@ -9,7 +9,7 @@ export const GET = route({ access: "viewer" }, async () => {
   const rt = getRuntime();
   const runs = await latestJobRuns(rt.pool);
   const next = rt.scheduler.nextRuns();
-  const names = new Set([...Object.keys(next), ...runs.latest.map((r) => r.job as string)]);
+  const names = new Set([...Object.keys(next), ...runs.latest.map((r) => r.job)]);
   const jobs = [...names].sort().map((job) => ({
     job,
     nextRun: next[job] ?? null,

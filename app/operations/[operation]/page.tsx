@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { MetricsFeed } from "@/components/live/metrics-feed";
 import { TaskFeed } from "@/components/live/task-feed";
 import { LiveCharts } from "@/components/operation/charts/live-charts";
+import { AnalysisPanel } from "@/components/operation/analysis/analysis-panel";
 import { ComparisonsPanel } from "@/components/operation/comparisons/comparisons-panel";
 import { ControlsPanel } from "@/components/operation/controls/controls-panel";
 import { MasterSwitches } from "@/components/operation/controls/master-switches";
@@ -51,6 +52,7 @@ export default async function OperationPage(props: Props) {
           <MasterSwitches />
         </div>
       </div>
+      <AnalysisPanel operation={operation} />
       <ComparisonsPanel operation={operation} />
       <div className={styles.bottom}>
         <MismatchPanel operation={operation} />

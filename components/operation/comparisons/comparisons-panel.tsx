@@ -35,7 +35,7 @@ export function ComparisonsPanel({ operation }: { operation: string }) {
   return (
     <Panel
       title="Comparisons"
-      aside="improvement = change of median latency; positive = faster"
+      aside="improvement = 1 − ratio of typical durations (Hodges–Lehmann); its interval and the verdict come from one test"
       loading={q.isPending}
       error={q.error}
       onRetry={() => void q.refetch()}

@@ -181,7 +181,15 @@ export async function importPrices(
 
 /** The summary of a stored import run, grouped by reason, with a few example lines each. */
 export async function readImportSummary(pool: pg.Pool, runId: number): Promise<ImportSummary> {
-  const run = await pool.query(
+  const run = await pool.query<{
+    id: number;
+    source: string;
+    rows_read: number;
+    rows_accepted: number;
+    rows_repaired: number;
+    rows_rejected: number;
+    duration_ms: number | null;
+  }>(
     `select id, source, rows_read, rows_accepted, rows_repaired, rows_rejected, duration_ms from import_run where id = $1`,
     [runId],
   );

@@ -1,9 +1,88 @@
+/** Read-side queries of the market API (lists for the pages); writes go through the services. */
 import "server-only";
 import type pg from "pg";
+import type { Bar, PriceAlertPayload, SignalPayload } from "../../../market/types";
 
-/** Read-side queries of the market API (lists for the pages); writes go through the services. */
+/** A symbol with its history span and latest replayed price (null before the first tick). */
+export interface SymbolView {
+  symbol: string;
+  firstDate: string;
+  lastDate: string;
+  bars: number;
+  close: number | null;
+  changePct: number | null;
+  priceDate: string | null;
+}
+
+export interface MarketClockView {
+  currentDate: string;
+  tickCount: number;
+  updatedAt: Date;
+}
+
+export interface SignalView extends SignalPayload {
+  id: number;
+  createdAt: Date;
+}
+
+export interface PriceAlertView extends PriceAlertPayload {
+  id: number;
+  createdAt: Date;
+}
+
+export interface NewsArticleView {
+  id: number;
+  source: string;
+  title: string;
+  link: string | null;
+  summary: string | null;
+  publishedAt: Date | null;
+  fetchedAt: Date;
+  /** Never null: the only writer (pgNewsStore.insertArticles) stores `{}` for none. */
+  tickers: string[];
+}
+
+export interface NewsSourceView {
+  name: string;
+  healthy: boolean;
+  lastError: string | null;
+  lastFetchedAt: Date | null;
+  lastSuccessAt: Date | null;
+  nextRetryAt: Date | null;
+  consecutiveFailures: number;
+  articles: number;
+}
+
+export interface JobRunView {
+  job: string;
+  slot: Date;
+  instance: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  outcome: string;
+  durationMs: number | null;
+  error: string | null;
+  summary: unknown;
+}
+
+export interface JobRunCounts {
+  job: string;
+  ok: number;
+  errors: number;
+}
+
+export interface ImportRunView {
+  id: number;
+  status: string;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRepaired: number;
+  rowsRejected: number;
+  finishedAt: Date | null;
+}
+
 export async function listSymbols(pool: pg.Pool) {
-  const r = await pool.query(
+  const r = await pool.query<SymbolView>(
     `select s.symbol, s.first_date::text as "firstDate", s.last_date::text as "lastDate", s.bar_count as bars,
             l.close, l.change_pct as "changePct", l.date::text as "priceDate"
        from symbol s left join latest_price l using (symbol) order by s.symbol`,
@@ -12,7 +91,7 @@ export async function listSymbols(pool: pg.Pool) {
 }
 
 export async function priceHistory(pool: pg.Pool, symbol: string, q: { from?: string; to: string; limit: number }) {
-  const r = await pool.query(
+  const r = await pool.query<Omit<Bar, "symbol">>(
     `select * from (select date::text as date, open, high, low, close, adj_close as "adjClose", volume from price_bar
        where symbol = $1 and date <= $2 and ($3::date is null or date >= $3) order by date desc limit $4) t order by date`,
     [symbol, q.to, q.from ?? null, q.limit],
@@ -20,15 +99,15 @@ export async function priceHistory(pool: pg.Pool, symbol: string, q: { from?: st
   return r.rows;
 }
 
-export async function marketClock(pool: pg.Pool): Promise<{ currentDate: string; tickCount: number; updatedAt: string } | null> {
-  const r = await pool.query(
+export async function marketClock(pool: pg.Pool): Promise<MarketClockView | null> {
+  const r = await pool.query<MarketClockView>(
     `select "current_date"::text as "currentDate", tick_count as "tickCount", updated_at as "updatedAt" from market_clock where name = 'replay'`,
   );
   return r.rows[0] ?? null;
 }
 
 export async function listSignals(pool: pg.Pool, q: { symbol?: string; kind?: string; limit: number }) {
-  const r = await pool.query(
+  const r = await pool.query<SignalView>(
     `select id, symbol, date::text as date, kind, value, detail, created_at as "createdAt" from signal
       where ($1::text is null or symbol = $1) and ($2::text is null or kind = $2)
       order by date desc, id desc limit $3`,
@@ -38,7 +117,7 @@ export async function listSignals(pool: pg.Pool, q: { symbol?: string; kind?: st
 }
 
 export async function listPriceAlerts(pool: pg.Pool, q: { limit: number }) {
-  const r = await pool.query(
+  const r = await pool.query<PriceAlertView>(
     `select id, symbol, date::text as date, kind, price, change_pct as "changePct", threshold, created_at as "createdAt"
        from price_alert order by date desc, id desc limit $1`,
     [q.limit],
@@ -47,13 +126,13 @@ export async function listPriceAlerts(pool: pg.Pool, q: { limit: number }) {
 }
 
 export async function listNews(pool: pg.Pool, q: { source?: string; ticker?: string; limit: number }) {
-  const articles = await pool.query(
+  const articles = await pool.query<NewsArticleView>(
     `select id, source, title, link, summary, published_at as "publishedAt", fetched_at as "fetchedAt", tickers
        from news_article where ($1::text is null or source = $1) and ($2::text is null or $2 = any(tickers))
       order by coalesce(published_at, fetched_at) desc limit $3`,
     [q.source ?? null, q.ticker ?? null, q.limit],
   );
-  const sources = await pool.query(
+  const sources = await pool.query<NewsSourceView>(
     `select name, healthy, last_error as "lastError", last_fetched_at as "lastFetchedAt", last_success_at as "lastSuccessAt",
             next_retry_at as "nextRetryAt", consecutive_failures as "consecutiveFailures",
             (select count(*) from news_article a where a.source = n.name)::int as articles
@@ -63,12 +142,12 @@ export async function listNews(pool: pg.Pool, q: { source?: string; ticker?: str
 }
 
 export async function latestJobRuns(pool: pg.Pool) {
-  const r = await pool.query(
+  const r = await pool.query<JobRunView>(
     `select distinct on (job) job, slot, instance, started_at as "startedAt", finished_at as "finishedAt", outcome,
             duration_ms as "durationMs", error, summary
        from job_run order by job, started_at desc`,
   );
-  const counts = await pool.query(
+  const counts = await pool.query<JobRunCounts>(
     `select job, count(*) filter (where outcome = 'ok')::int as ok, count(*) filter (where outcome = 'error')::int as errors
        from job_run where started_at > now() - interval '1 hour' group by job`,
   );
@@ -76,7 +155,7 @@ export async function latestJobRuns(pool: pg.Pool) {
 }
 
 export async function latestImport(pool: pg.Pool) {
-  const r = await pool.query(
+  const r = await pool.query<ImportRunView>(
     `select id, status, rows_read as "rowsRead", rows_accepted as "rowsAccepted", rows_repaired as "rowsRepaired",
             rows_rejected as "rowsRejected", finished_at as "finishedAt" from import_run order by id desc limit 1`,
   );

@@ -22,6 +22,7 @@ import os from "node:os";
 import type pg from "pg";
 import { ALL_PRICE_FIELDS, emptyColumns, type ColumnSource, type PriceField } from "../../../market/ports-compact";
 import type { BarColumns } from "../../../market/types";
+import { listSymbolNames } from "./pg-stores";
 
 export interface PgColumnSourceOptions {
   /** Concurrent queries a universe read is split into (contiguous symbol groups). Default 2. */
@@ -54,34 +55,33 @@ function typedFrom<T extends Float64Array | Int32Array>(out: T, bytes: Buffer, w
   return out;
 }
 
-function toColumns(row: unknown[], fields: readonly PriceField[]): BarColumns {
-  const symbol = row[0] as string;
-  const n = row[1] as number;
+/** A row of columnsSql in array mode: symbol, bar count, the days, then one bytea per field. */
+type ColumnsRow = [symbol: string, n: number, days: Buffer, ...fields: Buffer[]];
+
+function toColumns(row: ColumnsRow, fields: readonly PriceField[]): BarColumns {
+  const [symbol, n, days, ...values] = row;
   const cols: BarColumns = {
     symbol,
     length: n,
-    day: typedFrom(new Int32Array(n), row[2] as Buffer, `${symbol}.day`),
+    day: typedFrom(new Int32Array(n), days, `${symbol}.day`),
     open: EMPTY,
     high: EMPTY,
     low: EMPTY,
     close: EMPTY,
     volume: EMPTY,
   };
-  fields.forEach((f, i) => (cols[f] = typedFrom(new Float64Array(n), row[3 + i] as Buffer, `${symbol}.${f}`)));
+  fields.forEach((f, i) => (cols[f] = typedFrom(new Float64Array(n), values[i]!, `${symbol}.${f}`)));
   return cols;
 }
 
 /** Postgres {@link ColumnSource} on the shared pool (same tables as `pgBarSource`). */
 export function pgColumnSource(pool: pg.Pool, options: PgColumnSourceOptions = {}): ColumnSource {
   const parallel = Math.max(1, Math.floor(options.parallelQueries ?? 2));
-  const listSymbols = async (): Promise<string[]> => {
-    // Same statement as pgBarSource.listSymbols, so both variants scan in the same order.
-    const r = await pool.query<{ symbol: string }>("select symbol from symbol order by symbol");
-    return r.rows.map((x) => x.symbol);
-  };
+  // The same list as pgBarSource's, so both variants scan the symbols in the same order.
+  const listSymbols = () => listSymbolNames(pool);
   async function read(asOf: string, symbols: readonly string[], wanted: readonly PriceField[]): Promise<BarColumns[]> {
     const fields = ALL_PRICE_FIELDS.filter((f) => wanted.includes(f));
-    const r = await pool.query<unknown[]>({ text: columnsSql(fields), values: [asOf, symbols], rowMode: "array" });
+    const r = await pool.query<ColumnsRow>({ text: columnsSql(fields), values: [asOf, symbols], rowMode: "array" });
     return r.rows.map((row) => toColumns(row, fields));
   }
   return {

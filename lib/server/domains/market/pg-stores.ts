@@ -18,19 +18,58 @@ import { withTransaction } from "../../platform/db/transaction";
 
 const CLOCK = "replay";
 
+/** A row of `price_bar` (`select *`; DATE columns come back as text, see db/pool.ts). */
+interface PriceBarRow {
+  symbol: string;
+  date: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  adj_close: number;
+  volume: number;
+}
+
+/** The `latest_price` columns both of its readers select (`date::text`). */
+interface LatestPriceTableRow {
+  symbol: string;
+  date: string;
+  close: number;
+  prev_close: number | null;
+  change_pct: number | null;
+  volume: number;
+}
+
+/** A row of `news_source` (`select *`). */
+interface NewsSourceRow {
+  name: string;
+  url: string;
+  healthy: boolean;
+  last_error: string | null;
+  last_fetched_at: Date | null;
+  last_success_at: Date | null;
+  next_retry_at: Date | null;
+  consecutive_failures: number;
+  etag: string | null;
+  last_modified: string | null;
+}
+
+/** Every imported symbol in one order (both bar sources scan in it). */
+export async function listSymbolNames(pool: pg.Pool): Promise<string[]> {
+  const r = await pool.query<{ symbol: string }>("select symbol from symbol order by symbol");
+  return r.rows.map((x) => x.symbol);
+}
+
 /** Postgres implementations of the market ports, on the shared pg pool. */
 export function pgBarSource(pool: pg.Pool): BarSource {
   return {
-    async listSymbols() {
-      const r = await pool.query<{ symbol: string }>("select symbol from symbol order by symbol");
-      return r.rows.map((x) => x.symbol);
-    },
+    listSymbols: () => listSymbolNames(pool),
     async barsUpTo(symbol, asOf) {
-      const r = await pool.query<Bar & { adj_close: number }>(
+      const r = await pool.query<PriceBarRow>(
         "select * from price_bar where symbol = $1 and date <= $2 order by date",
         [symbol, asOf],
       );
-      return r.rows.map((x) => ({
+      return r.rows.map((x): Bar => ({
         symbol: x.symbol,
         date: x.date,
         open: x.open,
@@ -44,14 +83,14 @@ export function pgBarSource(pool: pg.Pool): BarSource {
   };
 }
 
-function toLatest(r: Record<string, unknown>): LatestPriceRow {
+function toLatest(r: LatestPriceTableRow): LatestPriceRow {
   return {
-    symbol: r.symbol as string,
-    date: r.date as string,
-    close: r.close as number,
-    prevClose: (r.prev_close as number | null) ?? null,
-    changePct: (r.change_pct as number | null) ?? null,
-    volume: r.volume as number,
+    symbol: r.symbol,
+    date: r.date,
+    close: r.close,
+    prevClose: r.prev_close,
+    changePct: r.change_pct,
+    volume: r.volume,
   };
 }
 
@@ -82,7 +121,7 @@ export function pgClockStore(pool: pg.Pool): ClockStore {
              updated_at = now()`,
           [CLOCK, date, tickCount],
         );
-        const r = await client.query(
+        const r = await client.query<LatestPriceTableRow>(
           `insert into latest_price (symbol, date, close, prev_close, change_pct, volume, updated_at)
            select b.symbol, b.date, b.close, p.close, case when p.close > 0 then (b.close / p.close - 1) * 100 end, b.volume, now()
              from price_bar b
@@ -103,7 +142,7 @@ export function pgClockStore(pool: pg.Pool): ClockStore {
 export function pgPriceStore(pool: pg.Pool): PriceStore {
   return {
     async latestPrices() {
-      const r = await pool.query(
+      const r = await pool.query<LatestPriceTableRow>(
         "select symbol, date::text as date, close, prev_close, change_pct, volume from latest_price order by symbol",
       );
       return r.rows.map(toLatest);
@@ -118,7 +157,7 @@ export function pgPriceAlertStore(pool: pg.Pool): PriceAlertStore {
       return r.rows;
     },
     async insertAlerts(alerts) {
-      const r = await pool.query(
+      const r = await pool.query<Omit<PriceAlertPayload, "changePct"> & { change_pct: number | null }>(
         `insert into price_alert (symbol, date, kind, price, change_pct, threshold, watch_id)
          select * from unnest($1::text[], $2::date[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::int[])
          on conflict (symbol, date, kind, watch_id) do nothing
@@ -151,7 +190,7 @@ export function pgSignalStore(pool: pg.Pool): SignalStore & RecentSignalSource {
   return {
     async insertSignals(signals) {
       if (signals.length === 0) return [];
-      const r = await pool.query(
+      const r = await pool.query<SignalPayload>(
         `insert into signal (symbol, date, kind, value, detail)
          select * from unnest($1::text[], $2::date[], $3::text[], $4::float8[], $5::text[])
          on conflict (symbol, date, kind) do nothing
@@ -164,17 +203,15 @@ export function pgSignalStore(pool: pg.Pool): SignalStore & RecentSignalSource {
           signals.map((s) => s.detail),
         ],
       );
-      return r.rows as SignalPayload[];
+      return r.rows;
     },
     async recentSignals(symbols, limit) {
-      const r = await pool.query(
+      const r = await pool.query<SignalPayload & { created_at: Date }>(
         `select symbol, date::text as date, kind, value, detail, created_at from signal
           where symbol = any($1) order by date desc, symbol limit $2`,
         [symbols, limit],
       );
-      return r.rows.map((x) => ({ ...x, createdAt: (x.created_at as Date).toISOString() })) as (SignalPayload & {
-        createdAt: string;
-      })[];
+      return r.rows.map((x) => ({ ...x, createdAt: x.created_at.toISOString() }));
     },
   };
 }
@@ -194,7 +231,7 @@ export function pgSnapshotStore(pool: pg.Pool): SnapshotStore {
 export function pgNewsStore(pool: pg.Pool): NewsStore & NewsCountSource {
   return {
     async getSourceState(name) {
-      const r = await pool.query("select * from news_source where name = $1", [name]);
+      const r = await pool.query<NewsSourceRow>("select * from news_source where name = $1", [name]);
       const x = r.rows[0];
       if (!x) return null;
       return {

@@ -184,7 +184,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const exists = await admin.query("select 1 from pg_database where datname = $1", [opts.database]);
+    const exists = await admin.query<{ "?column?": number }>("select 1 from pg_database where datname = $1", [opts.database]);
     if (exists.rowCount === 0) await admin.query(`create database "${opts.database.replace(/"/g, "")}"`);
   } finally {
     await admin.end();

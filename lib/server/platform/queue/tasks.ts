@@ -6,29 +6,41 @@ import { AppError } from "../../../errors";
 import type { Engine } from "../../../optimizer/engine";
 import type { OperationSpec } from "../../../optimizer/operation";
 import type { Broadcaster, TaskPayload } from "../../../realtime/events";
+import type { TaskDetail, TaskHandle, TaskListItem } from "../../../api/task-types";
 
 const QUEUE = "engine-task";
 /** Handlers that are not engine operations (e.g. on-demand benchmarks) register here. */
 export type TaskHandler = (input: unknown, progress: (fraction: number, message?: string) => void, taskId: string) => Promise<unknown>;
 
-export interface TaskHandle {
-  taskId: string;
-  status: "processing";
-  estimatedSeconds: number | null;
-  resultUrl: string;
+/** A row of `task` (`select *`, `returning *`). */
+interface TaskRow {
+  id: string;
+  operation: string;
+  state: TaskPayload["state"];
+  progress: number;
+  message: string | null;
+  input: unknown;
+  result: unknown;
+  error: string | null;
+  estimated_seconds: number | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  attempts: number;
+  created_by: string;
 }
 
-function payload(r: Record<string, unknown>): TaskPayload {
+function payload(r: TaskRow): TaskPayload {
   return {
-    taskId: r.id as string,
-    operation: r.operation as string,
-    state: r.state as TaskPayload["state"],
-    progress: r.progress as number,
-    message: (r.message as string | null) ?? null,
-    estimatedSeconds: (r.estimated_seconds as number | null) ?? null,
-    startedAt: r.started_at ? (r.started_at as Date).toISOString() : null,
-    finishedAt: r.finished_at ? (r.finished_at as Date).toISOString() : null,
-    error: (r.error as string | null) ?? null,
+    taskId: r.id,
+    operation: r.operation,
+    state: r.state,
+    progress: r.progress,
+    message: r.message,
+    estimatedSeconds: r.estimated_seconds,
+    startedAt: r.started_at ? r.started_at.toISOString() : null,
+    finishedAt: r.finished_at ? r.finished_at.toISOString() : null,
+    error: r.error,
   };
 }
 
@@ -45,8 +57,8 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
   const handlers = new Map<string, TaskHandler>();
 
   /** Writes a task row (the statement ends in `returning *`) and pushes the new state live. */
-  async function write(sql: string, params: unknown[]): Promise<Record<string, unknown> | undefined> {
-    const row = (await pool.query(sql, params)).rows[0];
+  async function write(sql: string, params: unknown[]): Promise<TaskRow | undefined> {
+    const row = (await pool.query<TaskRow>(sql, params)).rows[0];
     if (row) broadcaster.publish("task:updated", payload(row), "tasks");
     return row;
   }
@@ -87,7 +99,7 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
         message ?? null,
       ]).catch((err: unknown) => log.warn({ err, id }, "task progress write failed"));
     };
-    const operation = task.operation as string;
+    const operation = task.operation;
     const op = engine.operation(operation);
     const handler = handlers.get(operation);
     if (!op && !handler) throw new Error(`no handler for task operation ${operation}`);
@@ -150,22 +162,22 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
       return { kind: "result", result: await engine.call(op, input), kept: false };
     },
 
-    async get(id: string) {
-      const r = await pool.query("select * from task where id = $1", [id]);
+    async get(id: string): Promise<TaskDetail> {
+      const r = await pool.query<TaskRow>("select * from task where id = $1", [id]);
       if (!r.rows[0]) throw new AppError("not_found", `unknown task ${id}`);
       const t = r.rows[0];
-      return { ...payload(t), input: t.input, createdAt: (t.created_at as Date).toISOString(), attempts: t.attempts, createdBy: t.created_by, resultUrl: `/api/tasks/task/${id}/result` };
+      return { ...payload(t), input: t.input, createdAt: t.created_at.toISOString(), attempts: t.attempts, createdBy: t.created_by, resultUrl: `/api/tasks/task/${id}/result` };
     },
 
     async result(id: string): Promise<{ state: string; result: unknown; error: string | null }> {
-      const r = await pool.query("select state, result, error from task where id = $1", [id]);
+      const r = await pool.query<Pick<TaskRow, "state" | "result" | "error">>("select state, result, error from task where id = $1", [id]);
       if (!r.rows[0]) throw new AppError("not_found", `unknown task ${id}`);
       return r.rows[0];
     },
 
-    async list(limit = 100) {
-      const r = await pool.query("select * from task order by created_at desc limit $1", [limit]);
-      return r.rows.map((t) => ({ ...payload(t), createdAt: (t.created_at as Date).toISOString(), attempts: t.attempts }));
+    async list(limit = 100): Promise<TaskListItem[]> {
+      const r = await pool.query<TaskRow>("select * from task order by created_at desc limit $1", [limit]);
+      return r.rows.map((t) => ({ ...payload(t), createdAt: t.created_at.toISOString(), attempts: t.attempts }));
     },
 
     async cancel(id: string): Promise<void> {
@@ -174,7 +186,7 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
         [id],
       );
       if (!cancelled) {
-        const t = await pool.query<{ state: string }>("select state from task where id = $1", [id]);
+        const t = await pool.query<Pick<TaskRow, "state">>("select state from task where id = $1", [id]);
         if (!t.rows[0]) throw new AppError("not_found", `unknown task ${id}`);
         throw new AppError("conflict", `task is already ${t.rows[0].state}`);
       }
