@@ -2,7 +2,7 @@ import { z } from "zod";
 import { route, json, parseQuery } from "@/lib/server/platform/http/route";
 import { limitSchema } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
-import { listAudit } from "@/lib/server/domains/optimizations/optimization-queries";
+import { listAudit } from "@/lib/server/domains/audit/audit-queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { route, json, parseBody } from "@/lib/server/platform/http/route";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { pgRolloutStore } from "@/lib/server/domains/autopilot/pg-rollout-store";
-import { autopilotPatchSchema } from "@/lib/server/domains/alerts/alert-schemas";
+import { autopilotPatchSchema } from "@/lib/server/domains/autopilot/autopilot-schemas";
 import { AUTOPILOT_PAUSED_KEY, isAutopilotPaused, loadAutopilotConfig, writeSetting } from "@/lib/server/domains/monitor/settings";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/route";
 import { limitSchema } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
-import { listComparisons } from "@/lib/server/domains/optimizations/optimization-queries";
+import { listComparisons } from "@/lib/server/domains/comparisons/comparison-queries";
 import { STRATEGIES } from "@/lib/optimizer/types";
 
 export const dynamic = "force-dynamic";

@@ -3,7 +3,7 @@ import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/r
 import { getRuntime } from "@/lib/server/platform/runtime";
 import type { FaultDefinition } from "@/lib/server/domains/faults/fault-index";
 import { getMonitoring } from "@/lib/server/domains/monitor/monitoring-runtime";
-import { faultCreateSchema, faultDeleteQuerySchema } from "@/lib/server/domains/alerts/alert-schemas";
+import { faultCreateSchema, faultDeleteQuerySchema } from "@/lib/server/domains/faults/fault-schemas";
 
 export const dynamic = "force-dynamic";
 

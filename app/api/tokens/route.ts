@@ -1,7 +1,7 @@
 import { route, json, parseBody } from "@/lib/server/platform/http/route";
 import { authConfig } from "@/lib/server/domains/auth/instance";
 import { createApiToken, listApiTokens } from "@/lib/server/domains/auth/api-tokens";
-import { createTokenSchema } from "@/lib/server/domains/auth/schemas";
+import { createTokenSchema } from "@/lib/server/domains/auth/auth-schemas";
 
 export const dynamic = "force-dynamic";
 

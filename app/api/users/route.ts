@@ -1,7 +1,7 @@
 import { route, json, parseBody } from "@/lib/server/platform/http/route";
 import { authConfig } from "@/lib/server/domains/auth/instance";
 import { createUser, listUsers } from "@/lib/server/domains/auth/users";
-import { createUserSchema } from "@/lib/server/domains/auth/schemas";
+import { createUserSchema } from "@/lib/server/domains/auth/auth-schemas";
 
 export const dynamic = "force-dynamic";
 

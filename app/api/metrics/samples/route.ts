@@ -2,7 +2,8 @@ import { z } from "zod";
 import { route, json, parseQuery } from "@/lib/server/platform/http/route";
 import { limitSchema } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
-import { listSamples } from "@/lib/server/domains/optimizations/optimization-queries";
+import { listSamples } from "@/lib/server/domains/samples/sample-queries";
+import { MEMORY_PER_CALL_MEASURE } from "@/lib/optimizer/types";
 
 export const dynamic = "force-dynamic";
 
@@ -14,5 +15,7 @@ const querySchema = z.object({
   limit: limitSchema(10_000, 1000),
 });
 
-/** Raw samples of an operation (and variant) in a time range, newest first. */
-export const GET = route({ access: "viewer" }, async (req) => json({ samples: await listSamples(getRuntime().pool, parseQuery(req, querySchema)) }));
+/** Raw samples of an operation (and variant) in a time range, newest first; `memoryMeasure` says what `memoryBytes` is. */
+export const GET = route({ access: "viewer" }, async (req) =>
+  json({ memoryMeasure: MEMORY_PER_CALL_MEASURE, samples: await listSamples(getRuntime().pool, parseQuery(req, querySchema)) }),
+);

@@ -1,7 +1,7 @@
 import { route, json } from "@/lib/server/platform/http/route";
 import { authConfig } from "@/lib/server/domains/auth/instance";
 import { revokeApiToken } from "@/lib/server/domains/auth/api-tokens";
-import { idParamSchema } from "@/lib/server/domains/auth/schemas";
+import { idParamSchema } from "@/lib/server/domains/auth/auth-schemas";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { route, json, parseBody } from "@/lib/server/platform/http/route";
 import { authConfig } from "@/lib/server/domains/auth/instance";
 import { setUserRole } from "@/lib/server/domains/auth/users";
-import { idParamSchema, updateUserSchema } from "@/lib/server/domains/auth/schemas";
+import { idParamSchema, updateUserSchema } from "@/lib/server/domains/auth/auth-schemas";
 
 export const dynamic = "force-dynamic";
 

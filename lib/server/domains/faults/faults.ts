@@ -11,7 +11,7 @@ import { systemClock, type Clock } from "../../../optimizer/monitor/clock";
 import type { Actor, FaultLookup } from "../../../optimizer/types";
 import { writeAudit } from "../audit/write-audit";
 import { FaultIndex, type FaultDefinition } from "./fault-index";
-import type { FaultCreateInput } from "../alerts/alert-schemas";
+import type { FaultCreateInput } from "./fault-schemas";
 import { withTransaction } from "../../platform/db/transaction";
 
 export interface FaultRegistry {

@@ -17,3 +17,10 @@ export const periodListSchema = z
   .string()
   .regex(/^\d{1,3}(,\d{1,3}){0,7}$/, "expected comma-separated periods, e.g. 20,50")
   .transform((s) => s.split(",").map(Number));
+
+/** An operation name (`service.operation`), or `process` for process-wide alerts. */
+export const operationName = z.string().regex(/^([a-z][a-z0-9-]*\.[a-z][a-z0-9-]*|process)$/, "not an operation name (service.operation)");
+/** A variant: `baseline`, `all`, or strategies joined by `+`. */
+export const variantName = z.string().regex(/^(baseline|all|[a-z]+(\+[a-z]+)*)$/, "not a variant (baseline or strategies joined by +)");
+/** An ISO date-time with an offset, as epoch milliseconds. */
+export const isoTime = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
