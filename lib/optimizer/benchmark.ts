@@ -90,3 +90,14 @@ export async function runBenchmark<I, O>(
   r.comparison = compareSamples(r.baselineMs, r.optimizedMs, { minSamples: Math.min(20, opts.iterations) });
   return r;
 }
+
+/** Why a benchmark of these strategies cannot run on this operation, or null when it can. */
+export function benchmarkProblem(op: OperationSpec | undefined, name: string, strategies: readonly Strategy[]): { code: "not_found" | "conflict" | "validation_failed"; message: string } | null {
+  if (!op) return { code: "not_found", message: `unknown operation ${name}` };
+  // Running a non-idempotent writer twice per input would write twice.
+  if (op.sideEffects && !op.idempotent) return { code: "conflict", message: `${op.name} writes data and is not idempotent: it cannot be benchmarked` };
+  const known = new Set((op.strategies ?? []).map((o) => o.strategy));
+  const bad = strategies.filter((s) => !known.has(s as Exclude<Strategy, "queue">));
+  if (bad.length > 0) return { code: "validation_failed", message: `strategies not available for ${op.name}: ${bad.join(", ")}` };
+  return null;
+}

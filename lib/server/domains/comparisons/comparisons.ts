@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import v8 from "node:v8";
 import type pg from "pg";
 import { AppError } from "../../../errors";
-import { runBenchmark } from "../../../optimizer/benchmark";
+import { benchmarkProblem, runBenchmark } from "../../../optimizer/benchmark";
 import type { Engine } from "../../../optimizer/engine";
 import type { OperationSpec } from "../../../optimizer/operation";
 import type { Comparison } from "../../../optimizer/stats/compare";
@@ -86,11 +86,8 @@ export async function runStoredBenchmark(
   taskId?: string,
 ) {
   const op = deps.engine.operation(req.operation) as OperationSpec | undefined;
-  if (!op) throw new AppError("not_found", `unknown operation ${req.operation}`);
-  if (op.sideEffects && !op.idempotent) throw new AppError("conflict", `${op.name} writes data and is not idempotent: it cannot be benchmarked`);
-  const known: Strategy[] = (op.strategies ?? []).map((o) => o.strategy);
-  const bad = req.strategies.filter((s) => !known.includes(s));
-  if (bad.length > 0) throw new AppError("validation_failed", `strategies not available for ${op.name}: ${bad.join(", ")}`);
+  const problem = benchmarkProblem(op, req.operation, req.strategies);
+  if (problem || !op) throw new AppError(problem?.code ?? "not_found", problem?.message ?? `unknown operation ${req.operation}`);
   const inputs = op.benchmarkInputs ? await op.benchmarkInputs() : null;
   if (!inputs) throw new AppError("unavailable", `no benchmark inputs for ${op.name} yet (has the market clock started?)`);
   const r = await runBenchmark(deps.engine, op, req.strategies, inputs, {
