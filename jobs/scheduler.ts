@@ -3,6 +3,7 @@ import { createTask, type ScheduledTask } from "node-cron";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { Broadcaster } from "../lib/realtime/events";
+import { startPeakRss } from "../lib/server/domains/samples/peak-rss";
 import type { JobDefinition } from "./job";
 
 export interface Scheduler {
@@ -45,14 +46,18 @@ export function startScheduler(
         const id = claim.rows[0]?.id;
         if (id === undefined) return { status: "skipped", reason: "slot_taken" };
         const t0 = performance.now();
+        // Peak RSS while the handler runs (every 50 ms, plus start and end), stored with the
+        // summary under `peakRss`, labelled with its `measure`; for failed runs too.
+        const rss = startPeakRss(50);
         let result: RunResult;
         try {
           const summary = (await job.handler({ slot })) ?? null;
-          result = { status: "ok", durationMs: performance.now() - t0, summary };
+          result = { status: "ok", durationMs: performance.now() - t0, summary: { ...summary, peakRss: rss.stop() } };
         } catch (err) {
           result = { status: "error", durationMs: performance.now() - t0, error: err instanceof Error ? err.message : String(err) };
           deps.log.error({ job: job.name, slot, err }, "job failed");
         }
+        const peakRss = rss.stop();
         await client.query(
           `update job_run set finished_at = now(), outcome = $2, duration_ms = $3, error = $4, summary = $5 where id = $1`,
           [
@@ -60,7 +65,7 @@ export function startScheduler(
             result.status,
             Math.round(result.durationMs),
             result.status === "error" ? result.error : null,
-            result.status === "ok" ? JSON.stringify(result.summary) : null,
+            JSON.stringify(result.status === "ok" ? result.summary : { peakRss }),
           ],
         );
         deps.broadcaster.publish(

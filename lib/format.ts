@@ -36,7 +36,7 @@ export function formatDateTime(v: string | Date | null | undefined): string {
 
 const MB = 1024 * 1024;
 
-/** Bytes as MB (signed: a heap delta per call can be negative when a GC ran during the call). */
+/** Bytes as MB (memory per call is bytes allocated during the call: never negative). */
 export function formatMb(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "—";
   const mb = bytes / MB;
@@ -83,4 +83,58 @@ export function formatShortDateTime(v: string | null | undefined): string {
   if (!v) return "—";
   const d = new Date(v);
   return Number.isNaN(d.getTime()) ? "—" : d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+/** Words for the identifiers the API sends (states, strategies, rules, evidence keys). */
+const WORDS: Record<string, string> = {
+  rolled_back: "rolled back",
+  memory_optimization: "memory optimization",
+  regressionPct: "regression",
+  error_rate: "error rate",
+  mismatch_rate: "mismatch rate",
+  latency_regression: "latency regression",
+  memory_regression: "memory regression",
+  memory_high: "memory high",
+  response_slow: "slow responses",
+  cpu_high: "CPU high",
+  nBaseline: "baseline calls",
+  nOptimized: "optimized calls",
+  ratioLow: "ratio (low)",
+  ratioHigh: "ratio (high)",
+  pValue: "p-value",
+  ciLowPct: "CI low",
+  ciHighPct: "CI high",
+  improvementPct: "improvement",
+  boundaryZ: "boundary (z)",
+  minSamples: "minimum samples",
+};
+
+/**
+ * An identifier as words: known ones from the table, otherwise snake_case and camelCase split
+ * (`canary_25` → "canary 25%", `detectableRatio` → "detectable ratio").
+ */
+export function humanize(key: string | null | undefined): string {
+  if (!key) return "—";
+  const known = WORDS[key];
+  if (known) return known;
+  const canary = /^canary_(\d+(?:\.\d+)?)$/.exec(key);
+  if (canary) return `canary ${canary[1]}%`;
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_.]+/g, " ")
+    .toLowerCase();
+}
+
+/** A duration ratio (optimized ÷ baseline) as a signed change of typical duration: 0.82 → "−18.0%". */
+export function formatRatioChange(r: number | null | undefined, digits = 1): string {
+  if (r === null || r === undefined || !Number.isFinite(r)) return "—";
+  const pct = (r - 1) * 100;
+  const sign = pct > 0.05 ? "+" : pct < -0.05 ? "−" : "";
+  return `${sign}${Math.abs(pct).toFixed(digits)}%`;
+}
+
+/** A share 0…1 as a percentage ("0.35%"). */
+export function formatShare(v: number | null | undefined, digits = 2): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "—";
+  return `${(v * 100).toFixed(digits)}%`;
 }

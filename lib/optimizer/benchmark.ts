@@ -15,11 +15,6 @@ export interface BenchmarkOptions {
    * run then records the bytes it allocated. Without it no memory is recorded.
    */
   allocatedBytes?: () => number;
-  /**
-   * @deprecated Ignored: a heap difference goes negative when a GC runs inside the run. Pass
-   * `allocatedBytes` (e.g. `processAllocationMeter().allocatedBytes`) instead.
-   */
-  heapUsed?: () => number;
 }
 
 export interface BenchmarkResult {

@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
-import v8 from "node:v8";
 import type pg from "pg";
 import { AppError } from "../../../errors";
 import { benchmarkProblem, runBenchmark } from "../../../optimizer/benchmark";
+import { processAllocationMeter } from "../samples/allocation-meter";
 import type { Engine } from "../../../optimizer/engine";
 import type { OperationSpec } from "../../../optimizer/operation";
 import type { Comparison } from "../../../optimizer/stats/compare";
@@ -94,7 +94,7 @@ export async function runStoredBenchmark(
     iterations: req.iterations,
     warmup: req.warmup,
     progress,
-    heapUsed: () => v8.getHeapStatistics().used_heap_size,
+    allocatedBytes: processAllocationMeter().allocatedBytes,
   });
   const id = await storeComparison(deps.pool, {
     operation: op.name,
