@@ -8,6 +8,11 @@ export interface CallContext {
   shadow: boolean;
   /** Set by the cache strategy when the result came from the cache. */
   cacheHit: boolean;
+  /**
+   * Set by an implementation whose call completed but did not do its job (a crawl whose source
+   * failed: the outcome is returned, not thrown): the sample is recorded as an error.
+   */
+  failed?: boolean;
   /** Reports progress of a long call (0..1); a no-op unless the call runs as a background task. */
   progress(fraction: number, message?: string): void;
 }

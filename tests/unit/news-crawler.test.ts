@@ -135,8 +135,10 @@ describe("parseFeed", () => {
   it("normalises the Investing.com style RSS fixture and counts dropped items", async () => {
     const feed = await parseFeedDetailed(fixture("investing-news.rss.xml"), "investing");
     expect(feed.itemCount).toBe(13);
-    expect(feed.dropped).toBe(1); // the item with neither title nor link
-    expect(feed.articles).toHaveLength(12);
+    // The item with neither title nor link still has a description (valid RSS): it is kept, and
+    // takes its title from it, instead of being dropped or failing the insert.
+    expect(feed.dropped).toBe(0);
+    expect(feed.articles).toHaveLength(13);
 
     const first = feed.articles[0]!;
     const url = "https://www.investing.com/news/stock-market-news/apple-beats-quarterly-estimates-3410001";
@@ -159,7 +161,7 @@ describe("parseFeed", () => {
     expect(servicenow).toBeDefined();
     expect(servicenow!.publishedAt).toBeNull();
 
-    expect(new Set(feed.articles.map((a) => a.dedupeKey)).size).toBe(12);
+    expect(new Set(feed.articles.map((a) => a.dedupeKey)).size).toBe(13);
     expect(await parseFeed(fixture("investing-news.rss.xml"), "investing")).toEqual(feed.articles);
   });
 
@@ -193,7 +195,7 @@ describe("parseFeed", () => {
 
   it("throws FeedParseError on malformed or non-feed documents", async () => {
     await expect(parseFeed(fixture("malformed.xml"), "investing")).rejects.toBeInstanceOf(FeedParseError);
-    await expect(parseFeed("<html><body>Access denied</body></html>", "yahoo")).rejects.toThrow(/not valid RSS\/Atom/);
+    await expect(parseFeed("<html><body>Access denied</body></html>", "yahoo")).rejects.toThrow(/neither RSS nor Atom|not well-formed XML/);
     await expect(parseFeed("", "yahoo")).rejects.toBeInstanceOf(FeedParseError);
   });
 
@@ -344,8 +346,8 @@ describe("crawlSource", () => {
     const { store, deps, clock } = makeDeps();
     const outcome = await crawlSource(sourceAt("/investing.rss"), deps);
 
-    expect(outcome).toMatchObject({ status: "ok", fetched: 13, parsed: 12, dropped: 1, inserted: 12, duplicates: 0, attempts: 1 });
-    expect(store.articleCount).toBe(12);
+    expect(outcome).toMatchObject({ status: "ok", fetched: 13, parsed: 13, dropped: 0, inserted: 13, duplicates: 0, attempts: 1 });
+    expect(store.articleCount).toBe(13);
     const stored = store.listArticles();
     expect(stored[0]).toMatchObject({ source: "investing", tickers: ["AAPL"], fetchedAt: clock.now() });
     expect(stored.find((a) => a.title?.startsWith("Microsoft"))?.tickers).toEqual(["GOOGL", "MSFT"]);
@@ -394,7 +396,7 @@ describe("crawlSource", () => {
     const source = sourceAt("/flaky.rss", { maxRetries: 3, backoffBaseMs: 1_000, backoffMaxMs: 60_000 });
     await crawlSource(source, deps);
     const before = store.listArticles();
-    expect(before).toHaveLength(12);
+    expect(before).toHaveLength(13);
 
     const counting = countingStore(store);
     clock.advance(60_000);
@@ -446,7 +448,7 @@ describe("crawlSource", () => {
     clock.advance(60_000);
     const outcome = await crawlSource(source, deps);
     expect(outcome).toMatchObject({ status: "failed", error: { kind: "parse" } });
-    expect(outcome.status === "failed" && outcome.error.message).toMatch(/not valid RSS\/Atom/);
+    expect(outcome.status === "failed" && outcome.error.message).toMatch(/not well-formed XML|neither RSS nor Atom/);
     expect(store.listArticles()).toEqual(before);
     // Keeping '"good"' matters: saving '"bad"' would turn the next conditional GET into a 304
     // and the fixed feed would never be parsed.
@@ -527,7 +529,7 @@ describe("crawlSource", () => {
     const source = sourceAt("/cached.rss");
 
     const first = await crawlSource(source, deps);
-    expect(first).toMatchObject({ status: "ok", inserted: 12 });
+    expect(first).toMatchObject({ status: "ok", inserted: 13 });
     expect(await store.getSourceState("investing")).toMatchObject({ etag: '"abc"', lastModified });
 
     const counting = countingStore(store);
@@ -537,12 +539,12 @@ describe("crawlSource", () => {
     expect(conditional.headers["if-none-match"]).toBe('"abc"');
     expect(conditional.headers["if-modified-since"]).toBe(lastModified);
     expect(counting.calls.insertArticles).toBe(0);
-    expect(store.articleCount).toBe(12);
+    expect(store.articleCount).toBe(13);
     expect(await store.getSourceState("investing")).toMatchObject({ healthy: true, etag: '"abc"', lastModified });
 
     // Without the option the same stored ETag is NOT sent: full download.
     const baseline = await crawlSource(source, { ...deps, useConditionalGet: false });
-    expect(baseline).toMatchObject({ status: "ok", inserted: 0, duplicates: 12 });
+    expect(baseline).toMatchObject({ status: "ok", inserted: 0, duplicates: 13 });
     expect(hits("/cached.rss")[2]!.headers["if-none-match"]).toBeUndefined();
   });
 
@@ -587,12 +589,12 @@ describe("crawlAllSequential (baseline)", () => {
       ["yahoo", "ok"],
     ]);
     expect(events).toEqual(["investing:start", "investing:end", "yahoo:start"]);
-    expect(store.articleCount).toBe(12 + 6);
+    expect(store.articleCount).toBe(13 + 6);
 
     // Second pass: ETags are stored, but the baseline still downloads everything.
     await crawlAllSequential(sources, { ...deps, useConditionalGet: true } as CrawlDeps);
     expect(requests.filter((r) => r.headers["if-none-match"] !== undefined)).toEqual([]);
-    expect(store.articleCount).toBe(18);
+    expect(store.articleCount).toBe(19);
   });
 
   it("keeps going when one source fails", async () => {
@@ -634,5 +636,95 @@ describe("MemoryNewsStore", () => {
     await store.saveSourceState(state);
     state.healthy = false;
     expect((await store.getSourceState("x"))!.healthy).toBe(true);
+  });
+});
+
+describe("one bad item cannot stop a crawl", () => {
+  /** Rejects what Postgres would reject (news_article.title NOT NULL, NUL in text, years past 294276). */
+  function strictStore() {
+    const inner = new MemoryNewsStore();
+    const store: NewsStore = {
+      getSourceState: (n) => inner.getSourceState(n),
+      saveSourceState: (s) => inner.saveSourceState(s),
+      insertArticles: async (articles) => {
+        for (const a of articles) {
+          if (typeof a.title !== "string" || a.title === "") throw new Error('null value in column "title" violates not-null constraint');
+          for (const v of [a.title, a.summary, a.link, a.guid]) if (v?.includes("\u0000")) throw new Error("invalid byte sequence for encoding UTF8: 0x00");
+          if (a.publishedAt && (a.publishedAt.getUTCFullYear() > 9999 || a.publishedAt.getUTCFullYear() < 1)) throw new Error("timestamp out of range");
+        }
+        return inner.insertArticles(articles);
+      },
+    };
+    return { store, inner };
+  }
+
+  // Shapes the feedparser test corpus exercises, written anew here: an RSS item with only a link
+  // and an enclosure, an Atom entry without a title, a description-only item, HTML and NUL in
+  // titles, an impossible date, an item whose fields are elements instead of text.
+  const hostileRss = `<?xml version="1.0"?>
+<rss version="2.0"><channel><title>t</title>
+<item><enclosure url="http://example.com/a.jpg" length="100000" type="image/jpeg" /><link>http://example.com/only-a-link</link></item>
+<item><description>Only a description about NASDAQ:AAPL results.</description></item>
+<item><title>&lt;b&gt;Bold&lt;/b&gt; headline with &lt;a href="x"&gt;a link&lt;/a&gt;</title><link>http://example.com/html-title</link></item>
+<item><title>NUL\u0000 in the title</title><link>http://example.com/nul</link></item>
+<item><title>Far future</title><link>http://example.com/future</link><pubDate>Sat, 13 Sep 275760 00:00:00 GMT</pubDate></item>
+<item><title><span>element</span></title><link><a/></link><description>An item with element children instead of text.</description></item>
+<item><title>javascript link</title><link>javascript:alert(1)</link></item>
+<item></item>
+</channel></rss>`;
+  const hostileAtom = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x</id><updated>2024-05-02T00:00:00Z</updated>
+<entry><id>urn:no-title</id><link rel="alternate" href="http://example.com/alternate"/><updated>2024-05-02T00:00:00Z</updated></entry>
+<entry><id>urn:html</id><title type="html">&lt;i&gt;Italic&lt;/i&gt; AT&amp;amp;T news</title><link href="http://example.com/att"/><updated>2024-05-02T00:00:00Z</updated></entry>
+</feed>`;
+
+  it("stores every item that has something to show, as text, and counts the rest with a reason", async () => {
+    const { store, inner } = strictStore();
+    routes.set("/hostile.rss", serveXml(hostileRss));
+    const outcome = await crawlSource(sourceAt("/hostile.rss"), { ...makeDeps().deps, store });
+    expect(outcome).toMatchObject({ status: "ok", fetched: 8, parsed: 7, dropped: 1, droppedReasons: { empty: 1 }, inserted: 7 });
+    const titles = inner.listArticles().map((a) => a.title);
+    expect(titles).toContain("example.com/only-a-link");
+    expect(titles).toContain("Only a description about NASDAQ:AAPL results.");
+    expect(titles).toContain("Bold headline with a link");
+    expect(titles).toContain("NUL in the title");
+    expect(inner.listArticles().find((a) => a.title === "Far future")?.publishedAt).toBeNull();
+    expect(inner.listArticles().find((a) => a.title === "javascript link")?.link).toBeNull();
+    expect(titles.every((t) => !/[<>\u0000]/.test(t!))).toBe(true);
+  });
+
+  it("reads title-less and HTML-titled Atom entries", async () => {
+    const { store, inner } = strictStore();
+    routes.set("/hostile.atom", serveXml(hostileAtom, { "content-type": "application/atom+xml" }));
+    const outcome = await crawlSource(sourceAt("/hostile.atom"), { ...makeDeps().deps, store });
+    expect(outcome).toMatchObject({ status: "ok", fetched: 2, inserted: 2 });
+    expect(inner.listArticles().map((a) => a.title).sort()).toEqual(["Italic AT&T news", "example.com/alternate"]);
+  });
+
+  it("does not retry a redirect loop or a redirect to another scheme, and says why", async () => {
+    routes.set("/loop-a", serveStatus(302, { location: "/loop-b" }));
+    routes.set("/loop-b", serveStatus(301, { location: "/loop-a" }));
+    routes.set("/to-ftp", serveStatus(302, { location: "ftp://example.com/feed.xml" }));
+    routes.set("/hop", serveStatus(307, { location: "/hostile.rss" }));
+    routes.set("/hostile.rss", serveXml(hostileRss));
+    for (const [p, message] of [
+      ["/loop-a", /redirects in a loop/],
+      ["/to-ftp", /redirects to a non-http address \(ftp:\)/],
+    ] as const) {
+      const { deps, sleeper } = makeDeps();
+      const outcome = await crawlSource(sourceAt(p), deps);
+      expect(outcome.status).toBe("failed");
+      expect(outcome.status === "failed" && outcome.error).toMatchObject({ kind: "redirect", message: expect.stringMatching(message), attempts: 1 });
+      expect(sleeper.delays).toEqual([]);
+    }
+    const followed = await crawlSource(sourceAt("/hop"), makeDeps().deps);
+    expect(followed).toMatchObject({ status: "ok", inserted: 7 });
+  });
+
+  it("reads a well-formed document of an unexpected shape as a sentence, not a TypeError", async () => {
+    routes.set("/weird.xml", serveXml(`<?xml version="1.0"?><rss version="2.0"></rss>`));
+    const outcome = await crawlSource(sourceAt("/weird.xml"), makeDeps().deps);
+    if (outcome.status === "failed") expect(outcome.error.message).not.toMatch(/^Cannot read/);
+    else expect(outcome).toMatchObject({ status: "ok", fetched: 0 });
   });
 });

@@ -56,8 +56,10 @@ export interface CrawlSuccess {
   fetched: number;
   /** Items that survived normalisation (fetched minus `dropped`). */
   parsed: number;
-  /** Items dropped for having neither title nor link. */
+  /** Items dropped: nothing to show (no title, link or summary) or unreadable. */
   dropped: number;
+  /** Dropped items per reason. */
+  droppedReasons?: Record<string, number>;
   /** Articles newly stored. */
   inserted: number;
   /** Parsed articles not inserted: repeated within the feed, or already stored. */
@@ -163,6 +165,7 @@ export async function crawlSource(source: NewsSourceConfig, deps: CrawlDeps): Pr
         fetched: feed.itemCount,
         parsed: feed.articles.length,
         dropped: feed.dropped,
+        ...(feed.dropped > 0 ? { droppedReasons: feed.droppedReasons } : {}),
         inserted,
         duplicates: feed.articles.length - inserted,
       },

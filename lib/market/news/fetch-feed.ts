@@ -4,7 +4,10 @@ import type { NewsSourceConfig } from "./sources";
 /** Upper bound on a feed body; real feeds are 20–500 kB, so 5 MB only stops abuse or misconfiguration. */
 export const DEFAULT_MAX_FEED_BYTES = 5 * 1024 * 1024;
 
-export type FeedFetchErrorKind = "timeout" | "network" | "http_status" | "too_large";
+export type FeedFetchErrorKind = "timeout" | "network" | "http_status" | "too_large" | "redirect";
+
+/** Redirects followed before giving up (browsers allow 20; feeds need one or two). */
+export const MAX_REDIRECTS = 5;
 
 /** Raised by {@link fetchFeed} once retries are exhausted (or immediately for non-retryable failures). */
 export class FeedFetchError extends Error {
@@ -142,11 +145,33 @@ async function attemptOnce(source: NewsSourceConfig, options: FetchFeedOptions):
   if (options.conditional?.etag) headers["if-none-match"] = options.conditional.etag;
   if (options.conditional?.lastModified) headers["if-modified-since"] = options.conditional.lastModified;
 
+  // Redirects are followed here, not by fetch: a loop or a redirect to another scheme is then a
+  // definite, non-retryable failure with its own message, instead of a "fetch failed" retried 4 times.
   let response: Response;
-  try {
-    response = await fetchImpl(source.url, { headers, signal, redirect: "follow" });
-  } catch (err) {
-    return { done: false, failure: classifyThrown(err, source, timeoutSignal, options.signal) };
+  let url = source.url;
+  const seen = new Set<string>([url]);
+  for (let hop = 0; ; hop++) {
+    try {
+      response = await fetchImpl(url, { headers, signal, redirect: "manual" });
+    } catch (err) {
+      return { done: false, failure: classifyThrown(err, source, timeoutSignal, options.signal) };
+    }
+    const location = response.status >= 300 && response.status < 400 && response.status !== 304 ? response.headers.get("location") : null;
+    if (location === null) break;
+    await discardBody(response);
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      return { done: false, failure: { kind: "redirect", retryable: false, message: `${source.url} redirects to an invalid URL (${location.slice(0, 200)})` } };
+    }
+    if (next.protocol !== "http:" && next.protocol !== "https:") {
+      return { done: false, failure: { kind: "redirect", retryable: false, message: `${source.url} redirects to a non-http address (${next.protocol})` } };
+    }
+    if (seen.has(next.href)) return { done: false, failure: { kind: "redirect", retryable: false, message: `${source.url} redirects in a loop (back to ${next.href})` } };
+    if (hop + 1 >= MAX_REDIRECTS) return { done: false, failure: { kind: "redirect", retryable: false, message: `${source.url} redirects more than ${MAX_REDIRECTS} times` } };
+    seen.add(next.href);
+    url = next.href;
   }
 
   if (response.status === 304) {

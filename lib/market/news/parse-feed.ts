@@ -14,13 +14,15 @@ export interface ParsedArticle {
   dedupeKey: string;
 }
 
-/** Result of {@link parseFeedDetailed}: the kept articles plus how many items were dropped. */
+/** Result of {@link parseFeedDetailed}: the kept articles plus how many items were dropped, and why. */
 export interface ParsedFeed {
   articles: ParsedArticle[];
   /** Items in the document, before dropping. */
   itemCount: number;
-  /** Items dropped because they had neither a title nor a link. */
+  /** Items dropped: no title, link or summary to show, or an item the parser could not read. */
   dropped: number;
+  /** Dropped items per reason (`empty`: nothing to show; `unreadable`: the item's structure broke normalisation). */
+  droppedReasons: Record<string, number>;
 }
 
 /** Raised for XML that is not well-formed or not a recognisable RSS/Atom document. */
@@ -59,18 +61,40 @@ export async function parseFeedDetailed(xml: string, sourceName: string): Promis
   try {
     feed = await createParser().parseString(xml);
   } catch (err) {
-    const detail = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    throw new FeedParseError(sourceName, `${sourceName}: feed is not valid RSS/Atom XML: ${detail}`, err);
+    throw new FeedParseError(sourceName, `${sourceName}: ${describeParseError(err)}`, err);
   }
 
   const articles: ParsedArticle[] = [];
-  let dropped = 0;
+  const droppedReasons: Record<string, number> = {};
+  const drop = (reason: string) => (droppedReasons[reason] = (droppedReasons[reason] ?? 0) + 1);
   for (const item of feed.items ?? []) {
-    const article = normaliseItem(item, sourceName);
+    // One item the normalisation cannot read is skipped and counted; it never fails the feed.
+    let article: ParsedArticle | null;
+    try {
+      article = normaliseItem(item, sourceName);
+    } catch {
+      drop("unreadable");
+      continue;
+    }
     if (article) articles.push(article);
-    else dropped++;
+    else drop("empty");
   }
-  return { articles, itemCount: articles.length + dropped, dropped };
+  const dropped = Object.values(droppedReasons).reduce((n, x) => n + x, 0);
+  return { articles, itemCount: articles.length + dropped, dropped, droppedReasons };
+}
+
+/**
+ * A parse failure as a sentence. rss-parser reports XML errors from its XML library ("Unexpected
+ * close tag…") but also raw TypeErrors when a well-formed document has an unexpected shape
+ * ("Cannot read properties of undefined (reading '0')"): say what that means for people.
+ */
+function describeParseError(err: unknown): string {
+  const detail = err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err);
+  if (err instanceof TypeError || /^Cannot read propert/i.test(detail)) {
+    return `the document is XML but not in a shape the RSS/Atom parser can read (${detail})`;
+  }
+  if (/feed not recognized|not recognized as RSS/i.test(detail)) return `the document is neither RSS nor Atom (${detail})`;
+  return `the feed is not well-formed XML (${detail})`;
 }
 
 function createParser(): Parser<Record<string, unknown>, Record<string, unknown>> {
@@ -99,15 +123,21 @@ function withoutInvalidAtomDates(entry: Record<string, unknown>): Record<string,
 function normaliseItem(item: Record<string, unknown>, sourceName: string): ParsedArticle | null {
   // xml2js yields objects instead of strings when an element carries attributes but no text,
   // so every field goes through `text()`.
-  const link = text(item.link);
-  // Titles get entity decoding too: feeds often double-encode ("AT&amp;amp;T"), and Atom allows type="html".
+  const link = httpLink(text(item.link));
+  // Titles are stored as text: tags stripped (Atom allows type="html") and entities decoded
+  // (feeds often double-encode: "AT&amp;amp;T").
   const rawTitle = text(item.title);
-  const title = truncate(collapse(rawTitle === null ? null : decodeEntities(rawTitle)), MAX_TITLE_CHARS);
-  if (!title && !link) return null;
-
-  const feedGuid = text(item.guid) ?? text(item.id);
   const rawSummary = text(item.summary) ?? text(item.content) ?? text(item["content:encoded"]);
   const summary = rawSummary === null ? null : truncate(collapse(decodeEntities(stripTags(rawSummary))), MAX_SUMMARY_CHARS);
+  // A title-less item (valid RSS: an item needs only a title OR a description) takes its title
+  // from its summary, else from its link, so one such item never fails the crawl's insert.
+  const title =
+    truncate(collapse(rawTitle === null ? null : decodeEntities(stripTags(rawTitle))), MAX_TITLE_CHARS) ??
+    truncate(summary, 120) ??
+    (link === null ? null : titleFromLink(link));
+  if (!title) return null;
+
+  const feedGuid = text(item.guid) ?? text(item.id);
 
   return {
     guid: feedGuid ?? link,
@@ -167,8 +197,36 @@ function isHttpUrl(value: string): boolean {
 
 function text(value: unknown): string | null {
   if (typeof value !== "string") return null;
-  const trimmed = value.trim();
+  // Control characters (NUL above all: Postgres text rejects it) never belong in a headline.
+  // eslint-disable-next-line no-control-regex -- the point: remove control characters
+  const trimmed = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").trim();
   return trimmed === "" ? null : trimmed;
+}
+
+/** The link when it is an http(s) URL of sane length (a `javascript:` link is no article). */
+function httpLink(value: string | null): string | null {
+  if (value === null || value.length > 2_000) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** "example.com/markets/aapl-beats": a readable stand-in title from a URL. */
+function titleFromLink(link: string): string {
+  const url = new URL(link);
+  const path = decodeURIComponentSafe(url.pathname).replace(/\/+$/, "");
+  return truncate(`${url.hostname}${path}`, MAX_TITLE_CHARS)!;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** Zone-less "2024-05-02 20:31:05", as Investing.com writes it (in GMT). */
@@ -179,7 +237,9 @@ function toDate(value: string | null): Date | null {
   // Read zone-less timestamps as UTC so the result does not depend on the host's TZ.
   const zoneless = ZONELESS_TIMESTAMP.exec(value);
   const date = new Date(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  const t = date.getTime();
+  // Outside what Postgres stores and what a news date can be (year 275760 parses in JS): no date.
+  return Number.isNaN(t) || t < Date.UTC(1970, 0, 1) || t > Date.now() + 366 * 86_400_000 ? null : date;
 }
 
 function stripTags(html: string): string {

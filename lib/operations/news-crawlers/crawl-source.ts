@@ -1,7 +1,7 @@
 import { crawlSource, type CrawlOutcome } from "../../market/news/crawl-source";
 import type { NewsSourceName } from "../../market/news/sources";
 import { crawlOutcomeEquivalent } from "../../market/optimized/equivalence";
-import { defineOperation } from "../../optimizer/operation";
+import { defineOperation, type CallContext } from "../../optimizer/operation";
 import { replaceStrategy } from "../../optimizer/strategies/replace";
 import { type OperationDeps, operationModule, type WritePorts, writePorts } from "../operation-module";
 
@@ -16,6 +16,13 @@ export async function crawlFeed(deps: OperationDeps, writes: WritePorts, name: N
   if (!source) throw new Error(`news source ${name} is not configured`);
   const outcome = await crawlSource(source, { store: writes.news, universe: await deps.universe(), now: () => new Date(), useConditionalGet });
   if (outcome.status === "ok" && outcome.inserted > 0) writes.broadcaster.publish("news:new", { source: name, inserted: outcome.inserted }, "market");
+  return outcome;
+}
+
+/** A failed crawl is returned (the source's health records it), and counted as an error in the samples and /metrics. */
+async function countFailure(run: Promise<CrawlOutcome>, cx: CallContext): Promise<CrawlOutcome> {
+  const outcome = await run;
+  if (outcome.status === "failed") cx.failed = true;
   return outcome;
 }
 
@@ -35,10 +42,10 @@ function crawlerModule(name: NewsSourceName) {
       equivalent: (a: CrawlOutcome, b: CrawlOutcome) => crawlOutcomeEquivalent([a], [b]),
       strategies: [
         replaceStrategy<NoInput, CrawlOutcome>("incremental", "Conditional GET (ETag / Last-Modified): an unchanged feed costs a 304", (_i, cx) =>
-          crawlFeed(deps, writes(cx), name, true),
+          countFailure(crawlFeed(deps, writes(cx), name, true), cx),
         ),
       ],
-      baseline: (_i, cx) => crawlFeed(deps, writes(cx), name, false),
+      baseline: (_i, cx) => countFailure(crawlFeed(deps, writes(cx), name, false), cx),
       benchmarkInputs: () => Promise.resolve(() => ({})),
     });
   });
