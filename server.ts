@@ -28,6 +28,8 @@ import { createTaskService } from "./lib/server/platform/queue/tasks";
 import { initAuth } from "./lib/server/domains/auth/instance";
 import { ensureAdmin } from "./lib/server/domains/auth/ensure-admin";
 import { stampClientAddress } from "./lib/server/domains/auth/client-ip";
+import { bodyLimitFor, limitRequestBody } from "./lib/server/platform/http/body-limit";
+import { refuseMalformedApiPath } from "./lib/server/platform/http/path-guard";
 import { socketAuthMiddleware } from "./lib/server/domains/auth/socket";
 import { createFaultRegistry } from "./lib/server/domains/faults/faults";
 import { getMetricsRegistry } from "./lib/server/domains/prometheus/metrics-registry";
@@ -93,6 +95,11 @@ async function main(): Promise<void> {
   const httpServer = http.createServer((req, res) => {
     // The peer address as seen by this server, for the sign-in rate limiter and the audit log.
     stampClientAddress(req);
+    // Bodies are capped while they stream, for every route including better-auth's (a chunked
+    // body has no Content-Length to trust).
+    if (!limitRequestBody(req, res, bodyLimitFor(req.url))) return;
+    // Next answers a plain 500 for an API path that is not valid percent-encoding: refuse it here.
+    if (!refuseMalformedApiPath(req, res)) return;
     void handle(req, res);
   });
   const io = new SocketServer(httpServer, { serveClient: false });

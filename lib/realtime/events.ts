@@ -103,5 +103,11 @@ export type Room = (typeof ROOMS)[number];
 
 /** The port through which services publish events (implemented over Socket.IO in lib/server). */
 export interface Broadcaster {
+  /** To every browser on every instance (through the Socket.IO adapter). */
   publish<E extends keyof ServerEvents>(event: E, payload: Parameters<ServerEvents[E]>[0], room?: Room): void;
+  /**
+   * To this instance's browsers only: for events every instance derives by itself (an optimization
+   * change each one reloads after NOTIFY), which would otherwise reach each browser once per instance.
+   */
+  publishLocal?<E extends keyof ServerEvents>(event: E, payload: Parameters<ServerEvents[E]>[0], room?: Room): void;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { route, json, parseQuery } from "@/lib/server/platform/http/route";
-import { limitSchema } from "@/lib/server/platform/http/params";
+import { limitSchema, safeText } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { identityCalibration, listAnalyses } from "@/lib/server/domains/comparisons/live-analyses";
 import { LIVE_ANALYSIS_METHOD } from "@/lib/optimizer/analysis/live-analysis";
@@ -9,7 +9,7 @@ import { optimizationIdSchema } from "@/lib/server/domains/optimizations/optimiz
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
-  operation: z.string().max(100).optional(),
+  operation: safeText({ max: 100 }).optional(),
   optimization: optimizationIdSchema.optional(),
   limit: limitSchema(500, 50),
 });

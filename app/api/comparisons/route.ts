@@ -1,21 +1,23 @@
 import { z } from "zod";
+import { AppError } from "@/lib/errors";
 import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/route";
-import { limitSchema } from "@/lib/server/platform/http/params";
+import { limitSchema, operationName, safeText } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { listComparisons } from "@/lib/server/domains/comparisons/comparison-queries";
 import { STRATEGIES } from "@/lib/optimizer/types";
+import { benchmarkProblem } from "@/lib/optimizer/benchmark";
 
 export const dynamic = "force-dynamic";
 
 /** Comparisons (live and benchmark), newest first. */
 export const GET = route({ access: "viewer" }, async (req) => {
-  const q = parseQuery(req, z.object({ operation: z.string().max(100).optional(), limit: limitSchema(500, 50) }));
+  const q = parseQuery(req, z.object({ operation: safeText({ max: 100 }).optional(), limit: limitSchema(500, 50) }));
   return json({ comparisons: await listComparisons(getRuntime().pool, q) });
 });
 
 const runSchema = z
   .object({
-    operation: z.string().min(3).max(100),
+    operation: operationName,
     strategies: z.array(z.enum(STRATEGIES)).min(1).max(4),
     iterations: z.number().int().min(5).max(500).default(40),
     warmup: z.number().int().min(0).max(50).default(3),
@@ -26,6 +28,13 @@ const runSchema = z
 export const POST = route({ access: "operator" }, async (req, _ctx, actor) => {
   const body = await parseBody(req, runSchema);
   const rt = getRuntime();
+  // Refused here, at submit, rather than by the task after its retries: the engine knows the operations.
+  const problem = benchmarkProblem(rt.engine.operation(body.operation), body.operation, body.strategies);
+  if (problem) {
+    const field = problem.code === "validation_failed" ? "strategies" : "operation";
+    if (problem.code === "conflict") throw new AppError("conflict", problem.message);
+    throw new AppError("validation_failed", problem.message, [{ path: field, message: problem.message }]);
+  }
   const handle = await rt.tasks.submit("benchmark.run", body, actor.name);
   return json(handle, { status: 202 });
 });

@@ -1,6 +1,7 @@
 import { route, json } from "@/lib/server/platform/http/route";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { latestImport } from "@/lib/server/domains/market/market-queries";
+import { resolveActor } from "@/lib/server/domains/auth/authorize";
 
 export const dynamic = "force-dynamic";
 
@@ -14,8 +15,20 @@ async function timed(fn: () => Promise<unknown>): Promise<Check> {
   }
 }
 
-/** Liveness of every dependency; 503 when one is down. */
-export const GET = route({ access: "public" }, async () => {
+/** Whether the caller is signed in; an invalid token or session reads as anonymous here (a probe never needs a 401). */
+async function signedIn(req: Request): Promise<boolean> {
+  try {
+    return (await resolveActor(req.headers)) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Liveness of every dependency; 503 when one is down. Anonymous callers (load balancers, probes)
+ * get the status alone; the checks (versions, hosts, error texts) are for signed-in users.
+ */
+export const GET = route({ access: "public" }, async (req) => {
   const rt = getRuntime();
   const database = await timed(async () => {
     const t0 = performance.now();
@@ -39,8 +52,10 @@ export const GET = route({ access: "public" }, async () => {
     dataImport,
   };
   const ok = database.ok && queue.ok && dataImport.ok;
+  const status = ok ? "ok" : "degraded";
+  if (!(await signedIn(req))) return json({ status }, { status: ok ? 200 : 503 });
   return json(
-    { status: ok ? "ok" : "degraded", instanceId: rt.instanceId, uptimeSeconds: Math.round((Date.now() - rt.startedAt.getTime()) / 1000), checks },
+    { status, instanceId: rt.instanceId, uptimeSeconds: Math.round((Date.now() - rt.startedAt.getTime()) / 1000), checks },
     { status: ok ? 200 : 503 },
   );
 });

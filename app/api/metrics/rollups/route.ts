@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { instantQuerySchema, safeText } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { readRollups } from "@/lib/server/domains/rollups/rollups";
 import { PERCENTILE_DEFINITION } from "@/lib/optimizer/stats/quantile";
@@ -8,10 +9,10 @@ import { MEMORY_PER_CALL_MEASURE } from "@/lib/optimizer/types";
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
-  operation: z.string().min(3).max(100),
-  variant: z.string().max(100).optional(),
-  from: z.coerce.date().default(() => new Date(Date.now() - 86_400_000)),
-  to: z.coerce.date().default(() => new Date()),
+  operation: safeText({ min: 3, max: 100 }),
+  variant: safeText({ max: 100 }).optional(),
+  from: instantQuerySchema.optional().transform((d) => d ?? new Date(Date.now() - 86_400_000)),
+  to: instantQuerySchema.optional().transform((d) => d ?? new Date()),
 });
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { route, json, parseQuery } from "@/lib/server/platform/http/route";
-import { limitSchema } from "@/lib/server/platform/http/params";
+import { instantQuerySchema, limitSchema, safeText } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { listSamples } from "@/lib/server/domains/samples/sample-queries";
 import { MEMORY_PER_CALL_MEASURE } from "@/lib/optimizer/types";
@@ -8,10 +8,10 @@ import { MEMORY_PER_CALL_MEASURE } from "@/lib/optimizer/types";
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
-  operation: z.string().min(3).max(100),
-  variant: z.string().max(100).optional(),
-  from: z.coerce.date().default(() => new Date(Date.now() - 3_600_000)),
-  to: z.coerce.date().default(() => new Date()),
+  operation: safeText({ min: 3, max: 100 }),
+  variant: safeText({ max: 100 }).optional(),
+  from: instantQuerySchema.optional().transform((d) => d ?? new Date(Date.now() - 3_600_000)),
+  to: instantQuerySchema.optional().transform((d) => d ?? new Date()),
   limit: limitSchema(10_000, 1000),
 });
 

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { route, json, parseBody } from "@/lib/server/platform/http/route";
+import { route, json, parseBody, parseParam } from "@/lib/server/platform/http/route";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { listOptimizations } from "@/lib/server/domains/optimizations/optimization-queries";
 import { optimizationIdSchema, stateChangeSchema } from "@/lib/server/domains/optimizations/optimization-schemas";
@@ -19,7 +19,7 @@ async function read(id: string) {
  * each rule's threshold and current value, visible before it acts (this instance's guard).
  */
 export const GET = route<{ id: string }>({ access: "viewer" }, async (_req, ctx) => {
-  const id = optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id));
+  const id = await parseParam(ctx, "id", optimizationIdSchema);
   const found = await read(id);
   const { engine, guard, pool } = getRuntime();
   const st = engine.state(id);
@@ -30,7 +30,7 @@ export const GET = route<{ id: string }>({ access: "viewer" }, async (_req, ctx)
 
 /** Changes state / percentage; applied on every instance within ~1 s (NOTIFY), audited. */
 export const PATCH = route<{ id: string }>({ access: "operator" }, async (req, ctx, actor) => {
-  const id = optimizationIdSchema.parse(decodeURIComponent((await ctx.params).id));
+  const id = await parseParam(ctx, "id", optimizationIdSchema);
   const change = await parseBody(req, stateChangeSchema);
   await getRuntime().optimizationStore.setState(id, change, actor);
   return json(await read(id));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { route, json, parseQuery, parseParam } from "@/lib/server/platform/http/route";
 import { isoDateSchema, limitSchema, symbolSchema } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { priceHistory } from "@/lib/server/domains/market/market-queries";
@@ -11,7 +11,7 @@ const querySchema = z.object({ from: isoDateSchema.optional(), limit: limitSchem
 
 /** Daily bars of one symbol up to the market clock (never the replay's future). */
 export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, ctx) => {
-  const symbol = symbolSchema.parse((await ctx.params).symbol);
+  const symbol = await parseParam(ctx, "symbol", symbolSchema);
   const q = parseQuery(req, querySchema);
   const { pool, market } = getRuntime();
   if (!(await market.isKnownSymbol(symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);

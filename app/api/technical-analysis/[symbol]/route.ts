@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { parseIndicatorParams } from "@/lib/market/indicators/params";
-import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { route, json, parseQuery, parseParam } from "@/lib/server/platform/http/route";
 import { isoDateSchema, periodListSchema, symbolSchema } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { calculateIndicators } from "@/lib/operations/technical-indicators/calculate";
@@ -21,7 +21,7 @@ const querySchema = z.object({
 
 /** All indicators of one symbol at the market clock (or `asOf`, never past the clock): cached, computed or queued. */
 export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, ctx, actor) => {
-  const symbol = symbolSchema.parse((await ctx.params).symbol);
+  const symbol = await parseParam(ctx, "symbol", symbolSchema);
   const q = parseQuery(req, querySchema);
   const params = parseIndicatorParams({
     ...(q.sma ? { sma: q.sma } : {}),

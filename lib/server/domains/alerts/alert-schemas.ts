@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { ALERT_STATES } from "../../../optimizer/alerts/types";
 import { MONITOR_RULES } from "../../../optimizer/monitor/types";
-import { isoTime, operationName } from "../../platform/http/params";
+import { isoTime, limitSchema, operationName, safeText } from "../../platform/http/params";
 
 export const alertListQuerySchema = z
   .object({
@@ -12,17 +12,17 @@ export const alertListQuerySchema = z
     operation: operationName.optional(),
     rule: z.enum(MONITOR_RULES).optional(),
     before: isoTime.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    limit: limitSchema(1000, 200),
   })
   .strict();
 
 export const alertIdSchema = z.uuid("not an alert id");
 
 export const acknowledgeSchema = z
-  .object({ note: z.string().trim().min(1).max(1000), expiresAt: isoTime.nullable().optional() })
+  .object({ note: safeText({ min: 1, max: 1000, multiline: true }), expiresAt: isoTime.nullable().optional() })
   .strict();
 
-export const resolveSchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+export const resolveSchema = z.object({ reason: safeText({ min: 1, max: 500, multiline: true }).optional() }).strict();
 
 export const silenceCreateSchema = z
   .object({
@@ -31,7 +31,7 @@ export const silenceCreateSchema = z
     startsAt: isoTime.optional(),
     endsAt: isoTime.optional(),
     durationMinutes: z.number().int().min(1).max(60 * 24 * 30).optional(),
-    comment: z.string().trim().min(1).max(500),
+    comment: safeText({ min: 1, max: 500, multiline: true }),
   })
   .strict()
   .refine((b) => (b.endsAt === undefined) !== (b.durationMinutes === undefined), { message: "give exactly one of endsAt or durationMinutes", path: ["endsAt"] });

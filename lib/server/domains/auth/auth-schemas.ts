@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "../../platform/http/params";
 import { ROLES } from "./roles";
 
 // Bodies of the access-control API; shared with any client that builds them (no server deps).
@@ -6,7 +7,7 @@ import { ROLES } from "./roles";
 /** `POST /api/tokens`. */
 export const createTokenSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: safeText({ min: 1, max: 100 }),
     role: z.enum(ROLES),
     /** Omitted: the token never expires (revoke it when done). */
     expiresInDays: z.number().int().min(1).max(3650).optional(),
@@ -17,9 +18,9 @@ export const createTokenSchema = z
 export const createUserSchema = z
   .object({
     email: z.email().max(254),
-    name: z.string().trim().min(1).max(100).optional(),
+    name: safeText({ min: 1, max: 100 }).optional(),
     role: z.enum(ROLES),
-    password: z.string().min(8).max(128).optional(),
+    password: safeText({ min: 8, max: 128, trim: false }).optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "../../platform/http/params";
 
 /** Body of `PATCH /api/autopilot`. */
-export const autopilotPatchSchema = z.object({ paused: z.boolean(), reason: z.string().trim().max(500).optional() }).strict();
+export const autopilotPatchSchema = z.object({ paused: z.boolean(), reason: safeText({ max: 500, multiline: true }).optional() }).strict();

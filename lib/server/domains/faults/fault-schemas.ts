@@ -8,7 +8,7 @@ export const faultCreateSchema = z
     operation: operationName,
     variant: variantName,
     kind: z.enum(FAULT_KINDS),
-    amount: z.number().positive(),
+    amount: z.number().positive().finite(),
     mode: z.enum(["absolute", "relative"]).default("absolute"),
     startsAt: isoTime.optional(),
     endsAt: isoTime.optional(),

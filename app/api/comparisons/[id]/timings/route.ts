@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { route, json, parseQuery } from "@/lib/server/platform/http/route";
+import { route, json, parseQuery, parseParam } from "@/lib/server/platform/http/route";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { comparisonTimings } from "@/lib/server/domains/comparisons/comparisons";
 
@@ -13,7 +13,7 @@ const querySchema = z.object({ format: z.enum(["json", "csv"]).default("json") }
  * stored verdict, interval and method, or CSV (`run,variant,duration_ms`).
  */
 export const GET = route<{ id: string }>({ access: "viewer" }, async (req, ctx) => {
-  const id = z.uuid("not a comparison id").parse((await ctx.params).id);
+  const id = await parseParam(ctx, "id", z.uuid("not a comparison id"));
   const { format } = parseQuery(req, querySchema);
   const c = await comparisonTimings(getRuntime().pool, id);
   if (!c) throw new AppError("not_found", `unknown comparison ${id}`);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { route, json } from "@/lib/server/platform/http/route";
+import { route, json, parseParam } from "@/lib/server/platform/http/route";
 import { getRuntime } from "@/lib/server/platform/runtime";
 
 export const dynamic = "force-dynamic";
@@ -11,10 +11,11 @@ export const dynamic = "force-dynamic";
  * operations on demand.
  */
 export const POST = route<{ name: string }>({ access: "operator" }, async (_req, ctx) => {
-  const name = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, "not a job name").parse((await ctx.params).name);
+  const name = await parseParam(ctx, "name", z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, "not a job name"));
   const rt = getRuntime();
   if (!rt.scheduler.running) throw new AppError("unavailable", "the scheduler is disabled on this instance");
-  if (!(name in rt.scheduler.nextRuns())) throw new AppError("not_found", `unknown job ${name}`);
+  // Own properties only: `in` would also find `constructor`, `toString`… on Object.prototype.
+  if (!Object.hasOwn(rt.scheduler.nextRuns(), name)) throw new AppError("not_found", `unknown job ${name}`);
   const result = await rt.scheduler.runNow(name);
   if (result.status === "skipped") throw new AppError("conflict", result.reason === "overlap" ? `${name} is running right now` : `this slot of ${name} already ran`);
   if (result.status === "error") throw new AppError("internal", `${name} failed; its recorded error is in GET /api/jobs`);

@@ -1,16 +1,17 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { route, json } from "@/lib/server/platform/http/route";
+import { route, json, parseParam } from "@/lib/server/platform/http/route";
+import { internalErrorFor } from "@/lib/server/platform/http/redact";
 import { getRuntime } from "@/lib/server/platform/runtime";
 
 export const dynamic = "force-dynamic";
 
 /** The result of a task (the original design's URL): 200 when done, 202 while it runs. */
-export const GET = route<{ id: string }>({ access: "viewer" }, async (_req, ctx) => {
-  const id = z.uuid().parse((await ctx.params).id);
+export const GET = route<{ id: string }>({ access: "viewer" }, async (_req, ctx, actor) => {
+  const id = await parseParam(ctx, "id", z.uuid("not a task id"));
   const t = await getRuntime().tasks.result(id);
   if (t.state === "completed") return json({ taskId: id, status: "completed", result: t.result });
-  if (t.state === "failed") throw new AppError("conflict", `task failed: ${t.error ?? "unknown error"}`);
+  if (t.state === "failed") throw new AppError("conflict", `task failed: ${internalErrorFor(actor, t.error) ?? "unknown error"}`);
   if (t.state === "cancelled") throw new AppError("conflict", "task was cancelled");
   return json({ taskId: id, status: "processing" }, { status: 202 });
 });
