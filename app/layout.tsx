@@ -7,6 +7,7 @@ import { OptimizationEvents } from "@/components/realtime/optimization-events";
 import { RollbackToasts } from "@/components/toast/rollback-toasts";
 import { AlertToasts } from "@/components/toast/alert-toasts";
 import { pageActor } from "@/lib/server/domains/auth/page-session";
+import { hasRole } from "@/lib/server/domains/auth/roles";
 import { SignOutButton } from "./sign-in/sign-out-button";
 import { Providers } from "./providers";
 import styles from "./layout.module.css";
@@ -30,7 +31,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {actor && (
               <>
                 <nav className={styles.nav} aria-label="Main">
-                  <NavLinks />
+                  <NavLinks admin={hasRole(actor.role, "admin")} />
                 </nav>
                 <ConnectionIndicator />
                 <span className={styles.user}>

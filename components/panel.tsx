@@ -22,7 +22,7 @@ export function Panel(props: {
       </div>
     );
   } else if (props.loading) {
-    body = <div className={styles.skeleton} aria-busy="true" aria-label="Loading" />;
+    body = <div className={styles.skeleton} role="status" aria-busy="true" aria-label="Loading" />;
   } else if (props.empty) {
     body = <div className={styles.empty}>{props.empty}</div>;
   }
@@ -32,7 +32,14 @@ export function Panel(props: {
         <span>{props.title}</span>
         {props.aside && <span className="muted">{props.aside}</span>}
       </h2>
-      <div className={props.scroll ? styles.scroll : undefined}>{body}</div>
+      {props.scroll ? (
+        // A scrolling region must be reachable by keyboard (axe: scrollable-region-focusable).
+        <div className={styles.scroll} tabIndex={0} role="region" aria-label={typeof props.title === "string" ? props.title : "Scrollable content"}>
+          {body}
+        </div>
+      ) : (
+        <div>{body}</div>
+      )}
     </section>
   );
 }

@@ -5,5 +5,10 @@ export const metadata = { title: "Market · Perfpilot" };
 
 export default async function MarketPage() {
   await requirePageSession("viewer", "/market");
-  return <MarketBoard />;
+  return (
+    <>
+      <h1>Market</h1>
+      <MarketBoard />
+    </>
+  );
 }

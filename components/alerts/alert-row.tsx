@@ -83,6 +83,7 @@ export function AlertRow(props: {
               >
                 {props.resolve.pending ? "Resolving…" : "Resolve"}
               </button>
+              {!props.canOperate && <span className="muted">{NEED_OPERATOR}</span>}
             </div>
           )}
         </td>

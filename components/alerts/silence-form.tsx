@@ -84,7 +84,8 @@ export function SilenceForm(props: { canOperate: boolean; pending: boolean; erro
       >
         {props.pending ? "Silencing…" : "Silence"}
       </button>
-      {!scoped && <span className="muted">Choose an operation, a rule or both.</span>}
+      {!props.canOperate && <span className="muted">Requires the operator role</span>}
+      {props.canOperate && !scoped && <span className="muted">Choose an operation, a rule or both.</span>}
       {props.error && (
         <span className={styles.error} role="alert">
           Could not create the silence: {props.error.message}

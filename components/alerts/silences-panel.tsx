@@ -64,6 +64,7 @@ export function SilencesPanel({ canOperate }: { canOperate: boolean }) {
                     >
                       End now
                     </button>
+                    {!canOperate && <span className="muted"> operators only</span>}
                   </td>
                 </tr>
               ))}

@@ -1,4 +1,4 @@
-import { formatDateTime, formatPValue } from "@/lib/format";
+import { formatDateTime, formatPValue, humanize } from "@/lib/format";
 import { formatEvidenceNumber, JsonValue } from "./json-value";
 import styles from "./evidence.module.css";
 
@@ -22,7 +22,7 @@ export function EvidenceView({ evidence }: { evidence: unknown }) {
       {rule !== undefined && (
         <div>
           <span className="muted">rule </span>
-          <strong>{String(rule).replace(/_/g, " ")}</strong>
+          <strong>{humanize(String(rule))}</strong>
         </div>
       )}
       {keys.length > 0 && (
@@ -32,7 +32,7 @@ export function EvidenceView({ evidence }: { evidence: unknown }) {
           </thead>
           <tbody>
             {keys.map((k) => (
-              <tr key={k}><td>{k}</td><td className="num">{num(obs[k])}</td><td className="num">{num(thr[k])}</td></tr>
+              <tr key={k}><td>{humanize(k)}</td><td className="num">{num(obs[k])}</td><td className="num">{num(thr[k])}</td></tr>
             ))}
           </tbody>
         </table>
@@ -40,7 +40,7 @@ export function EvidenceView({ evidence }: { evidence: unknown }) {
       {isRec(sampleSizes) && (
         <div>
           <span className="muted">sample sizes </span>
-          {Object.entries(sampleSizes).map(([k, v]) => `${k} ${num(v)}`).join(" · ")}
+          {Object.entries(sampleSizes).map(([k, v]) => `${humanize(k)} ${num(v)}`).join(" · ")}
         </div>
       )}
       {isRec(test) && (

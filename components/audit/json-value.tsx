@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { humanize } from "@/lib/format";
 import styles from "./evidence.module.css";
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -11,7 +12,7 @@ export function formatEvidenceNumber(v: number): string {
 }
 
 function label(key: string): string {
-  return key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/_/g, " ");
+  return humanize(key);
 }
 
 /** Any JSON value as readable nested definition lists (no raw braces). */

@@ -23,6 +23,8 @@ function remaining(t: Task, now: number): string {
 export function TaskRow(props: { task: Task; now: number; onCancel: (id: string) => void; cancelling: boolean }) {
   const t = props.task;
   const cancellable = t.state === "queued" || t.state === "processing";
+  // The last progress message ("indicators 1/14") is stale once the task has finished.
+  const message = t.error ?? (t.state === "completed" ? "done" : t.state === "cancelled" ? "cancelled" : (t.message ?? ""));
   return (
     <tr data-testid="task-row" data-task-id={t.taskId} data-state={t.state}>
       <td>
@@ -36,8 +38,8 @@ export function TaskRow(props: { task: Task; now: number; onCancel: (id: string)
       </td>
       <td className="num">{formatSeconds(elapsedSeconds(t, props.now))}</td>
       <td>{remaining(t, props.now)}</td>
-      <td className={`${styles.message} ${t.error ? "down" : "muted"}`} title={t.error ?? t.message ?? undefined}>
-        {t.error ?? t.message ?? ""}
+      <td className={`${styles.message} ${t.error ? "down" : "muted"}`} title={message || undefined}>
+        {message}
       </td>
       <td>
         <div className={styles.actions}>

@@ -1,10 +1,11 @@
 "use client";
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { operationHref } from "@/lib/client/queries";
 import { formatTime } from "@/lib/format";
 import type { ServerEvents } from "@/lib/realtime/events";
 import { useSocketEvent } from "../realtime/socket-provider";
+import { actionSnapshot, dismissAction, serverActionSnapshot, subscribeActions } from "./action-store";
 import styles from "./toast.module.css";
 
 interface Toast {
@@ -18,11 +19,12 @@ interface Toast {
 // Long enough to read a summary on a second screen; the audit log keeps it for good.
 const DISMISS_AFTER_MS = 20_000;
 
-/** A toast for every automatic or manual rollback, on any page (room `optimizations`, joined by OptimizationEvents). */
+/** The notification area: a toast for every rollback the server announces (automatic ones), and for this user's own actions (action-store), on any page (room `optimizations`, joined by OptimizationEvents). */
 export function RollbackToasts() {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const next = useRef(0);
   const timers = useRef(new Set<ReturnType<typeof setTimeout>>());
+  const actions = useSyncExternalStore(subscribeActions, actionSnapshot, serverActionSnapshot);
   const dismiss = useCallback((key: number) => setToasts((ts) => ts.filter((t) => t.key !== key)), []);
 
   useSocketEvent(
@@ -48,6 +50,15 @@ export function RollbackToasts() {
 
   return (
     <div className={styles.area} role="region" aria-label="Notifications" aria-live="assertive">
+      {actions.map((t) => (
+        <div key={`a${t.key}`} className={styles.toast} data-tone={t.tone} role={t.tone === "bad" ? "alert" : "status"} data-testid="toast-action">
+          <p className={styles.text}>{t.text}</p>
+          <button className={styles.close} onClick={() => dismissAction(t.key)} aria-label="Dismiss">
+            ×
+          </button>
+          <span className={`muted ${styles.meta}`}>{formatTime(t.at)}</span>
+        </div>
+      ))}
       {toasts.map((t) => (
         <div key={t.key} className={styles.toast} role="alert" data-testid="toast-rollback">
           <p className={styles.text}>

@@ -59,3 +59,53 @@ type SilenceTimes = "startsAt" | "endsAt" | "createdAt";
 
 /** A silence of `GET /api/silences` (null operation or rule = every one), its times as ISO strings. */
 export type Silence = Omit<StoredSilence, SilenceTimes> & Record<SilenceTimes, string>;
+
+/** What the guard watches for one optimization now (`guard` of `GET /api/optimizations/{id}`). */
+export type { GuardStatus, GuardRuleStatus } from "@/lib/optimizer/guards";
+export type { StoredAnalysis } from "@/lib/optimizer/analysis/live-analysis";
+
+/** `GET /api/optimizations/{id}`: the optimization, its current phase's analysis and the guard's rules (null when not live). */
+export type OptimizationDetail = Optimization & {
+  analysis: import("@/lib/optimizer/analysis/live-analysis").StoredAnalysis | null;
+  guard: import("@/lib/optimizer/guards").GuardStatus | null;
+};
+
+/** A rollout of the autopilot as `GET /api/autopilot` sends it (times as ISO strings). */
+export type AutopilotRollout = Omit<import("@/lib/optimizer/autopilot/types").Rollout, "startedAt" | "stepSince" | "finishedAt"> & {
+  startedAt: string | null;
+  stepSince: string | null;
+  finishedAt: string | null;
+};
+
+/** `GET /api/autopilot`. `config` is the stored configuration (null when invalid: see `configError`). */
+export interface AutopilotStatus {
+  paused: boolean;
+  config: Record<string, unknown> | null;
+  configError: string | null;
+  rollouts: AutopilotRollout[];
+}
+
+/** A user as `GET /api/users` lists it (lib/server/domains/auth/users.ts `UserView`). */
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: "viewer" | "operator" | "admin" | null;
+  banned: boolean;
+  createdAt: string;
+  lastSignInAt: string | null;
+}
+
+/** An API token as `GET /api/tokens` lists it, never with its secret (lib/server/domains/auth/api-tokens.ts `ApiTokenView`). */
+export interface ApiTokenRow {
+  id: string;
+  name: string;
+  role: "viewer" | "operator" | "admin";
+  prefix: string;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  expiresAt: string | null;
+  status: "active" | "revoked" | "expired";
+}

@@ -4,7 +4,7 @@ import type { StoredAnalysis } from "@/lib/optimizer/analysis/live-analysis";
  * mutations update or invalidate exactly one cache entry and no widget keeps its own copy.
  */
 import { queryOptions } from "@tanstack/react-query";
-import type { Alert, AlertListState, AuditEvent, Comparison, MasterSwitch, Operation, Rollup, Sample, ShadowMismatch, Silence, Task } from "./api-types";
+import type { Alert, AlertListState, ApiTokenRow, AuditEvent, AutopilotStatus, OptimizationDetail, UserRow, Comparison, MasterSwitch, Operation, Rollup, Sample, ShadowMismatch, Silence, Task } from "./api-types";
 import { fetchJson } from "./fetch-json";
 
 export const keys = {
@@ -23,6 +23,12 @@ export const keys = {
   alerts: (filter: AlertFilter) => ["alerts", filter] as const,
   alertsAll: ["alerts"] as const,
   silences: ["silences"] as const,
+  optimization: (id: string) => ["optimization", id] as const,
+  optimizationsAll: ["optimization"] as const,
+  autopilot: ["autopilot"] as const,
+  users: ["users"] as const,
+  tokens: ["tokens"] as const,
+  rollupSpark: (operation: string, minutes: number) => ["rollup-spark", operation, minutes] as const,
 };
 
 export interface AlertFilter {
@@ -136,6 +142,52 @@ export const silencesQuery = queryOptions({
   // A silence ends without an event; refetching drops it from the list.
   refetchInterval: 60_000,
 });
+
+/** One optimization with its current phase's analysis and the guard's rules (live: refetched with the analysis job's minute). */
+export const optimizationQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.optimization(id),
+    queryFn: () => fetchJson<OptimizationDetail>(`/api/optimizations/${encodeURIComponent(id)}`),
+    // The guard's values move with every block (30 s); the analysis is stored once a minute.
+    refetchInterval: 15_000,
+  });
+
+/** The newest analyses of every operation (the overview's losing canaries). */
+export const allAnalysesQuery = queryOptions({
+  queryKey: ["analyses", "*"] as const,
+  queryFn: () => fetchJson<AnalysesResponse>(`/api/analyses${qs({ limit: 500 })}`),
+  refetchInterval: 60_000,
+});
+
+/** The autopilot: paused or not and its rollouts with their last decision. */
+export const autopilotQuery = queryOptions({
+  queryKey: keys.autopilot,
+  queryFn: () => fetchJson<AutopilotStatus>("/api/autopilot"),
+  refetchInterval: 30_000,
+});
+
+export const usersQuery = queryOptions({
+  queryKey: keys.users,
+  queryFn: () => fetchJson<{ users: UserRow[] }>("/api/users").then((r) => r.users),
+});
+
+export const tokensQuery = queryOptions({
+  queryKey: keys.tokens,
+  queryFn: () => fetchJson<{ tokens: ApiTokenRow[] }>("/api/tokens").then((r) => r.tokens),
+});
+
+/** Per-minute rollups of the last `minutes` (a sparkline's backfill before live events continue it). */
+export const rollupSparkQuery = (operation: string, minutes: number) =>
+  queryOptions({
+    queryKey: keys.rollupSpark(operation, minutes),
+    queryFn: () => {
+      const to = new Date();
+      const from = new Date(to.getTime() - minutes * 60_000);
+      return fetchJson<{ rollups: Rollup[] }>(`/api/metrics/rollups${qs({ operation, from: from.toISOString(), to: to.toISOString() })}`).then((r) => r.rollups);
+    },
+    // Loaded once: live events carry the line on from there.
+    staleTime: Infinity,
+  });
 
 export function operationHref(name: string): string {
   return `/operations/${encodeURIComponent(name)}`;

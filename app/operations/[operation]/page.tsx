@@ -11,6 +11,9 @@ import { MasterSwitches } from "@/components/operation/controls/master-switches"
 import { MismatchPanel } from "@/components/operation/log/mismatch-panel";
 import { WhyPanel } from "@/components/operation/log/why-panel";
 import { OperationHeader } from "@/components/operation/operation-header";
+import { ResultPanel } from "@/components/operation/result/result-panel";
+import { TimelinePanel } from "@/components/operation/timeline/timeline-panel";
+import { hasRole } from "@/lib/server/domains/auth/roles";
 import styles from "@/components/operation/operation.module.css";
 
 export const dynamic = "force-dynamic";
@@ -39,12 +42,13 @@ export async function generateMetadata(props: Props): Promise<Metadata> {
 /** One operation: before/after charts, controls, comparisons, mismatches and the "why" log. */
 export default async function OperationPage(props: Props) {
   const operation = await operationOf(props);
-  await requirePageSession("viewer", `/operations/${encodeURIComponent(operation)}`);
+  const actor = await requirePageSession("viewer", `/operations/${encodeURIComponent(operation)}`);
   return (
     <>
       <MetricsFeed />
       <TaskFeed />
       <OperationHeader operation={operation} />
+      <ResultPanel operation={operation} />
       <div className={styles.top}>
         <LiveCharts operation={operation} />
         <div className={styles.side}>
@@ -52,6 +56,7 @@ export default async function OperationPage(props: Props) {
           <MasterSwitches />
         </div>
       </div>
+      <TimelinePanel operation={operation} canOperate={hasRole(actor.role, "operator")} />
       <AnalysisPanel operation={operation} />
       <ComparisonsPanel operation={operation} />
       <div className={styles.bottom}>

@@ -2,18 +2,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { analysesQuery } from "@/lib/client/queries";
 import type { StoredAnalysis } from "@/lib/optimizer/analysis/live-analysis";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatRatioChange, humanize } from "@/lib/format";
 import { Panel } from "../../panel";
 import styles from "./analysis.module.css";
 
 const VERDICT_TEXT = { faster: "faster", slower: "slower", none: "no verdict yet" } as const;
 
-/** "−18.0 %": the change of typical duration from a ratio optimized / baseline. */
-function change(r: number | null): string {
-  if (r === null) return "—";
-  const pct = (r - 1) * 100;
-  return `${pct > 0 ? "+" : pct < 0 ? "−" : ""}${Math.abs(pct).toFixed(1)}%`;
-}
+/** "−18.0%": the change of typical duration from a ratio optimized / baseline. */
+const change = (r: number | null) => formatRatioChange(r);
 
 function phaseLabel(a: StoredAnalysis): string {
   return a.state === "canary" ? `canary ${a.percent}%` : a.state;
@@ -53,7 +49,7 @@ export function AnalysisPanel({ operation }: { operation: string }) {
           <tbody>
             {rows.map((a) => (
               <tr key={`${a.optimizationId}#${a.phase}`} data-testid="analysis-row">
-                <td>{a.strategy}</td>
+                <td>{a.strategy === "identity" ? "identity (A/A control)" : humanize(a.strategy)}</td>
                 <td>
                   #{a.phase} {phaseLabel(a)}
                   <div className="muted">since {formatDateTime(new Date(a.startedAt))}</div>

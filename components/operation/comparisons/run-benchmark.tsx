@@ -6,6 +6,7 @@ import { fetchJson } from "@/lib/client/fetch-json";
 import { keys } from "@/lib/client/queries";
 import { ProgressBar } from "../../ui/progress-bar";
 import { TERMINAL_TASK_STATES, useTask } from "../../tasks/use-task";
+import { notifyAction } from "../../toast/action-store";
 import styles from "./comparisons.module.css";
 
 /** "Run benchmark" for one optimization: submits the task, shows its progress live, then the new comparison. */
@@ -15,7 +16,10 @@ export function RunBenchmark(props: { operation: string; strategy: string; disab
   const submit = useMutation({
     mutationFn: () =>
       fetchJson<TaskHandle>("/api/comparisons", { method: "POST", body: JSON.stringify({ operation: props.operation, strategies: [props.strategy] }) }),
-    onSuccess: (h) => setTaskId(h.taskId),
+    onSuccess: (h) => {
+      setTaskId(h.taskId);
+      notifyAction(`Benchmark of ${props.strategy} on ${props.operation} started: progress below and on the tasks page.`);
+    },
   });
   const task = useTask(taskId);
   const state = task.data?.state;
@@ -41,12 +45,19 @@ export function RunBenchmark(props: { operation: string; strategy: string; disab
         Run benchmark: {props.strategy}
       </button>
       <span className={styles.benchStatus} aria-live="polite">
+        {props.disabledReason !== null && !taskId && <span className="muted">{props.disabledReason}</span>}
         {submit.error && <span className="down">Not started: {submit.error.message}</span>}
         {taskId && task.data && (
           <>
             <ProgressBar fraction={task.data.progress} state={task.data.state} label={`Benchmark of ${props.strategy}`} testId="benchmark-progress" />
             <span className={state === "failed" ? "down" : "muted"}>
-              {state === "completed" ? "done: see the new comparison below" : state === "failed" ? `failed: ${task.data.error ?? "unknown error"}` : (task.data.message ?? state)}
+              {state === "completed"
+                ? "done: see the new comparison below"
+                : state === "failed"
+                  ? `failed: ${task.data.error ?? "unknown error"}`
+                  : state === "cancelled"
+                    ? "cancelled"
+                    : (task.data.message ?? state)}
             </span>
           </>
         )}

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { MasterSwitch } from "@/lib/client/api-types";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { keys, masterSwitchesQuery } from "@/lib/client/queries";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, humanize } from "@/lib/format";
 import { STRATEGIES, SWITCH_OF } from "@/lib/optimizer/types";
 import { Panel } from "../../panel";
 import styles from "./controls.module.css";
@@ -42,7 +42,7 @@ export function MasterSwitches() {
                 data-testid={`switch-${s.name}`}
               />
               <span>
-                {s.name} <span className="muted">({governs(s.name)})</span>
+                {humanize(s.name)} <span className="muted">({governs(s.name)})</span>
               </span>
             </label>
             <span className={s.enabled ? "up" : "down"}>{s.enabled ? "on" : "off"}</span>

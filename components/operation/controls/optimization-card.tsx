@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import type { Optimization } from "@/lib/client/api-types";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, humanize } from "@/lib/format";
 import type { OptimizationStateName } from "@/lib/optimizer/types";
 import { formatPercent } from "../../ui/state-badge";
 import { PercentControl } from "./percent-control";
@@ -71,7 +71,7 @@ export function OptimizationCard({ opt, switchOff }: { opt: Optimization; switch
           Not applied: {change.error.message}
         </div>
       )}
-      {switchOff && <div className="warn">Master switch {switchOff} is off: this optimization is not applied while it stays off.</div>}
+      {switchOff && <div className="warn">Master switch “{humanize(switchOff)}” is off: this optimization is not applied while it stays off.</div>}
     </article>
   );
 }

@@ -18,6 +18,7 @@ export function RollbackButton(props: { strategy: string; operation: string; dis
       >
         Roll back
       </button>
+      {props.disabled && props.disabledReason && <span className={`muted ${styles.disabledReason}`}>{props.disabledReason}</span>}
       <dialog ref={dialog} className={styles.dialog} aria-labelledby={`rollback-title-${props.strategy}`} onClose={() => setReason("")}>
         <form
           method="dialog"

@@ -3,7 +3,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Operation, Optimization } from "@/lib/client/api-types";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { keys } from "@/lib/client/queries";
+import { humanize } from "@/lib/format";
 import type { OptimizationStateName } from "@/lib/optimizer/types";
+import { notifyAction } from "../../toast/action-store";
 
 export interface StateChangeVars {
   id: string;
@@ -26,6 +28,11 @@ function patch(ops: Operation[] | undefined, v: StateChangeVars): Operation[] | 
   }));
 }
 
+/** "canary 25%", "rolled back": the state a change asks for, in words. */
+function target(v: StateChangeVars): string {
+  return v.state === "canary" ? `canary ${v.percent ?? 0}%` : humanize(v.state);
+}
+
 /**
  * Changes an optimization's state (PATCH, or POST rollback), shown at once (optimistic) and put
  * back if the server refuses; reconciled with the server when it settles.
@@ -45,11 +52,20 @@ export function useOptimizationChange() {
       qc.setQueryData<Operation[]>(keys.operations, (old) => patch(old, v));
       return { previous };
     },
-    onError: (_err, _v, ctx) => {
+    onError: (err, v, ctx) => {
       if (ctx?.previous) qc.setQueryData(keys.operations, ctx.previous);
+      notifyAction(`${v.id}: could not change to ${target(v)}: ${err instanceof Error ? err.message : String(err)}`, "bad");
+    },
+    onSuccess: (_data, v) => {
+      notifyAction(v.state === "rolled_back" ? `${v.id} rolled back: every call goes to the baseline.` : `${v.id} is now ${target(v)}.`);
     },
     onSettled: async () => {
-      await Promise.all([qc.invalidateQueries({ queryKey: keys.operations }), qc.invalidateQueries({ queryKey: keys.auditAll })]);
+      await Promise.all([
+        qc.invalidateQueries({ queryKey: keys.operations }),
+        qc.invalidateQueries({ queryKey: keys.auditAll }),
+        qc.invalidateQueries({ queryKey: keys.optimizationsAll }),
+        qc.invalidateQueries({ queryKey: keys.autopilot }),
+      ]);
     },
   });
 }
