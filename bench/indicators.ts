@@ -2,13 +2,16 @@
  * Indicator benchmark: baseline vs the optimized variants.
  *  1. Compute only: five indicators (SMA20, EMA20, RSI14, MACD, BB) on one 1M-point series.
  *  2. Bytes per bar held: `Bar[]` rows (as pgBarSource returns them) vs `BarColumns`.
- *  3. Universe analysis end to end FROM THE DATABASE (482 symbols, seven indicators + signal
- *     detection, capturing signal store so inserts are not measured): baseline generateSignals
- *     vs generateSignalsCompact (one batched read) vs generateSignalsParallel (worker pool).
+ *  3. Universe analysis end to end (482 symbols, seven indicators + signal detection, capturing
+ *     signal store so inserts are not measured): baseline generateSignals (a query per symbol)
+ *     vs generateSignalsCompact / generateSignalsParallel reading one batched columnar query per
+ *     call, and the same two reading the in-memory column store (loaded once before the trials,
+ *     the load timed apart: it is paid once at start, not per call).
  *  4. Pool speedup on the universe batch (compute only) vs single-thread compact.
  * Timed trials wait (≤ 10 s) for a quiet CPU first: other processes share this 2-core machine.
  *
- * Usage: node --import tsx bench/indicators.ts   (starts its own embedded PostgreSQL + import)
+ * Usage: node --import tsx bench/indicators.ts [--universe]   (starts its own embedded PostgreSQL
+ * + import; `--universe` runs section 3 only)
  */
 import fs from "node:fs";
 import net from "node:net";
@@ -21,6 +24,7 @@ import type pg from "pg";
 import { computeFiveIndicatorsBaseline } from "../lib/market/indicators/baseline";
 import { allocateFiveIndicatorSet, computeFiveIndicatorsCompact, computeIndicatorsCompact } from "../lib/market/indicators/compact";
 import { DEFAULT_INDICATOR_PARAMS as P } from "../lib/market/indicators/params";
+import { INDICATOR_FIELDS } from "../lib/market/ports-compact";
 import { fiveIndicatorSetsEquivalent, latestIndicators } from "../lib/market/indicators/result";
 import type { SignalStore } from "../lib/market/ports";
 import { generateSignals } from "../lib/market/services/generate-signals";
@@ -33,6 +37,7 @@ import { applyMigrations } from "../lib/server/platform/db/migrate";
 import { createPool } from "../lib/server/platform/db/pool";
 import { importPrices } from "../lib/server/domains/market/import-prices";
 import { pgColumnSource } from "../lib/server/domains/market/pg-columns";
+import { pgColumnStore } from "../lib/server/domains/market/pg-column-store";
 import { pgBarSource } from "../lib/server/domains/market/pg-stores";
 import { createIndicatorPool, type IndicatorPool } from "../lib/server/platform/workers/indicator-pool";
 
@@ -41,7 +46,23 @@ const AS_OF = "2019-12-31";
 export interface IndicatorBenchResult {
   compute: { points: number; baselineMpps: number; compactMpps: number; speedup: number; equivalent: boolean };
   memory: { method: string; bars: number; barObjectsBytesPerBar: number; columnsBytesPerBar: number };
-  universe: { symbols: number; baselineMs: number; compactMs: number; parallelMs: number; compactSpeedup: number; parallelSpeedup: number; equivalent: boolean };
+  universe: {
+    symbols: number;
+    baselineMs: number;
+    compactMs: number;
+    parallelMs: number;
+    compactSpeedup: number;
+    parallelSpeedup: number;
+    storeCompactMs: number;
+    storeParallelMs: number;
+    storeCompactSpeedup: number;
+    storeParallelSpeedup: number;
+    storeLoadMs: number;
+    /** The store's part of a store-backed run: the universe's column views (listSymbols + allColumnsUpTo). */
+    storeReadMs: number;
+    storeBytesPerBar: number;
+    equivalent: boolean;
+  };
   pool: { threads: number; singleMs: number; poolMs: number; speedupMedian: number; speedupP25: number; workerKernelMs: number[] };
   noisyTrials: number;
 }
@@ -178,12 +199,39 @@ async function benchUniverse(pool: pg.Pool, indicatorPool: IndicatorPool): Promi
   const runBase = () => generateSignals({ bars, signals: capture, broadcaster: noop }, input);
   const runComp = () => generateSignalsCompact({ columns, signals: capture, broadcaster: noop }, input);
   const runPar = () => generateSignalsParallel({ columns, pool: indicatorPool, signals: capture, broadcaster: noop }, input);
+  const store = pgColumnStore(pool);
+  const t0 = performance.now();
+  await store.ready();
+  const storeLoadMs = performance.now() - t0;
+  const runStoreComp = () => generateSignalsCompact({ columns: store, signals: capture, broadcaster: noop }, input);
+  const runStorePar = () => generateSignalsParallel({ columns: store, pool: indicatorPool, signals: capture, broadcaster: noop }, input);
   const base = await runBase();
-  const equivalent = signalsResultEquivalent(base, await runComp()).equal && signalsResultEquivalent(base, await runPar()).equal;
+  let equivalent = true;
+  for (const run of [runComp, runPar, runStoreComp, runStorePar]) equivalent &&= signalsResultEquivalent(base, await run()).equal;
   const b = quantile(await trials(3, 0, runBase), 0.5);
   const c = quantile(await trials(9, 1, runComp), 0.5);
   const p = quantile(await trials(9, 1, runPar), 0.5);
-  return { symbols: base.symbolsScanned, baselineMs: b, compactMs: c, parallelMs: p, compactSpeedup: b / c, parallelSpeedup: b / p, equivalent };
+  const sc = quantile(await trials(15, 2, runStoreComp), 0.5);
+  const sp = quantile(await trials(15, 2, runStorePar), 0.5);
+  const readViews = async () => store.allColumnsUpTo(AS_OF, await store.listSymbols(), INDICATOR_FIELDS);
+  const sr = quantile(await trials(15, 2, readViews), 0.5);
+  const st = store.stats();
+  return {
+    symbols: base.symbolsScanned,
+    baselineMs: b,
+    compactMs: c,
+    parallelMs: p,
+    compactSpeedup: b / c,
+    parallelSpeedup: b / p,
+    storeCompactMs: sc,
+    storeParallelMs: sp,
+    storeCompactSpeedup: b / sc,
+    storeParallelSpeedup: b / sp,
+    storeLoadMs,
+    storeReadMs: sr,
+    storeBytesPerBar: st.bytes / st.bars,
+    equivalent,
+  };
 }
 
 /** 4. Pool vs single-thread compact on the universe, compute only, interleaved trials. */
@@ -229,6 +277,17 @@ export async function benchIndicators(pool: pg.Pool): Promise<IndicatorBenchResu
   }
 }
 
+/** Section 3 alone (the user-facing wait), for a quicker run. */
+export async function benchUniverseOnly(pool: pg.Pool): Promise<Fig["universe"]> {
+  noisyTrials = 0;
+  const indicatorPool = createIndicatorPool({ threads: 2 });
+  try {
+    return await benchUniverse(pool, indicatorPool);
+  } finally {
+    await indicatorPool.close();
+  }
+}
+
 /** Prints the figures as a table. */
 export function printIndicatorBench(r: IndicatorBenchResult): void {
   const f = (x: number, d = 1) => x.toFixed(d);
@@ -236,8 +295,10 @@ export function printIndicatorBench(r: IndicatorBenchResult): void {
     "1. five indicators, 1M points (M points/s)": { baseline: f(r.compute.baselineMpps, 2), compact: f(r.compute.compactMpps, 1), parallel: "", speedup: `${f(r.compute.speedup, 0)}×`, equivalent: r.compute.equivalent },
     "2. bytes per bar held": { baseline: f(r.memory.barObjectsBytesPerBar), compact: f(r.memory.columnsBytesPerBar), parallel: "", speedup: `${f(r.memory.barObjectsBytesPerBar / r.memory.columnsBytesPerBar)}× less`, equivalent: "" },
     [`3. universe from DB, ${r.universe.symbols} symbols (ms)`]: { baseline: f(r.universe.baselineMs, 0), compact: f(r.universe.compactMs, 0), parallel: f(r.universe.parallelMs, 0), speedup: `${f(r.universe.compactSpeedup)}× / ${f(r.universe.parallelSpeedup)}×`, equivalent: r.universe.equivalent },
+    [`3b. universe from the column store (ms)`]: { baseline: f(r.universe.baselineMs, 0), compact: f(r.universe.storeCompactMs, 1), parallel: f(r.universe.storeParallelMs, 1), speedup: `${f(r.universe.storeCompactSpeedup)}× / ${f(r.universe.storeParallelSpeedup)}×`, equivalent: r.universe.equivalent },
     "4. universe compute, 1 thread vs pool (ms)": { baseline: "", compact: f(r.pool.singleMs), parallel: f(r.pool.poolMs), speedup: `${f(r.pool.speedupMedian, 2)}× (p25 ${f(r.pool.speedupP25, 2)}×)`, equivalent: "" },
   });
+  console.log(`column store: loaded once in ${f(r.universe.storeLoadMs, 0)} ms; universe views ${f(r.universe.storeReadMs, 2)} ms per run; ${f(r.universe.storeBytesPerBar)} B per bar held (array capacity / bars)`);
   console.log(`memory: ${r.memory.method}, ${r.memory.bars} bars; pool kernel time per chunk (ms): ${r.pool.workerKernelMs.map((x) => f(x)).join(", ")}; trials without a quiet CPU: ${r.noisyTrials}`);
 }
 
@@ -256,6 +317,11 @@ async function main(): Promise<void> {
   try {
     await applyMigrations(server.connectionString);
     await importPrices(pool, path.resolve(import.meta.dirname, "../data/sp500-daily-2015-2019.csv.gz"));
+    if (process.argv.includes("--universe")) {
+      const u = await benchUniverseOnly(pool);
+      console.log(JSON.stringify({ universe: u, noisyTrials }));
+      return;
+    }
     const result = await benchIndicators(pool);
     printIndicatorBench(result);
     console.log(JSON.stringify(result));

@@ -54,6 +54,7 @@ export interface CallPlan {
 }
 
 const BASELINE = "baseline";
+const BASELINE_PLAN: CallPlan = Object.freeze({ variant: BASELINE, activeMask: 0, shadowMask: 0, queued: false });
 const RUN = { mode: "run" } as const;
 const QUEUE = { mode: "queue" } as const;
 const noProgress = () => undefined;
@@ -72,6 +73,14 @@ interface LiveOptimization {
   buckets: Map<string, number>;
 }
 
+/** What a set of strategies runs: its variant name, optimization ids and (once run) implementation. */
+interface MaskInfo {
+  variant: string;
+  ids: string[];
+  /** Set on the first optimized run of the mask (saves two Map lookups per call). */
+  impl: Implementation<unknown, unknown> | null;
+}
+
 /** Per-operation state precomputed off the hot path. */
 interface OperationRuntime {
   spec: OperationSpec;
@@ -81,14 +90,24 @@ interface OperationRuntime {
   queueBit: number;
   live: LiveOptimization[];
   /** mask → variant name and optimization ids, filled on first use (at most 2^types masks). */
-  masks: Map<number, { variant: string; ids: string[] }>;
+  masks: Map<number, MaskInfo>;
+  /** Packed plan bits (see `planBits`) → the frozen plan `plan()` returns, filled on first use. */
+  plans: Map<number, CallPlan>;
   byVariant: Map<string, Implementation<unknown, unknown>>;
   /** variant → monotonic time of its last measured call (`memorySampleIntervalMs`). */
   memoryAt: Map<string, number>;
 }
 
 const BUCKET_CACHE_MAX = 50_000;
-const NO_IDS: string[] = [];
+/**
+ * `planBits` packs a call's plan in one small integer (no object per call): the active mask in
+ * bits 0–9, the shadow mask in bits 10–19, "queued" in bit 20. Hence at most 10 strategy types
+ * per operation (there are 6), checked at registration.
+ */
+const MAX_TYPES = 10;
+const MASK = (1 << MAX_TYPES) - 1;
+const SHADOW_SHIFT = MAX_TYPES;
+const QUEUED = 1 << (2 * MAX_TYPES);
 
 /**
  * 32-bit FNV-1a over UTF-16 code units: the sample's key hash only groups samples by key (e.g.
@@ -139,8 +158,18 @@ export class Engine {
   register<I, O>(spec: OperationSpec<I, O>): OperationSpec<I, O> {
     if (this.ops.has(spec.name)) throw new Error(`operation ${spec.name} is already registered`);
     const types = strategiesOf(spec as OperationSpec);
+    if (types.length > MAX_TYPES) throw new Error(`operation ${spec.name} declares more than ${MAX_TYPES} strategies`);
     const q = types.indexOf("queue");
-    const rt: OperationRuntime = { spec: spec as OperationSpec, types, queueBit: q < 0 ? 0 : 1 << q, live: [], masks: new Map(), byVariant: new Map(), memoryAt: new Map() };
+    const rt: OperationRuntime = {
+      spec: spec as OperationSpec,
+      types,
+      queueBit: q < 0 ? 0 : 1 << q,
+      live: [],
+      masks: new Map(),
+      plans: new Map(),
+      byVariant: new Map(),
+      memoryAt: new Map(),
+    };
     this.ops.set(spec.name, rt);
     this.compile(rt, new Map());
     return spec;
@@ -216,10 +245,25 @@ export class Engine {
     }
   }
 
-  /** Decides the variant of a call: strategies `on`, or `canary` with the key in its percentage. */
+  /**
+   * Decides the variant of a call: strategies `on`, or `canary` with the key in its percentage.
+   * The plan returned is shared by every call with the same outcome (frozen; one per outcome).
+   */
   plan(op: OperationSpec, key: string): CallPlan {
     const rt = this.ops.get(op.name);
-    if (rt === undefined) return { variant: BASELINE, activeMask: 0, shadowMask: 0, queued: false };
+    if (rt === undefined) return BASELINE_PLAN;
+    const bits = this.planBits(rt, key);
+    let plan = rt.plans.get(bits);
+    if (plan === undefined) {
+      const activeMask = bits & MASK;
+      plan = Object.freeze({ variant: this.maskInfo(rt, activeMask).variant, activeMask, shadowMask: (bits >>> SHADOW_SHIFT) & MASK, queued: (bits & QUEUED) !== 0 });
+      rt.plans.set(bits, plan);
+    }
+    return plan;
+  }
+
+  /** The plan of a call packed in one integer (MASK, SHADOW_SHIFT, QUEUED): allocates nothing. */
+  private planBits(rt: OperationRuntime, key: string): number {
     let active = 0;
     let shadow = 0;
     for (const l of rt.live) {
@@ -229,7 +273,7 @@ export class Engine {
     const queued = (active & rt.queueBit) !== 0;
     active &= ~rt.queueBit;
     shadow &= ~rt.queueBit;
-    return { variant: this.maskInfo(rt, active).variant, activeMask: active, shadowMask: shadow, queued };
+    return active | (shadow << SHADOW_SHIFT) | (queued ? QUEUED : 0);
   }
 
   /**
@@ -237,7 +281,7 @@ export class Engine {
    * the implementation built before it, so the name lists only what runs: memory then async
    * (both replacing) is `async`; memory then cache is `memory+cache`.
    */
-  private maskInfo(rt: OperationRuntime, mask: number): { variant: string; ids: string[] } {
+  private maskInfo(rt: OperationRuntime, mask: number): MaskInfo {
     let info = rt.masks.get(mask);
     if (info === undefined) {
       const ids: string[] = [];
@@ -248,7 +292,7 @@ export class Engine {
         ids.push(optimizationId(rt.spec.name, impl.strategy));
         runs = impl.replaces ? [impl.strategy] : [...runs, impl.strategy];
       }
-      info = { variant: runs.length === 0 ? BASELINE : runs.join("+"), ids };
+      info = { variant: runs.length === 0 ? BASELINE : runs.join("+"), ids, impl: null };
       rt.masks.set(mask, info);
     }
     return info;
@@ -317,7 +361,7 @@ export class Engine {
     // Fast path (no optimization in use): one measured baseline run without the routing frame;
     // this is most calls, so it is kept to one async frame and one allocation (the context).
     if (rt.live.length === 0) return this.baselineRun(rt.spec, key, input, progress) as Promise<O>;
-    return this.routed(rt.spec, key, input, progress) as Promise<O>;
+    return this.routed(rt, key, input, progress) as Promise<O>;
   }
 
   private async baselineRun(op: OperationSpec, key: string, input: unknown, progress: CallContext["progress"]): Promise<unknown> {
@@ -328,7 +372,7 @@ export class Engine {
     const fault = this.options.faults?.(op.name, BASELINE, 0) ?? null;
     try {
       const result = await (fault ? withFault(fault, () => op.baseline(input, cx), this.random) : op.baseline(input, cx));
-      this.recordRun(op, BASELINE, key, t0, meter, allocated0, "ok", cx);
+      this.recordRun(op, BASELINE, key, t0, meter, allocated0, cx.failed === true ? "error" : "ok", cx);
       return result;
     } catch (err) {
       this.recordRun(op, BASELINE, key, t0, meter, allocated0, "error", cx);
@@ -375,26 +419,44 @@ export class Engine {
     }
   }
 
-  private async routed(spec: OperationSpec, key: string, input: unknown, progress: CallContext["progress"]): Promise<unknown> {
-    const op = spec;
-    const rt = this.ops.get(op.name)!;
-    const plan = this.plan(spec, key);
-    const ids = plan.activeMask === 0 ? NO_IDS : this.maskInfo(rt, plan.activeMask).ids;
-    if (ids.length > 0) this.count(ids, "calls");
+  /**
+   * A call with optimizations in use. The usual case (no shadow run) costs the plan bits, two Map
+   * hits (mask info, counters) and the run itself: no plan object, no closure, one async frame
+   * more than the baseline's for the optimized variant (its fallback), none for the baseline.
+   */
+  private routed(rt: OperationRuntime, key: string, input: unknown, progress: CallContext["progress"]): Promise<unknown> {
+    const op = rt.spec;
+    const bits = this.planBits(rt, key);
+    const active = bits & MASK;
+    const shadow = (bits >>> SHADOW_SHIFT) & MASK;
+    const info = active === 0 ? null : this.maskInfo(rt, active);
+    if (info !== null && info.ids.length > 0) this.count(info.ids, "calls");
+    if (shadow === 0 || !canShadow(op) || this.random() >= (op.shadowSampleRate ?? 0.5)) {
+      return info === null ? this.baselineRun(op, key, input, progress) : this.optimizedRun(op, info, key, input, progress);
+    }
+    return this.shadowed(rt, active, shadow, info, key, input, progress);
+  }
 
-    const runShadow = plan.shadowMask !== 0 && canShadow(op) && this.random() < (op.shadowSampleRate ?? 0.5);
-
-    if (!runShadow) return this.runPrimary(spec, plan, ids, key, input, progress);
-
-    const shadowIds = this.maskInfo(rt, plan.shadowMask).ids;
-    const candidateVariant = this.maskInfo(rt, plan.activeMask | plan.shadowMask).variant;
+  /** The primary run and a shadow run of the candidate variant, compared (SPEC shadow mode). */
+  private async shadowed(
+    rt: OperationRuntime,
+    active: number,
+    shadow: number,
+    info: MaskInfo | null,
+    key: string,
+    input: unknown,
+    progress: CallContext["progress"],
+  ): Promise<unknown> {
+    const op = rt.spec;
+    const shadowIds = this.maskInfo(rt, shadow).ids;
+    const candidateVariant = this.maskInfo(rt, active | shadow).variant;
     // Both run at once when the shadow writes nothing (then it also reads the state the primary
     // read, before the primary's writes); other idempotent ones run the shadow after the primary
     // so the two never write concurrently.
-    const primary = this.runPrimary(spec, plan, ids, key, input, progress);
+    const primary = info === null ? this.baselineRun(op, key, input, progress) : this.optimizedRun(op, info, key, input, progress);
     const shadowRun = (async () => {
       if (op.sideEffects && op.shadowWritesDiscarded !== true) await primary.catch(() => undefined);
-      return this.measured(spec, candidateVariant, key, input, true, noProgress);
+      return this.measured(op, candidateVariant, key, input, true, noProgress);
     })();
     const [p, s] = await Promise.allSettled([primary, shadowRun]);
     this.count(shadowIds, "shadowRuns");
@@ -411,33 +473,42 @@ export class Engine {
     return p.value;
   }
 
-  private async runPrimary(
+  /**
+   * Runs an optimized variant; when it throws or times out, the caller gets the baseline's result.
+   * `measured` inlined (as `baselineRun` is): one async frame and no result object per call.
+   */
+  private async optimizedRun(
     op: OperationSpec,
-    plan: CallPlan,
-    ids: string[],
+    info: MaskInfo,
     key: string,
     input: unknown,
     progress: CallContext["progress"],
   ): Promise<unknown> {
-    if (plan.activeMask === 0) {
-      const r = await this.measured(op, BASELINE, key, input, false, progress);
-      if (!r.ok) throw r.error;
-      return r.result;
+    const variant = info.variant;
+    const impl = (info.impl ??= this.implementationOf(op, variant));
+    const cx: CallContext = { key, shadow: false, cacheHit: false, progress };
+    const meter = this.memoryProbe(op, variant);
+    const allocated0 = meter ? meter.allocatedBytes() : 0;
+    const t0 = this.now();
+    const fault = this.options.faults?.(op.name, variant, 0) ?? null;
+    try {
+      const run = fault ? withFault(fault, () => impl(input, cx), this.random) : impl(input, cx);
+      const result = op.timeoutMs === undefined ? await run : await withTimeout(run, op.timeoutMs);
+      this.recordRun(op, variant, key, t0, meter, allocated0, cx.failed === true ? "error" : "ok", cx);
+      return result;
+    } catch (error) {
+      const outcome: Outcome = error instanceof VariantTimeout ? "timeout" : "fallback";
+      this.recordRun(op, variant, key, t0, meter, allocated0, outcome, cx);
+      this.count(info.ids, "failures");
+      this.options.emit?.({
+        type: "variant.failed",
+        operation: op.name,
+        variant,
+        outcome,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return this.baselineRun(op, key, input, progress);
     }
-    const r = await this.measured(op, plan.variant, key, input, false, progress, op.timeoutMs);
-    if (r.ok) return r.result;
-    // The optimized variant failed: the caller still gets the baseline's correct result.
-    this.count(ids, "failures");
-    this.options.emit?.({
-      type: "variant.failed",
-      operation: op.name,
-      variant: plan.variant,
-      outcome: r.outcome,
-      error: r.error instanceof Error ? r.error.message : String(r.error),
-    });
-    const b = await this.measured(op, BASELINE, key, input, false, progress);
-    if (!b.ok) throw b.error;
-    return b.result;
   }
 
   /** Runs one implementation with timing (and sampled memory) and records its sample. */
@@ -459,7 +530,7 @@ export class Engine {
     try {
       const run = fault ? withFault(fault, () => impl(input, cx), this.random) : impl(input, cx);
       const result = timeoutMs === undefined ? await run : await withTimeout(run, timeoutMs);
-      this.recordRun(op, variant, key, t0, meter, allocated0, "ok", cx);
+      this.recordRun(op, variant, key, t0, meter, allocated0, cx.failed === true ? "error" : "ok", cx);
       return { ok: true, result };
     } catch (error) {
       const outcome: Outcome = error instanceof VariantTimeout ? "timeout" : variant === BASELINE ? "error" : "fallback";

@@ -28,6 +28,9 @@ import { generateSignalsCompact, generateSignalsParallel } from "../../lib/marke
 import { takeSnapshotBatched } from "../../lib/market/optimized/snapshot-batched";
 import type { Broadcaster, PriceAlertPayload, SignalPayload } from "../../lib/realtime/events";
 import { pgColumnSource } from "../../lib/server/domains/market/pg-columns";
+import { pgColumnStore } from "../../lib/server/domains/market/pg-column-store";
+import { advanceClock } from "../../lib/market/services/advance-clock";
+import { dayNumber } from "../../lib/market/ports-compact";
 import { pgBatchSnapshotStore } from "../../lib/server/domains/market/pg-snapshots-batched";
 import { pgBarSource, pgClockStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgSnapshotStore } from "../../lib/server/domains/market/pg-stores";
 import { createIndicatorPool, type IndicatorPool } from "../../lib/server/platform/workers/indicator-pool";
@@ -296,5 +299,71 @@ describe("the equivalence checks detect differences", () => {
     expect(eq.crawlOutcomeEquivalent([ok], [{ ...ok, status: "not_modified", fetched: 0, parsed: 0, inserted: 0 }])).toEqual({ equal: true });
     const failed = { source: "yahoo", status: "failed", error: { kind: "http_status", message: "503", httpStatus: 503 }, consecutiveFailures: 1, nextRetryAt: new Date(0), durationMs: 1 } as const;
     expect(eq.crawlOutcomeEquivalent([ok], [failed])).toMatchObject({ diff: 'outcomes[0 yahoo].status: baseline "ok", optimized "failed"' });
+  });
+});
+
+describe("the in-memory column store across market ticks", () => {
+  // Its own database: the test removes and re-adds bars, as a live feed writes each new day.
+  let live: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    live = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await live?.drop();
+  });
+
+  /** Every store-backed variant ≡ its baseline (which reads Postgres) at the clock's date. */
+  async function expectEquivalentAt(asOf: string, store: ReturnType<typeof pgColumnStore>, liveBars: ReturnType<typeof pgBarSource>): Promise<void> {
+    const runs = [capture(), capture(), capture()];
+    const input = { asOf, params: P };
+    const base = await generateSignals({ bars: liveBars, ...runs[0]! }, input);
+    expect(base.symbolsScanned).toBe(482);
+    expect(eq.signalsResultEquivalent(base, await generateSignalsCompact({ columns: store, ...runs[1]! }, input)), asOf).toEqual({ equal: true });
+    expect(eq.signalsResultEquivalent(base, await generateSignalsParallel({ columns: store, pool, ...runs[2]! }, input)), asOf).toEqual({ equal: true });
+    const batch = { symbols: [...universe.slice(0, 60), "NOPE", "AAPL"], asOf, params: P };
+    const baseBatch = await calculateIndicatorsBatch({ bars: liveBars }, batch);
+    expect(eq.indicatorsBatchEquivalent(baseBatch, await calculateIndicatorsBatchCompact({ columns: store }, batch)), asOf).toEqual({ equal: true });
+    expect(eq.indicatorsBatchEquivalent(baseBatch, await calculateIndicatorsBatchParallel({ columns: store, pool }, batch)), asOf).toEqual({ equal: true });
+    for (const symbol of ["AAPL", "MSFT", "NOPE"]) {
+      const one = { symbol, asOf, params: P, points: 60 };
+      const b = await calculateIndicators({ bars: liveBars }, one);
+      expect(eq.indicatorsResultEquivalent(b, await calculateIndicatorsCompact({ columns: store }, one)), `${symbol} ${asOf}`).toEqual({ equal: true });
+    }
+  }
+
+  it("appends each new day on its first read after the tick and stays ≡ the baselines", { timeout: 600_000 }, async () => {
+    const liveBars = pgBarSource(live.pool);
+    const clock = pgClockStore(live.pool);
+    const broadcaster: Broadcaster = { publish: () => undefined };
+    // The feed has delivered bars up to 2019-06-28 only; the rest arrives one day per tick.
+    await live.pool.query("create table held_bar as select * from price_bar where date > '2019-06-28'");
+    await live.pool.query("delete from price_bar where date > '2019-06-28'");
+    expect((await advanceClock({ clock, broadcaster }, { startDate: "2019-06-28" })).date).toBe("2019-06-28");
+    const store = pgColumnStore(live.pool);
+    await store.ready();
+    expect(store.stats().loadedThroughDay).toBe(dayNumber("2019-06-28"));
+    const loaded = store.stats().bars;
+    await expectEquivalentAt("2019-06-28", store, liveBars);
+
+    for (let k = 1; k <= 3; k++) {
+      await live.pool.query("insert into price_bar select * from held_bar where date = (select min(date) from held_bar where date > (select max(date) from price_bar))");
+      const tick = await advanceClock({ clock, broadcaster }, { startDate: "2019-06-28" });
+      await expectEquivalentAt(tick.date, store, liveBars);
+      expect(store.stats()).toMatchObject({ catchUps: k, loadedThroughDay: dayNumber(tick.date) });
+    }
+    expect(store.stats().bars).toBeGreaterThan(loaded + 3 * 450);
+    expect(store.stats().bytes / store.stats().bars).toBeLessThanOrEqual(56);
+
+    // The whole history present (the replay's case): a fresh store loads it all at once, and
+    // neither ticks nor a read at an earlier date (a restarted replay) need another bar query.
+    await live.pool.query("insert into price_bar select * from held_bar on conflict do nothing");
+    const full = pgColumnStore(live.pool);
+    await full.ready();
+    for (let k = 0; k < 2; k++) {
+      const tick = await advanceClock({ clock, broadcaster }, { startDate: "2019-06-28" });
+      await expectEquivalentAt(tick.date, full, liveBars);
+    }
+    await expectEquivalentAt("2016-01-20", full, liveBars);
+    expect(full.stats().catchUps).toBe(0);
   });
 });

@@ -377,6 +377,56 @@ export function computeIndicatorsCompact(cols: BarColumns, params: IndicatorPara
   return set;
 }
 
+/**
+ * Reusable output memory for {@link computeIndicatorsCompactInto}: one buffer per series, grown
+ * to the longest input seen. A universe scan computed ~16 fresh series per symbol (≈ 78 MB of
+ * Float64Arrays for 482 symbols × 1,258 bars, every one garbage right after the signal check).
+ */
+export interface IndicatorScratch {
+  buffers: Float64Array[];
+}
+
+export function createIndicatorScratch(): IndicatorScratch {
+  return { buffers: [] };
+}
+
+/**
+ * {@link computeIndicatorsCompact} writing into `scratch` (same values, bit for bit: same kernels,
+ * and they write every element). The set's series are views of the scratch buffers: valid only
+ * until the next call with the same scratch.
+ */
+export function computeIndicatorsCompactInto(cols: BarColumns, params: IndicatorParams, scratch: IndicatorScratch): IndicatorSet {
+  const { close, high, low } = cols;
+  const n = close.length;
+  let next = 0;
+  const out = (): Float64Array => {
+    let b = scratch.buffers[next];
+    if (b === undefined || b.length < n) scratch.buffers[next] = b = new Float64Array(Math.max(n, 1) + (n >>> 3));
+    next++;
+    return b.subarray(0, n);
+  };
+  const sma: Record<number, Float64Array> = {};
+  for (const period of params.sma) smaInto(close, period, (sma[period] = out()));
+  const ema: Record<number, Float64Array> = {};
+  for (const period of params.ema) emaInto(close, period, (ema[period] = out()));
+  const set: IndicatorSet = {
+    length: n,
+    sma,
+    ema,
+    rsi: out(),
+    macd: { macd: out(), signal: out(), histogram: out() },
+    bollinger: { middle: out(), upper: out(), lower: out() },
+    atr: out(),
+    stochastic: { k: out(), d: out() },
+  };
+  rsiInto(close, params.rsi, set.rsi);
+  macdInto(close, params.macd.fast, params.macd.slow, params.macd.signal, set.macd.macd, set.macd.signal, set.macd.histogram);
+  bollingerInto(close, params.bollinger.period, params.bollinger.k, set.bollinger.middle, set.bollinger.upper, set.bollinger.lower);
+  atrInto(high, low, close, params.atr, set.atr);
+  stochasticInto(high, low, close, params.stochastic.k, params.stochastic.d, set.stochastic.k, set.stochastic.d);
+  return set;
+}
+
 /** Allocates the output arrays of {@link computeFiveIndicatorsCompact} for `n` points (reusable across calls). */
 export function allocateFiveIndicatorSet(n: number): FiveIndicatorSet {
   return {

@@ -4,7 +4,7 @@
  * kernels, and one batched read for a whole batch. Same signatures and results as
  * calculateIndicators / calculateIndicatorsBatch (checked by ./equivalence).
  */
-import { computeIndicatorsCompact } from "../indicators/compact";
+import { computeIndicatorsCompact, computeIndicatorsCompactInto, createIndicatorScratch } from "../indicators/compact";
 import { latestIndicators } from "../indicators/result";
 import { datesOf, emptyColumns, INDICATOR_FIELDS, lastBarDateOf, type ColumnSource } from "../ports-compact";
 import {
@@ -46,12 +46,14 @@ export async function calculateIndicatorsBatchCompact(
 ): Promise<IndicatorsBatchResult> {
   const all = await deps.columns.allColumnsUpTo(input.asOf, input.symbols, INDICATOR_FIELDS);
   const bySymbol = new Map<string, IndicatorsBatchRow>();
+  // latestIndicators copies what the row needs at once: one scratch serves every symbol.
+  const scratch = createIndicatorScratch();
   const results = input.symbols.map((symbol) => {
     const seen = bySymbol.get(symbol);
     // A repeated symbol gets its own copy, as the baseline returns independent objects.
     if (seen) return structuredClone(seen);
     const cols = all.get(symbol) ?? emptyColumns(symbol);
-    const row = batchRow(symbol, cols, latestIndicators(computeIndicatorsCompact(cols, input.params)));
+    const row = batchRow(symbol, cols, latestIndicators(computeIndicatorsCompactInto(cols, input.params, scratch)));
     bySymbol.set(symbol, row);
     return row;
   });

@@ -4,7 +4,7 @@ import type { IndicatorPoolPort } from "../../../market/ports-compact";
 import type { OperationDeps } from "../../../operations/operation-module";
 import type { Broadcaster } from "../../../realtime/events";
 import { env } from "../../../env";
-import { pgColumnSource } from "./pg-columns";
+import { pgColumnStore } from "./pg-column-store";
 import { pgBatchSnapshotStore } from "./pg-snapshots-batched";
 import { pgBarSource, pgClockStore, pgNewsStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgSnapshotStore } from "./pg-stores";
 
@@ -12,9 +12,14 @@ import { pgBarSource, pgClockStore, pgNewsStore, pgPriceAlertStore, pgPriceStore
 export function pgOperationDeps(d: { pool: pg.Pool; broadcaster: Broadcaster; workers: IndicatorPoolPort }): Omit<OperationDeps, "invoke"> {
   const bars = pgBarSource(d.pool);
   let universe: Promise<Set<string>> | null = null;
+  // The optimized variants read the price history from memory (the baseline keeps its per-call
+  // reads: it is the "before"). Loaded now, after the import (server.ts imports first), so the
+  // first request does not pay the load; a failed load is retried by the first read.
+  const columns = pgColumnStore(d.pool);
+  columns.ready().catch(() => undefined);
   return {
     bars,
-    columns: pgColumnSource(d.pool),
+    columns,
     clock: pgClockStore(d.pool),
     prices: pgPriceStore(d.pool),
     signals: pgSignalStore(d.pool),

@@ -33,14 +33,46 @@ export interface PgColumnSourceOptions {
 const SWAP = os.endianness() === "LE";
 const EMPTY = new Float64Array(0);
 
-/** The statement for a set of fields (canonical order; only whitelisted names reach the SQL). */
-function columnsSql(fields: readonly PriceField[]): string {
+/**
+ * The statement for a set of fields (canonical order; only whitelisted names reach the SQL).
+ * `$1` is the last date, `$2` the symbols, and with `after` `$3` the date the bars come after.
+ */
+function columnsSql(fields: readonly PriceField[], after = false): string {
   const aggs = fields.map((f) => `string_agg(float8send(${f}), ''::bytea order by date)`);
   return `select symbol, count(*)::int as n, string_agg(int4send(date - date '1970-01-01'), ''::bytea order by date)
           ${aggs.map((a) => `, ${a}`).join("")}
             from price_bar
-           where date <= $1 and symbol = any($2::text[])
+           where date <= $1 and symbol = any($2::text[])${after ? " and date > $3" : ""}
            group by symbol`;
+}
+
+/**
+ * Every field of the bars of `symbols` with `after < date <= through` (`after` null: from the
+ * first bar), split into `parallel` concurrent queries over contiguous symbol groups. Used by the
+ * in-memory column store's load and catch-up (./pg-column-store).
+ */
+export async function readColumnsBetween(
+  pool: pg.Pool,
+  symbols: readonly string[],
+  after: string | null,
+  through: string,
+  parallel = 2,
+): Promise<BarColumns[]> {
+  if (symbols.length === 0) return [];
+  const fields = ALL_PRICE_FIELDS;
+  const size = Math.ceil(symbols.length / Math.max(1, parallel));
+  const groups: (readonly string[])[] = [];
+  for (let i = 0; i < symbols.length; i += size) groups.push(symbols.slice(i, i + size));
+  const parts = await Promise.all(
+    groups.map((g) =>
+      pool.query<ColumnsRow>({
+        text: columnsSql(fields, after !== null),
+        values: after === null ? [through, g] : [through, g, after],
+        rowMode: "array",
+      }),
+    ),
+  );
+  return parts.flatMap((r) => r.rows.map((row) => toColumns(row, fields)));
 }
 
 function typedFrom<T extends Float64Array | Int32Array>(out: T, bytes: Buffer, what: string): T {
