@@ -7,6 +7,7 @@ import path from "node:path";
 import next from "next";
 import { PgBoss } from "pg-boss";
 import { Server as SocketServer } from "socket.io";
+import { createAdapter } from "@socket.io/postgres-adapter";
 import { defineJobs } from "./jobs/definitions";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
 import { routeJobsThroughEngine } from "./jobs/route-through-engine";
@@ -102,7 +103,12 @@ async function main(): Promise<void> {
     if (!refuseMalformedApiPath(req, res)) return;
     void handle(req, res);
   });
-  const io = new SocketServer(httpServer, { serveClient: false });
+  // The Postgres adapter carries every event to the browsers of every instance (LISTEN/NOTIFY,
+  // large payloads through the socket_io_attachments table) over the one pool.
+  const io = new SocketServer(httpServer, {
+    serveClient: false,
+    adapter: createAdapter(pool, { errorHandler: (err) => log.warn({ err }, "socket.io adapter error") }),
+  });
   io.use(socketAuthMiddleware());
   shutdownSteps.push({
     name: "http",

@@ -82,7 +82,9 @@ export async function startEngineHost(deps: {
     const before = new Map(engine.operations().flatMap((op) => (op.strategies ?? []).map((o) => [`${op.name}:${o.strategy}`, engine.state(`${op.name}:${o.strategy}`)?.version])));
     engine.applyStates(s.optimizations, s.switches);
     for (const o of s.optimizations) {
-      if (before.has(o.id) && before.get(o.id) !== o.version) broadcaster.publish("optimization:changed", toPayload(o), "optimizations");
+      // Every instance reloads after the NOTIFY and tells its own browsers (not all of them: the
+      // adapter would deliver it once per instance).
+      if (before.has(o.id) && before.get(o.id) !== o.version) (broadcaster.publishLocal ?? broadcaster.publish)("optimization:changed", toPayload(o), "optimizations");
     }
   };
   const scheduleReload = () => {
