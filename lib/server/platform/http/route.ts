@@ -2,6 +2,7 @@ import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import { ZodError, type z } from "zod";
 import { AppError } from "../../../errors";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable";
 import { logger } from "../../../log";
 import { authorize } from "../../domains/auth/authorize";
 import { isRole, type Role } from "../../domains/auth/roles";
@@ -54,6 +55,14 @@ function errorResponse(err: unknown, req: NextRequest): NextResponse {
     return json(
       { error: { code: "validation_failed", message: "invalid input", details: (err as ZodError).issues.map((i) => ({ path: i.path.join("."), message: i.message })) } },
       { status: 422 },
+    );
+  }
+  // A database outage is not the request's fault: 503 with Retry-After, so clients retry.
+  if (isDatabaseUnavailable(err)) {
+    log.warn({ method: req.method, url: req.nextUrl.pathname, err: err instanceof Error ? err.message : String(err) }, "database unavailable");
+    return json(
+      { error: { code: "unavailable", message: "the database is unavailable; retry in a few seconds", details: null } },
+      { status: 503, headers: { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } },
     );
   }
   // Unknown errors are logged with context and answered without internals (no stack, no SQL).
