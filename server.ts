@@ -44,9 +44,12 @@ const startedAt = Date.now();
 const instanceId = `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString("hex")}`;
 const dev = env.NODE_ENV === "development";
 
-// Shutdown order (CONVENTIONS 9): stop cron → drain the queue → flush samples → stop worker pools
-// → close sockets and HTTP → close pools → stop embedded Postgres.
-const SHUTDOWN_ORDER = ["scheduler", "queue", "engine", "services", "http", "pools", "database"] as const;
+// Shutdown order: stop accepting and let in-flight requests finish (bounded) → stop cron → drain
+// the queue → flush samples (after the last request recorded its own) → stop worker pools → close
+// sockets → close pools → stop embedded Postgres (if this instance started it).
+const SHUTDOWN_ORDER = ["http", "scheduler", "queue", "engine", "services", "sockets", "pools", "database"] as const;
+/** How long in-flight requests may take to finish once the server stops accepting. */
+const DRAIN_MS = 10_000;
 type Phase = (typeof SHUTDOWN_ORDER)[number];
 const shutdownSteps: { name: Phase; run: () => Promise<void> }[] = [];
 let shuttingDown = false;
@@ -93,7 +96,11 @@ async function main(): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
 
+  // Requests being answered now: shutdown waits for them (websockets would keep server.close() open).
+  let inFlight = 0;
   const httpServer = http.createServer((req, res) => {
+    inFlight++;
+    res.once("close", () => inFlight--);
     // The peer address as seen by this server, for the sign-in rate limiter and the audit log.
     stampClientAddress(req);
     // Bodies are capped while they stream, for every route including better-auth's (a chunked
@@ -114,10 +121,20 @@ async function main(): Promise<void> {
     name: "http",
     run: () =>
       new Promise<void>((resolve) => {
-        void io.close(() => resolve());
-        httpServer.closeAllConnections();
+        // No new connections; idle keep-alive ones close now, busy ones once their response is sent.
+        httpServer.close();
+        httpServer.closeIdleConnections();
+        const started = Date.now();
+        const poll = setInterval(() => {
+          if (inFlight > 0 && Date.now() - started < DRAIN_MS) return;
+          clearInterval(poll);
+          if (inFlight > 0) log.warn({ inFlight, afterMs: DRAIN_MS }, "requests still running at shutdown: closing their connections");
+          httpServer.closeAllConnections();
+          resolve();
+        }, 20);
       }),
   });
+  shutdownSteps.push({ name: "sockets", run: () => new Promise<void>((resolve) => void io.close(() => resolve())) });
   attachSocketHandlers(io, logger.child({ component: "socket" }));
   const broadcaster = socketBroadcaster(io);
 
