@@ -13,6 +13,8 @@ export interface Scheduler {
   runNow(name: string): Promise<RunResult>;
   /** Runs a job's given slot now, with the same guards as the cron tick for that slot (tests drive slots with it). */
   runSlot(name: string, slot: Date): Promise<RunResult>;
+  /** Marks running rows without a live run as abandoned; returns how many (also runs every minute). */
+  reconcile(): Promise<number>;
 }
 
 export type RunResult = JobRunResult;
@@ -36,7 +38,16 @@ export function startScheduler(
     const client = await deps.pool.connect();
     try {
       const lock = await client.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtext($1)) as ok", [`job:${job.name}`]);
-      if (!lock.rows[0]?.ok) return { status: "skipped", reason: "overlap" };
+      if (!lock.rows[0]?.ok) {
+        // The previous run (here or on another instance) still holds the job: this slot runs
+        // nowhere, and says why (first instance to get here records it).
+        await client.query(
+          `insert into job_run (job, slot, instance, started_at, finished_at, outcome, error) values ($1, $2, $3, now(), now(), 'skipped', $4)
+           on conflict (job, slot) do nothing`,
+          [job.name, slot, deps.instanceId, "skipped: the previous run of this job was still running"],
+        );
+        return { status: "skipped", reason: "overlap" };
+      }
       try {
         const claim = await client.query<{ id: number }>(
           `insert into job_run (job, slot, instance, started_at, outcome) values ($1, $2, $3, now(), 'running')
@@ -115,6 +126,41 @@ export function startScheduler(
     error: (m: string | Error, err?: Error) => cronLog.error({ err: err ?? m }, String(m)),
     debug: (m: string | Error) => cronLog.trace(String(m)),
   };
+  /**
+   * Marks `running` rows whose run is over without a record (its instance was killed, or lost the
+   * database) as `abandoned`, with the reason: a run holds its job's advisory lock (a session
+   * lock, released when its connection dies), so a running row whose lock is free has no run.
+   * At start and then every minute, so rows left by a crash or an outage do not stay "running".
+   */
+  async function reconcile(): Promise<number> {
+    const stale = await deps.pool.query<{ job: string }>("select distinct job from job_run where outcome = 'running'");
+    let marked = 0;
+    for (const { job } of stale.rows) {
+      const client = await deps.pool.connect();
+      try {
+        const lock = await client.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtext($1)) as ok", [`job:${job}`]);
+        if (!lock.rows[0]?.ok) continue; // a run holds it: its row is live
+        try {
+          const r = await client.query(
+            `update job_run set outcome = 'abandoned', finished_at = now(), error = $2 where job = $1 and outcome = 'running'`,
+            [job, `abandoned: its instance stopped before the run finished (found by ${deps.instanceId})`],
+          );
+          marked += r.rowCount ?? 0;
+        } finally {
+          await client.query("select pg_advisory_unlock(hashtext($1))", [`job:${job}`]);
+        }
+      } finally {
+        client.release();
+      }
+    }
+    if (marked > 0) deps.log.warn({ marked }, "job runs left running by a stopped instance marked abandoned");
+    return marked;
+  }
+  const reconcileNow = () => void reconcile().catch((err: unknown) => deps.log.warn({ err }, "could not reconcile job runs (database unavailable?)"));
+  reconcileNow();
+  const reconcileTimer = setInterval(reconcileNow, 60_000);
+  reconcileTimer.unref();
+
   for (const job of jobs) {
     const task = createTask(
       job.schedule,
@@ -131,6 +177,7 @@ export function startScheduler(
 
   return {
     async stop() {
+      clearInterval(reconcileTimer);
       await Promise.all([...tasks.values()].map((t) => t.stop()));
       await Promise.allSettled([...running]);
       await Promise.all([...tasks.values()].map((t) => t.destroy()));
@@ -144,5 +191,6 @@ export function startScheduler(
     runSlot(name, slot) {
       return guarded(jobNamed(name), slot);
     },
+    reconcile,
   };
 }

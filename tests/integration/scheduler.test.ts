@@ -99,8 +99,33 @@ describe("scheduler guards on a real Postgres", () => {
     const rows = (await db.pool.query("select slot, instance, outcome, error from job_run where job = $1 order by slot", [job.name])).rows;
     expect(rows.map((r) => ({ ...r, slot: (r.slot as Date).toISOString() }))).toEqual([
       { slot: slot(0).toISOString(), instance: "a", outcome: "error", error: "first run fails" },
+      // The skipped slot is recorded with why (by the first instance that skipped it).
+      { slot: slot(1).toISOString(), instance: "b", outcome: "skipped", error: "skipped: the previous run of this job was still running" },
       { slot: slot(2).toISOString(), instance: "b", outcome: "ok", error: null },
     ]);
+  });
+
+  it("marks a run left 'running' by a stopped instance as abandoned, and leaves a live run alone", async () => {
+    await db.pool.query(
+      `insert into job_run (job, slot, instance, started_at, outcome) values ('crashed-job', $1, 'dead-instance', now(), 'running'), ('live-job', $1, 'other', now(), 'running')`,
+      [slot(0)],
+    );
+    // A live run holds its job's advisory lock on its own connection.
+    const holder = await db.pool.connect();
+    await holder.query("select pg_advisory_lock(hashtext('job:live-job'))");
+    const s = startScheduler([], { pool: db.pool, log, instanceId: "c", broadcaster });
+    try {
+      await s.reconcile();
+      const rows = (await db.pool.query("select job, outcome, error from job_run where job in ('crashed-job', 'live-job') order by job")).rows;
+      expect(rows).toEqual([
+        { job: "crashed-job", outcome: "abandoned", error: "abandoned: its instance stopped before the run finished (found by c)" },
+        { job: "live-job", outcome: "running", error: null },
+      ]);
+    } finally {
+      await holder.query("select pg_advisory_unlock(hashtext('job:live-job'))");
+      holder.release();
+      await s.stop();
+    }
   });
 
   it("cron ticks run whole-second slots through the same guards, and a failing tick does not stop the next", async () => {
