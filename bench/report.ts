@@ -1,4 +1,5 @@
 /* Renders bench/results/latest.md from the measured figures, with the targets beside them. */
+import type { ChartFpsBench } from "./chart-fps";
 import type { EngineOverheadResult } from "./engine-overhead";
 import type { HttpBenchRow } from "./http";
 import type { IndicatorBenchResult } from "./indicators";
@@ -21,6 +22,7 @@ export function renderMarkdown(r: Record<string, unknown>): string {
   const st = r.statsCalibration as StatsCalibrationResult;
   const http = r.http as HttpBenchRow[];
   const rt = r.realtime as RealtimeBench;
+  const cf = r.chartFps as ChartFpsBench | undefined;
   const ops = r.operations as OperationBenchRow[];
   const seq = r.sequential as SequentialBenchResult | undefined;
   // The sustained figure is the best run that dropped nothing (the burst run overflows its ring on purpose).
@@ -62,6 +64,11 @@ export function renderMarkdown(r: Record<string, unknown>): string {
       : []),
     `| call finished → sample in a connected browser's chart data | p95 ≤ 1.5 s | p50 ${f(rt.sampleToBrowserMs.p50, 0)} ms, p95 ${f(rt.sampleToBrowserMs.p95, 0)} ms, max ${f(rt.sampleToBrowserMs.max, 0)} ms (n = ${rt.sampleToBrowserMs.n}) | ${ok(rt.sampleToBrowserMs.p95 <= 1500)} |`,
     `| server cost of 50 connected dashboard clients | report | CPU ${f(rt.clients50.cpuPctIdle, 1)}% without clients → ${f(rt.clients50.cpuPctWith50, 1)}% with 50, ${f(rt.clients50.eventsPerClientPerSecond, 1)} events/s per client (~10 calls/s, ${rt.clients50.durationS} s each) | — |`,
+    ...(cf
+      ? [
+          `| operation page live charts in Chromium (1280×800, canary 50%) | ≥ 55 fps, ≤ 20% main thread busy, at 100 calls/s | ${f(cf.fps, 1)} fps, ${pct(cf.busyPct)} busy, heap ${f(cf.heapMb, 0)} MB at ${f(cf.callsPerSecond, 0)} calls/s (${f(cf.seconds, 0)} s) | ${ok(cf.fps >= 55 && cf.busyPct <= 20 && cf.callsPerSecond >= 90)} |`,
+        ]
+      : []),
     ``,
     `## Every operation: baseline vs each optimized variant`,
     ``,

@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from "../lib/server/platform/db/embedded-postgr
 import { createPool } from "../lib/server/platform/db/pool";
 import { importPrices } from "../lib/server/domains/market/import-prices";
 import { freePort, spawnServer } from "../scripts/spawn-server";
+import { benchChartFps } from "./chart-fps";
 import { benchEngineOverhead } from "./engine-overhead";
 import { benchTechnicalAnalysisHttp } from "./http";
 import { benchIndicators } from "./indicators";
@@ -87,6 +88,8 @@ async function main() {
     results.http = await benchTechnicalAnalysisHttp(server.baseUrl, headers, 10);
     log("live transport: call → browser chart data, and 50 dashboard clients");
     results.realtime = await benchRealtime({ baseUrl: server.baseUrl, pid: server.pid, headers });
+    log("operation page live charts in Chromium at 100 calls/s (fps, main-thread busy)");
+    results.chartFps = await benchChartFps({ baseUrl: server.baseUrl, headers });
   } finally {
     await server.stop();
   }

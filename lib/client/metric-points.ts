@@ -18,11 +18,23 @@ export interface MetricPoint {
   p95: number | null;
   /** Calls per second over the bucket. */
   rate: number;
-  /** Mean heap delta per measured call, bytes (null when no call of the bucket was measured). */
+  /**
+   * Mean bytes allocated per measured call (`MEMORY_PER_CALL_MEASURE`); null when no call of the
+   * bucket was measured.
+   */
   memBytes: number | null;
 }
 
 export type MetricKey = "p50" | "p95" | "rate" | "memBytes";
+
+/**
+ * A memory figure as drawn: bytes allocated are never negative, so a negative value is a heap
+ * difference stored before the allocation meter (still within the samples' retention) and is
+ * left out rather than drawn as an allocation.
+ */
+function allocated(bytes: number | null): number | null {
+  return bytes !== null && bytes >= 0 ? bytes : null;
+}
 
 /** Appends a second's aggregates to the live store, replacing duplicates and dropping old ones. */
 export function appendAggregates(old: MetricPayload[] | undefined, incoming: MetricPayload[], now: number): MetricPayload[] {
@@ -33,7 +45,15 @@ export function appendAggregates(old: MetricPayload[] | undefined, incoming: Met
 }
 
 export function pointsFromAggregates(aggregates: readonly MetricPayload[]): MetricPoint[] {
-  return aggregates.map((a) => ({ t: a.at, variant: a.variant, count: a.count, p50: a.p50Ms, p95: a.p95Ms, rate: a.count, memBytes: a.memoryMeanBytes }));
+  return aggregates.map((a) => ({
+    t: a.at,
+    variant: a.variant,
+    count: a.count,
+    p50: a.p50Ms,
+    p95: a.p95Ms,
+    rate: a.count,
+    memBytes: allocated(a.memoryMeanBytes),
+  }));
 }
 
 /** Per-second aggregates of raw samples, computed like the server's live stream (nearest-rank percentiles). */
@@ -49,8 +69,9 @@ export function pointsFromSamples(samples: readonly Sample[]): MetricPoint[] {
       groups.set(k, g);
     }
     g.d.push(s.durationMs);
-    if (s.memoryBytes !== null) {
-      g.memSum += s.memoryBytes;
+    const mem = allocated(s.memoryBytes);
+    if (mem !== null) {
+      g.memSum += mem;
       g.memN++;
     }
   }
@@ -76,7 +97,7 @@ export function pointsFromRollups(rollups: readonly Rollup[]): MetricPoint[] {
     p50: r.p50Ms,
     p95: r.p95Ms,
     rate: r.count / 60,
-    memBytes: r.memoryMeanBytes,
+    memBytes: allocated(r.memoryMeanBytes),
   }));
 }
 
