@@ -26,6 +26,7 @@ import { createIndicatorPool } from "./lib/server/platform/workers/indicator-poo
 import { startEngineHost } from "./lib/server/domains/optimizations/engine-host";
 import { runStoredBenchmark, type BenchmarkRequest } from "./lib/server/domains/comparisons/comparisons";
 import { createTaskService } from "./lib/server/platform/queue/tasks";
+import { BOSS_OPTIONS } from "./lib/server/platform/queue/boss-options";
 import { initAuth } from "./lib/server/domains/auth/instance";
 import { ensureAdmin } from "./lib/server/domains/auth/ensure-admin";
 import { stampClientAddress } from "./lib/server/domains/auth/client-ip";
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
   attachSocketHandlers(io, logger.child({ component: "socket" }));
   const broadcaster = socketBroadcaster(io);
 
-  const boss = new PgBoss({ connectionString: db.connectionString, schema: "pgboss" });
+  const boss = new PgBoss({ connectionString: db.connectionString, ...BOSS_OPTIONS });
   boss.on("error", (err) => log.error({ err }, "pg-boss error"));
   await boss.start();
   shutdownSteps.push({ name: "queue", run: () => boss.stop({ graceful: true, timeout: 10_000 }) });

@@ -3,6 +3,7 @@ import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { AppError } from "../../../errors";
+import { withTransaction } from "../db/transaction";
 import type { Engine } from "../../../optimizer/engine";
 import type { OperationSpec } from "../../../optimizer/operation";
 import type { Broadcaster, TaskPayload } from "../../../realtime/events";
@@ -52,7 +53,10 @@ function payload(r: TaskRow): TaskPayload {
 /** How a call was served: its result (`kept`: from a cache, without computing), or a task handle. */
 export type Invocation<O> = { kind: "result"; result: O; kept: boolean } | { kind: "queued"; task: TaskHandle };
 
-export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: Engine; broadcaster: Broadcaster; log: Logger }) {
+/** Heartbeat interval of task jobs (pg-boss minimum: 10 s). */
+export const TASK_HEARTBEAT_SECONDS = 20;
+
+export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: Engine; broadcaster: Broadcaster; log: Logger; heartbeatSeconds?: number }) {
   const { pool, boss, engine, broadcaster, log } = deps;
   const handlers = new Map<string, TaskHandler>();
 
@@ -118,7 +122,13 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
     },
 
     async start() {
-      await boss.createQueue(QUEUE, { retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: 600 } as never);
+      // heartbeatSeconds: pg-boss's worker refreshes a running job every 10 s; a job whose worker
+      // died (kill -9, lost host) misses its heartbeat and is retried within ~20 s, instead of
+      // waiting for expireInSeconds (10 min), which still bounds a job that hangs alive.
+      const options = { retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: 600, heartbeatSeconds: deps.heartbeatSeconds ?? TASK_HEARTBEAT_SECONDS };
+      await boss.createQueue(QUEUE, options as never);
+      // A queue made by an earlier version keeps its old options unless told (createQueue does not update).
+      await boss.updateQueue(QUEUE, options as never);
       await boss.work<{ taskId: string }>(QUEUE, { batchSize: 1 } as never, async (jobs) => {
         for (const job of jobs) {
           try {
@@ -143,11 +153,17 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
     async submit(operation: string, input: unknown, createdBy = "system"): Promise<TaskHandle> {
       const id = crypto.randomUUID();
       const estimatedSeconds = await estimateSeconds(operation);
-      await write(
-        `insert into task (id, operation, state, input, estimated_seconds, created_by) values ($1, $2, 'queued', $3, $4, $5) returning *`,
-        [id, operation, JSON.stringify(input), estimatedSeconds, createdBy],
-      );
-      await boss.send(QUEUE, { taskId: id }, { id });
+      // The task row and its pg-boss job in one transaction: a crash between two statements would
+      // otherwise leave a task "queued" forever (or a job without its task).
+      const row = await withTransaction(pool, async (client) => {
+        const r = await client.query<TaskRow>(
+          `insert into task (id, operation, state, input, estimated_seconds, created_by) values ($1, $2, 'queued', $3, $4, $5) returning *`,
+          [id, operation, JSON.stringify(input), estimatedSeconds, createdBy],
+        );
+        await boss.send(QUEUE, { taskId: id }, { id, db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } } as never);
+        return r.rows[0]!;
+      });
+      broadcaster.publish("task:updated", payload(row), "tasks");
       return { taskId: id, status: "processing", estimatedSeconds, resultUrl: `/api/tasks/task/${id}/result` };
     },
 
