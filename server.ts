@@ -175,7 +175,9 @@ async function main(): Promise<void> {
   shutdownSteps.push({ name: "engine", run: async () => monitoring.stop() });
 
   const tasks = createTaskService({ pool, boss, engine: engineHost.engine, broadcaster, log: logger.child({ component: "tasks" }) });
-  tasks.handle("benchmark.run", (input, progress, taskId) => runStoredBenchmark({ pool, engine: engineHost.engine }, input as BenchmarkRequest, progress, taskId));
+  tasks.handle("benchmark.run", (input, progress, taskId) =>
+    runStoredBenchmark({ pool, engine: engineHost.engine }, input as BenchmarkRequest, progress, taskId),
+  );
   await tasks.start();
 
   let scheduler: Scheduler | null = null;

@@ -27,7 +27,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body>
         <Providers live={actor !== null}>
           <header className={styles.header}>
-            <Link href="/" className={styles.brand}>Perfpilot</Link>
+            <Link href="/" className={styles.brand}>
+              Perfpilot
+            </Link>
             {actor && (
               <>
                 <nav className={styles.nav} aria-label="Main">
@@ -35,7 +37,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 </nav>
                 <ConnectionIndicator />
                 <span className={styles.user}>
-                  <Link href="/account" title="Account and password">{actor.email}</Link> <span className="muted">({actor.role})</span>
+                  <Link href="/account" title="Account and password">
+                    {actor.email}
+                  </Link>{" "}
+                  <span className="muted">({actor.role})</span>
                 </span>
                 <SignOutButton />
               </>

@@ -121,7 +121,16 @@ export async function benchChartFps(opts: {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
   });
   try {
     await context.addCookies(cookiesOf(baseUrl, headers));
@@ -187,7 +196,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       body: JSON.stringify(admin),
     });
     if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-    const headers = { cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "), origin: server.baseUrl };
+    const headers = {
+      cookie: res.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; "),
+      origin: server.baseUrl,
+    };
     for (let i = 0; i < 40; i++) {
       const m = (await (await fetch(`${server.baseUrl}/api/market`, { headers })).json()) as { clock: unknown };
       if (m.clock) break;

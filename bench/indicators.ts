@@ -111,7 +111,9 @@ function syntheticBars(n: number): Bar[] {
   let price = 100;
   const bars: Bar[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
     price *= 1 + ((s >>> 0) / 2 ** 32 - 0.5) * 0.02;
     bars[i] = { symbol: "SYN", date: "2000-01-01", open: price, high: price * 1.01, low: price * 0.99, close: price, adjClose: price, volume: 1e6 };
   }
@@ -136,7 +138,10 @@ function getGc(): (() => void) | null {
  * stopped moving (without this, the previous phase's buffers were freed during the next one).
  */
 async function heldBytes<T>(gc: (() => void) | null, load: () => Promise<T>): Promise<{ bytes: number; value: T }> {
-  const used = () => { const m = process.memoryUsage(); return m.heapUsed + m.external; };
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
   const settle = async () => {
     for (let i = 0; i < 5; i++) {
       gc?.();
@@ -182,7 +187,9 @@ async function benchMemory(pool: pg.Pool): Promise<Fig["memory"]> {
   const rows = await heldBytes(gc, loadRows);
   if (rows.value.reduce((n, b) => n + b.length, 0) !== nBars) throw new Error("bench: rows and columns hold different bar counts");
   return {
-    method: gc ? "heapUsed + external delta around a (second) load, after forced GCs and buffer sweeping" : "heapUsed + external delta (no gc available: includes garbage, upper bound)",
+    method: gc
+      ? "heapUsed + external delta around a (second) load, after forced GCs and buffer sweeping"
+      : "heapUsed + external delta (no gc available: includes garbage, upper bound)",
     bars: nBars,
     barObjectsBytesPerBar: rows.bytes / nBars,
     columnsBytesPerBar: cols.bytes / nBars,
@@ -292,14 +299,48 @@ export async function benchUniverseOnly(pool: pg.Pool): Promise<Fig["universe"]>
 export function printIndicatorBench(r: IndicatorBenchResult): void {
   const f = (x: number, d = 1) => x.toFixed(d);
   console.table({
-    "1. five indicators, 1M points (M points/s)": { baseline: f(r.compute.baselineMpps, 2), compact: f(r.compute.compactMpps, 1), parallel: "", speedup: `${f(r.compute.speedup, 0)}×`, equivalent: r.compute.equivalent },
-    "2. bytes per bar held": { baseline: f(r.memory.barObjectsBytesPerBar), compact: f(r.memory.columnsBytesPerBar), parallel: "", speedup: `${f(r.memory.barObjectsBytesPerBar / r.memory.columnsBytesPerBar)}× less`, equivalent: "" },
-    [`3. universe from DB, ${r.universe.symbols} symbols (ms)`]: { baseline: f(r.universe.baselineMs, 0), compact: f(r.universe.compactMs, 0), parallel: f(r.universe.parallelMs, 0), speedup: `${f(r.universe.compactSpeedup)}× / ${f(r.universe.parallelSpeedup)}×`, equivalent: r.universe.equivalent },
-    [`3b. universe from the column store (ms)`]: { baseline: f(r.universe.baselineMs, 0), compact: f(r.universe.storeCompactMs, 1), parallel: f(r.universe.storeParallelMs, 1), speedup: `${f(r.universe.storeCompactSpeedup)}× / ${f(r.universe.storeParallelSpeedup)}×`, equivalent: r.universe.equivalent },
-    "4. universe compute, 1 thread vs pool (ms)": { baseline: "", compact: f(r.pool.singleMs), parallel: f(r.pool.poolMs), speedup: `${f(r.pool.speedupMedian, 2)}× (p25 ${f(r.pool.speedupP25, 2)}×)`, equivalent: "" },
+    "1. five indicators, 1M points (M points/s)": {
+      baseline: f(r.compute.baselineMpps, 2),
+      compact: f(r.compute.compactMpps, 1),
+      parallel: "",
+      speedup: `${f(r.compute.speedup, 0)}×`,
+      equivalent: r.compute.equivalent,
+    },
+    "2. bytes per bar held": {
+      baseline: f(r.memory.barObjectsBytesPerBar),
+      compact: f(r.memory.columnsBytesPerBar),
+      parallel: "",
+      speedup: `${f(r.memory.barObjectsBytesPerBar / r.memory.columnsBytesPerBar)}× less`,
+      equivalent: "",
+    },
+    [`3. universe from DB, ${r.universe.symbols} symbols (ms)`]: {
+      baseline: f(r.universe.baselineMs, 0),
+      compact: f(r.universe.compactMs, 0),
+      parallel: f(r.universe.parallelMs, 0),
+      speedup: `${f(r.universe.compactSpeedup)}× / ${f(r.universe.parallelSpeedup)}×`,
+      equivalent: r.universe.equivalent,
+    },
+    [`3b. universe from the column store (ms)`]: {
+      baseline: f(r.universe.baselineMs, 0),
+      compact: f(r.universe.storeCompactMs, 1),
+      parallel: f(r.universe.storeParallelMs, 1),
+      speedup: `${f(r.universe.storeCompactSpeedup)}× / ${f(r.universe.storeParallelSpeedup)}×`,
+      equivalent: r.universe.equivalent,
+    },
+    "4. universe compute, 1 thread vs pool (ms)": {
+      baseline: "",
+      compact: f(r.pool.singleMs),
+      parallel: f(r.pool.poolMs),
+      speedup: `${f(r.pool.speedupMedian, 2)}× (p25 ${f(r.pool.speedupP25, 2)}×)`,
+      equivalent: "",
+    },
   });
-  console.log(`column store: loaded once in ${f(r.universe.storeLoadMs, 0)} ms; universe views ${f(r.universe.storeReadMs, 2)} ms per run; ${f(r.universe.storeBytesPerBar)} B per bar held (array capacity / bars)`);
-  console.log(`memory: ${r.memory.method}, ${r.memory.bars} bars; pool kernel time per chunk (ms): ${r.pool.workerKernelMs.map((x) => f(x)).join(", ")}; trials without a quiet CPU: ${r.noisyTrials}`);
+  console.log(
+    `column store: loaded once in ${f(r.universe.storeLoadMs, 0)} ms; universe views ${f(r.universe.storeReadMs, 2)} ms per run; ${f(r.universe.storeBytesPerBar)} B per bar held (array capacity / bars)`,
+  );
+  console.log(
+    `memory: ${r.memory.method}, ${r.memory.bars} bars; pool kernel time per chunk (ms): ${r.pool.workerKernelMs.map((x) => f(x)).join(", ")}; trials without a quiet CPU: ${r.noisyTrials}`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -102,5 +102,22 @@ export async function benchOperations(baseUrl: string, headers: Record<string, s
 }
 
 function empty(operation: string, variant: string, iterations: number, error: string): OperationBenchRow {
-  return { operation, variant, iterations, baselineMedianMs: null, optimizedMedianMs: null, baselineP95Ms: null, optimizedP95Ms: null, baselineMemoryBytes: null, optimizedMemoryBytes: null, speedup: null, improvementPct: null, ci95: null, pValue: null, verdict: "not run", mismatches: 0, error };
+  return {
+    operation,
+    variant,
+    iterations,
+    baselineMedianMs: null,
+    optimizedMedianMs: null,
+    baselineP95Ms: null,
+    optimizedP95Ms: null,
+    baselineMemoryBytes: null,
+    optimizedMemoryBytes: null,
+    speedup: null,
+    improvementPct: null,
+    ci95: null,
+    pValue: null,
+    verdict: "not run",
+    mismatches: 0,
+    error,
+  };
 }

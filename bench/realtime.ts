@@ -30,7 +30,12 @@ export interface RealtimeBench {
  * connected client's chart data (the `metrics:second` aggregate that includes it), and the
  * server's CPU cost of 50 connected dashboard clients at a steady call rate.
  */
-export async function benchRealtime(opts: { baseUrl: string; pid: number; auth?: Record<string, string>; headers?: Record<string, string> }): Promise<RealtimeBench> {
+export async function benchRealtime(opts: {
+  baseUrl: string;
+  pid: number;
+  auth?: Record<string, string>;
+  headers?: Record<string, string>;
+}): Promise<RealtimeBench> {
   const { baseUrl, pid } = opts;
   const auth = opts.auth ?? {};
   const headers = opts.headers ?? {};

@@ -30,12 +30,17 @@ async function signInCookie(baseUrl: string): Promise<Record<string, string>> {
     body: JSON.stringify(ADMIN),
   });
   if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return { cookie, origin: baseUrl };
 }
 
 async function main() {
-  const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString() } };
+  const results: Record<string, unknown> = {
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString() },
+  };
 
   log("engine overhead per routed call");
   results.engineOverhead = await benchEngineOverhead();

@@ -85,7 +85,17 @@ function benchRecord(batches: number, callsPerBatch: number): SamplesBenchResult
     const t0 = process.hrtime.bigint();
     const base = Date.now();
     for (let i = 0; i < callsPerBatch; i++) {
-      lit.record({ at: base + i * 0.001, operation: ops[i & 1]!, variant: "baseline", durationMs: 0.25 + (i & 7), memoryBytes: null, outcome: "ok", cacheHit: false, shadow: false, keyHash: i });
+      lit.record({
+        at: base + i * 0.001,
+        operation: ops[i & 1]!,
+        variant: "baseline",
+        durationMs: 0.25 + (i & 7),
+        memoryBytes: null,
+        outcome: "ok",
+        cacheHit: false,
+        shadow: false,
+        keyHash: i,
+      });
     }
     return Number(process.hrtime.bigint() - t0) / callsPerBatch;
   };
@@ -107,7 +117,7 @@ async function benchIngestion(pool: pg.Pool, samples: number, capacity: number, 
   const chunk = 2_000;
   const t0 = performance.now();
   let slowCalls = 0;
-  for (let i = 0; i < samples; ) {
+  for (let i = 0; i < samples;) {
     const due = ratePerSec === null ? samples : Math.floor(((performance.now() - t0) * ratePerSec) / 1000);
     const end = Math.min(samples, i + chunk, Math.max(i, due));
     for (; i < end; i++) {
@@ -144,7 +154,6 @@ async function benchIngestion(pool: pg.Pool, samples: number, capacity: number, 
     elapsedMs,
   };
 }
-
 
 /** Runs (a) and (b); without a pool, starts (and stops) its own embedded PostgreSQL. */
 export async function benchSamples(pool?: pg.Pool, opts: { batches?: number; samples?: number } = {}): Promise<SamplesBenchResult> {

@@ -98,7 +98,11 @@ function slidingWindowRollout(rng: Rng, sc: Scenario): boolean {
     for (const d of blk.a) a.push({ t, d });
     for (const d of blk.b) b.push({ t, d });
     const from = t + LOOK_S - 900;
-    const win = (xs: { t: number; d: number }[]) => xs.filter((x) => x.t >= from).slice(-2_000).map((x) => x.d);
+    const win = (xs: { t: number; d: number }[]) =>
+      xs
+        .filter((x) => x.t >= from)
+        .slice(-2_000)
+        .map((x) => x.d);
     const wa = win(a);
     const wb = win(b);
     if (wa.length < 30 || wb.length < 30) continue;
@@ -187,7 +191,8 @@ export function runSequentialBench(opts: { runs?: number; seed?: number; oldSche
   return {
     runs,
     seed,
-    setup: "2-hour canary phase, 25 % of 10 calls/s (Poisson), log-normal σ 0.4 (median 100 ms), 1 % outliers ×10, 1 µs rounding, load +50 % over the rollout on both arms, a look every minute",
+    setup:
+      "2-hour canary phase, 25 % of 10 calls/s (Poisson), log-normal σ 0.4 (median 100 ms), 1 % outliers ×10, 1 µs rounding, load +50 % over the rollout on both arms, a look every minute",
     method: `time-blocked (${DEFAULT_ANALYSIS.blockSeconds} s) van Elteren rank statistic on log durations + normal-mixture confidence sequence; per-phase α = budget / ${DEFAULT_ANALYSIS.budgets.phases} phases (verdict 5 %, promote 2 %, rollback 1 % per rollout)`,
     aa: { falseVerdictRate: rate(fv), falsePromotionRate: rate(fp), falseRollbackRate: rate(fr), coverageMissRate: miss / coverageRuns, runs },
     aaNoDrift: { falseVerdictRate: rate(nfv), falsePromotionRate: rate(nfp), falseRollbackRate: rate(nfr) },
@@ -197,7 +202,11 @@ export function runSequentialBench(opts: { runs?: number; seed?: number; oldSche
       p90DetectionMin: quantile(p10.detect, 0.9),
       rollbackWithin30MinRate: rate(p10.rollback.length),
     },
-    slowdown2x: { detectedWithin2MinRate: rate(p2x.detect.length), rollbackWithin2MinRate: rate(p2x.rollback.length), medianDetectionMin: quantile(p2x.detect, 0.5) },
+    slowdown2x: {
+      detectedWithin2MinRate: rate(p2x.detect.length),
+      rollbackWithin2MinRate: rate(p2x.rollback.length),
+      medianDetectionMin: quantile(p2x.detect, 0.5),
+    },
     speedup10: { promotedWithin30MinRate: rate(s10.promote.length), medianPromotionMin: quantile(s10.promote, 0.5) },
     firstVersion: { runs: oldRuns, anyFalseVerdictRate: oldFalse / oldRuns },
     elapsedMs: Math.round(performance.now() - t0),

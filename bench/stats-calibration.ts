@@ -101,11 +101,11 @@ if (invokedDirectly) {
   const res = runStatsCalibration({ runs: runs || undefined, perSide: perSide || undefined, seed: seed || undefined });
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   console.log(`stats calibration: ${res.runs} runs × ${res.perSide} per side, seed ${res.seed}, alpha ${res.alpha}`);
-  console.log(
-    `A/A false verdicts: ${pct(res.aa.falseVerdictRate)} (faster ${pct(res.aa.falseFaster)}, slower ${pct(res.aa.falseSlower)}) — target ≤ 6 %`,
-  );
+  console.log(`A/A false verdicts: ${pct(res.aa.falseVerdictRate)} (faster ${pct(res.aa.falseFaster)}, slower ${pct(res.aa.falseSlower)}) — target ≤ 6 %`);
   console.log(`10 % slowdown detected as 'slower': ${pct(res.slowdown.slowerRate)} (wrong 'faster' ${pct(res.slowdown.fasterRate)}) — target ≥ 90 %`);
-  console.log(`(the interval excludes 0 exactly when the verdict says so: A/A ${pct(res.aa.ciExcludesZeroRate)}, slowdown ${pct(res.slowdown.ciExcludesZeroRate)})`);
+  console.log(
+    `(the interval excludes 0 exactly when the verdict says so: A/A ${pct(res.aa.ciExcludesZeroRate)}, slowdown ${pct(res.slowdown.ciExcludesZeroRate)})`,
+  );
   console.log(`elapsed ${(res.elapsedMs / 1000).toFixed(1)} s`);
   console.log(JSON.stringify(res));
 }

@@ -89,7 +89,9 @@ export function defineJobs(
       schedule: "20 * * * * *",
       description: "Analyses every optimization in shadow or canary against the baseline over its current phase (always-valid)",
       handler: async () => {
-        const analyses = await runLiveAnalyses(deps.pool, { shadowTimingsComparable: (name) => deps.operations.specByName(name)?.shadowWritesDiscarded !== true });
+        const analyses = await runLiveAnalyses(deps.pool, {
+          shadowTimingsComparable: (name) => deps.operations.specByName(name)?.shadowWritesDiscarded !== true,
+        });
         return { analysed: analyses.length, verdicts: analyses.filter((a) => a.verdict !== "none").length };
       },
     },

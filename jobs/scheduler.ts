@@ -27,10 +27,7 @@ export type RunResult = JobRunResult;
  *   with a unique key before doing anything.
  * A failing handler is recorded and logged; it never stops the loop or the process.
  */
-export function startScheduler(
-  jobs: JobDefinition[],
-  deps: { pool: pg.Pool; log: Logger; instanceId: string; broadcaster: Broadcaster },
-): Scheduler {
+export function startScheduler(jobs: JobDefinition[], deps: { pool: pg.Pool; log: Logger; instanceId: string; broadcaster: Broadcaster }): Scheduler {
   const tasks = new Map<string, ScheduledTask>();
   const running = new Set<Promise<unknown>>();
 
@@ -69,16 +66,13 @@ export function startScheduler(
           deps.log.error({ job: job.name, slot, err }, "job failed");
         }
         const peakRss = rss.stop();
-        await client.query(
-          `update job_run set finished_at = now(), outcome = $2, duration_ms = $3, error = $4, summary = $5 where id = $1`,
-          [
-            id,
-            result.status,
-            Math.round(result.durationMs),
-            result.status === "error" ? result.error : null,
-            JSON.stringify(result.status === "ok" ? result.summary : { peakRss }),
-          ],
-        );
+        await client.query(`update job_run set finished_at = now(), outcome = $2, duration_ms = $3, error = $4, summary = $5 where id = $1`, [
+          id,
+          result.status,
+          Math.round(result.durationMs),
+          result.status === "error" ? result.error : null,
+          JSON.stringify(result.status === "ok" ? result.summary : { peakRss }),
+        ]);
         deps.broadcaster.publish(
           "job:finished",
           {
@@ -141,10 +135,10 @@ export function startScheduler(
         const lock = await client.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtext($1)) as ok", [`job:${job}`]);
         if (!lock.rows[0]?.ok) continue; // a run holds it: its row is live
         try {
-          const r = await client.query(
-            `update job_run set outcome = 'abandoned', finished_at = now(), error = $2 where job = $1 and outcome = 'running'`,
-            [job, `abandoned: its instance stopped before the run finished (found by ${deps.instanceId})`],
-          );
+          const r = await client.query(`update job_run set outcome = 'abandoned', finished_at = now(), error = $2 where job = $1 and outcome = 'running'`, [
+            job,
+            `abandoned: its instance stopped before the run finished (found by ${deps.instanceId})`,
+          ]);
           marked += r.rowCount ?? 0;
         } finally {
           await client.query("select pg_advisory_unlock(hashtext($1))", [`job:${job}`]);

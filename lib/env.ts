@@ -4,9 +4,7 @@ import { z } from "zod";
  * The one place that reads `process.env`. Everything else imports `env` from here, so a bad
  * value fails at start-up with the variable's name instead of deep inside a request.
  */
-const boolish = z
-  .enum(["1", "0", "true", "false", "yes", "no"])
-  .transform((v) => v === "1" || v === "true" || v === "yes");
+const boolish = z.enum(["1", "0", "true", "false", "yes", "no"]).transform((v) => v === "1" || v === "true" || v === "yes");
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
@@ -26,7 +24,10 @@ const EnvSchema = z.object({
     .refine((n) => n >= 1 && n <= 30 && 60 % n === 0, "must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30)")
     .default(3),
   /** First replayed trading day when the clock has no stored position. */
-  MARKET_START_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default("2016-01-04"),
+  MARKET_START_DATE: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .default("2016-01-04"),
   /** Price monitor: absolute daily move (percent) that raises a price alert. */
   PRICE_MOVE_ALERT_PCT: z.coerce.number().positive().max(100).default(5),
   NEWS_INVESTING_URL: z.string().url().default("https://www.investing.com/rss/news_25.rss"),
@@ -49,7 +50,11 @@ const EnvSchema = z.object({
    */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
   /** Sessions end this many hours after sign-in. */
-  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
   /**
    * Comma-separated origins (scheme://host[:port]) allowed to send cookie-authenticated writes,
    * besides the page's own host. The first one is the public URL behind a TLS proxy: when it is
@@ -60,7 +65,10 @@ const EnvSchema = z.object({
     .default("")
     .transform((v, ctx) => {
       const origins: string[] = [];
-      for (const part of v.split(",").map((s) => s.trim()).filter(Boolean)) {
+      for (const part of v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         let url: URL;
         try {
           url = new URL(part);

@@ -82,7 +82,9 @@ export function axisTime(ms: number, withSeconds: boolean): string {
 export function formatShortDateTime(v: string | null | undefined): string {
   if (!v) return "—";
   const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? "—" : d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return Number.isNaN(d.getTime())
+    ? "—"
+    : d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
 /** Words for the identifiers the API sends (states, strategies, rules, evidence keys). */

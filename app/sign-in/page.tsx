@@ -16,9 +16,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <section className={styles.card} aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
       <SignInForm next={next} />
-      <p className={styles.notice}>
-        First start? The admin password was printed once in the terminal running Perfpilot.
-      </p>
+      <p className={styles.notice}>First start? The admin password was printed once in the terminal running Perfpilot.</p>
     </section>
   );
 }

@@ -28,12 +28,7 @@ export function AckForm(props: {
     props.onSubmit(note.trim(), hours > 0 ? new Date(Date.now() + hours * 3_600_000).toISOString() : null);
   };
   return (
-    <form
-      className={styles.form}
-      onSubmit={submit}
-      aria-label={`Acknowledge ${props.alertLabel}`}
-      onKeyDown={(e) => e.key === "Escape" && props.onCancel()}
-    >
+    <form className={styles.form} onSubmit={submit} aria-label={`Acknowledge ${props.alertLabel}`} onKeyDown={(e) => e.key === "Escape" && props.onCancel()}>
       <label htmlFor={`${id}-note`}>
         Note (required)
         <input

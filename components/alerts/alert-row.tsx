@@ -51,7 +51,9 @@ export function AlertRow(props: {
             <div className={`${styles.ack} ${isAcknowledged(a, props.now) ? "" : "muted"}`}>
               Acknowledged by {a.acknowledgedBy ?? "—"} at {formatShortDateTime(a.acknowledgedAt)}
               {a.ackNote && <>: “{a.ackNote}”</>}
-              {a.ackExpiresAt ? ` · ${Date.parse(a.ackExpiresAt) > props.now ? "until" : "expired"} ${formatShortDateTime(a.ackExpiresAt)}` : " · until resolved"}
+              {a.ackExpiresAt
+                ? ` · ${Date.parse(a.ackExpiresAt) > props.now ? "until" : "expired"} ${formatShortDateTime(a.ackExpiresAt)}`
+                : " · until resolved"}
             </div>
           )}
           <details className={styles.details}>
@@ -91,7 +93,13 @@ export function AlertRow(props: {
       {props.ackOpen && open && (
         <tr>
           <td colSpan={ALERT_COLUMNS}>
-            <AckForm alertLabel={label} pending={props.ack.pending} error={props.ack.error} onSubmit={props.ack.submit} onCancel={() => props.onAckToggle(false)} />
+            <AckForm
+              alertLabel={label}
+              pending={props.ack.pending}
+              error={props.ack.error}
+              onSubmit={props.ack.submit}
+              onCancel={() => props.onAckToggle(false)}
+            />
           </td>
         </tr>
       )}

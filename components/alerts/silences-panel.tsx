@@ -16,7 +16,14 @@ export function SilencesPanel({ canOperate }: { canOperate: boolean }) {
   const { create, remove } = useSilenceActions();
   const silences = (q.data ?? []).filter((s) => Date.parse(s.endsAt) > now);
   return (
-    <Panel title="Silences" aside={q.data && `${silences.length} active`} loading={q.isPending} error={q.error} onRetry={() => void q.refetch()} testId="silences">
+    <Panel
+      title="Silences"
+      aside={q.data && `${silences.length} active`}
+      loading={q.isPending}
+      error={q.error}
+      onRetry={() => void q.refetch()}
+      testId="silences"
+    >
       <SilenceForm canOperate={canOperate} pending={create.isPending} error={create.error} onCreate={(s, done) => create.mutate(s, { onSuccess: done })} />
       {remove.error && (
         <div className="down" role="alert">

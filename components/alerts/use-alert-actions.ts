@@ -39,7 +39,8 @@ export function useSilenceActions() {
   const settle = () => qc.invalidateQueries({ queryKey: keys.silences });
   const create = useMutation({
     mutationFn: (v: SilenceInput) => fetchJson<Silence>("/api/silences", post(v)),
-    onSuccess: (_s, v) => notifyAction(`Silenced ${v.operation ?? "every operation"}, ${v.rule?.replace(/_/g, " ") ?? "every rule"}, for ${v.durationMinutes} min.`),
+    onSuccess: (_s, v) =>
+      notifyAction(`Silenced ${v.operation ?? "every operation"}, ${v.rule?.replace(/_/g, " ") ?? "every rule"}, for ${v.durationMinutes} min.`),
     onSettled: settle,
   });
   const remove = useMutation({

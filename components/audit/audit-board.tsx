@@ -47,7 +47,13 @@ export function AuditBoard() {
         loading={q.isPending}
         error={q.error}
         onRetry={() => void q.refetch()}
-        empty={q.data && events.length === 0 && (filtered ? "No event matches these filters (they match exactly): clear them to see everything." : "No events yet: every state change, switch change and automatic action is recorded here.")}
+        empty={
+          q.data &&
+          events.length === 0 &&
+          (filtered
+            ? "No event matches these filters (they match exactly): clear them to see everything."
+            : "No events yet: every state change, switch change and automatic action is recorded here.")
+        }
         testId="audit"
       >
         <div style={{ overflowX: "auto" }}>

@@ -36,7 +36,9 @@ export function AuditFilters(props: { value: AuditFilter; suggestions: Record<ke
           </datalist>
         </label>
       ))}
-      <button type="submit" className="primary">Filter</button>
+      <button type="submit" className="primary">
+        Filter
+      </button>
       <button type="button" onClick={() => props.onApply({})} disabled={!Object.values(props.value).some(Boolean)}>
         Clear
       </button>

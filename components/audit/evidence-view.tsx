@@ -28,11 +28,19 @@ export function EvidenceView({ evidence }: { evidence: unknown }) {
       {keys.length > 0 && (
         <table className={styles.table}>
           <thead>
-            <tr><th>value</th><th className="num">observed</th><th className="num">threshold</th></tr>
+            <tr>
+              <th>value</th>
+              <th className="num">observed</th>
+              <th className="num">threshold</th>
+            </tr>
           </thead>
           <tbody>
             {keys.map((k) => (
-              <tr key={k}><td>{humanize(k)}</td><td className="num">{num(obs[k])}</td><td className="num">{num(thr[k])}</td></tr>
+              <tr key={k}>
+                <td>{humanize(k)}</td>
+                <td className="num">{num(obs[k])}</td>
+                <td className="num">{num(thr[k])}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -40,7 +48,9 @@ export function EvidenceView({ evidence }: { evidence: unknown }) {
       {isRec(sampleSizes) && (
         <div>
           <span className="muted">sample sizes </span>
-          {Object.entries(sampleSizes).map(([k, v]) => `${humanize(k)} ${num(v)}`).join(" · ")}
+          {Object.entries(sampleSizes)
+            .map(([k, v]) => `${humanize(k)} ${num(v)}`)
+            .join(" · ")}
         </div>
       )}
       {isRec(test) && (

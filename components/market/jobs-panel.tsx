@@ -17,12 +17,31 @@ interface JobRow {
 export function JobsPanel() {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ["jobs"], queryFn: () => fetchJson<{ jobs: JobRow[] }>("/api/jobs") });
-  useSocketEvent("job:finished", useCallback(() => void qc.invalidateQueries({ queryKey: ["jobs"] }), [qc]));
+  useSocketEvent(
+    "job:finished",
+    useCallback(() => void qc.invalidateQueries({ queryKey: ["jobs"] }), [qc]),
+  );
   const jobs = q.data?.jobs ?? [];
   return (
-    <Panel title="Jobs" loading={q.isPending} error={q.error} onRetry={() => void q.refetch()} empty={q.data && jobs.length === 0 && "The scheduler is disabled on this instance."} testId="jobs">
+    <Panel
+      title="Jobs"
+      loading={q.isPending}
+      error={q.error}
+      onRetry={() => void q.refetch()}
+      empty={q.data && jobs.length === 0 && "The scheduler is disabled on this instance."}
+      testId="jobs"
+    >
       <table>
-        <thead><tr><th>Job</th><th>Last run</th><th>Outcome</th><th className="num">Duration</th><th className="num">Last hour</th><th>Next</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Job</th>
+            <th>Last run</th>
+            <th>Outcome</th>
+            <th className="num">Duration</th>
+            <th className="num">Last hour</th>
+            <th>Next</th>
+          </tr>
+        </thead>
         <tbody>
           {jobs.map((j) => (
             <tr key={j.job}>
@@ -32,7 +51,9 @@ export function JobsPanel() {
                 {j.lastRun?.outcome ?? "not run yet"}
               </td>
               <td className="num">{formatMs(j.lastRun?.durationMs)}</td>
-              <td className="num">{j.lastHour.ok} ok{j.lastHour.errors > 0 && <span className="down"> / {j.lastHour.errors} failed</span>}</td>
+              <td className="num">
+                {j.lastHour.ok} ok{j.lastHour.errors > 0 && <span className="down"> / {j.lastHour.errors} failed</span>}
+              </td>
               <td>{formatTime(j.nextRun)}</td>
             </tr>
           ))}

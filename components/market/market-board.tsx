@@ -37,8 +37,12 @@ export function MarketBoard() {
     <>
       <div className={styles.clock}>
         <span className="muted">Market clock</span>
-        <span className={styles.clockDate} data-testid="market-date">{clock?.currentDate ?? "not started"}</span>
-        <span className="muted" data-testid="market-tick">tick {clock?.tickCount ?? 0}</span>
+        <span className={styles.clockDate} data-testid="market-date">
+          {clock?.currentDate ?? "not started"}
+        </span>
+        <span className="muted" data-testid="market-tick">
+          tick {clock?.tickCount ?? 0}
+        </span>
         {lastTick && (
           <span className="muted">
             <span className="up">{lastTick.advancers} up</span> / <span className="down">{lastTick.decliners} down</span> of {lastTick.symbols}
@@ -49,18 +53,33 @@ export function MarketBoard() {
         <Panel
           title="Prices (largest moves first)"
           aside={
-            <input className={styles.filter} aria-label="Filter symbols" placeholder="Filter symbol…" value={filter} onChange={(e) => setFilter(e.target.value)} />
+            <input
+              className={styles.filter}
+              aria-label="Filter symbols"
+              placeholder="Filter symbol…"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+            />
           }
           loading={market.isPending}
           error={market.error}
           onRetry={() => void market.refetch()}
-          empty={market.data && prices.length === 0 && (clock ? "No symbol matches the filter." : "The market clock starts within a few seconds of start-up; prices appear with its first tick.")}
+          empty={
+            market.data &&
+            prices.length === 0 &&
+            (clock ? "No symbol matches the filter." : "The market clock starts within a few seconds of start-up; prices appear with its first tick.")
+          }
           scroll
           testId="prices"
         >
           <table>
             <thead>
-              <tr><th>Symbol</th><th className="num">Close</th><th className="num">Change</th><th className="num">Volume</th></tr>
+              <tr>
+                <th>Symbol</th>
+                <th className="num">Close</th>
+                <th className="num">Change</th>
+                <th className="num">Volume</th>
+              </tr>
             </thead>
             <tbody>
               {movers.slice(0, 200).map((p) => (

@@ -15,17 +15,26 @@ interface NewsData {
 export function NewsPanel() {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ["news"], queryFn: () => fetchJson<NewsData>("/api/news?limit=20") });
-  useSocketEvent("news:new", useCallback(() => void qc.invalidateQueries({ queryKey: ["news"] }), [qc]));
-  useSocketEvent("job:finished", useCallback((j) => j.job === "news-crawl" && void qc.invalidateQueries({ queryKey: ["news"] }), [qc]));
+  useSocketEvent(
+    "news:new",
+    useCallback(() => void qc.invalidateQueries({ queryKey: ["news"] }), [qc]),
+  );
+  useSocketEvent(
+    "job:finished",
+    useCallback((j) => j.job === "news-crawl" && void qc.invalidateQueries({ queryKey: ["news"] }), [qc]),
+  );
   const data = q.data;
   return (
     <Panel title="News" loading={q.isPending} error={q.error} onRetry={() => void q.refetch()} scroll testId="news">
       <ul style={{ listStyle: "none", padding: 0, margin: "0 0 8px" }}>
         {(data?.sources ?? []).map((s) => (
           <li key={s.name}>
-            <strong>{s.name}</strong>{" "}
-            {s.healthy ? <span className="up">healthy</span> : <span className="down">unreachable</span>} · {s.articles} articles
-            {!s.healthy && <div className="muted">{s.lastError} — next retry {formatDateTime(s.nextRetryAt)}</div>}
+            <strong>{s.name}</strong> {s.healthy ? <span className="up">healthy</span> : <span className="down">unreachable</span>} · {s.articles} articles
+            {!s.healthy && (
+              <div className="muted">
+                {s.lastError} — next retry {formatDateTime(s.nextRetryAt)}
+              </div>
+            )}
           </li>
         ))}
         {data && data.sources.length === 0 && <li className="muted">The news-crawl job runs every 5 minutes; sources appear after its first run.</li>}
@@ -36,8 +45,16 @@ export function NewsPanel() {
         <ul style={{ paddingLeft: 16, margin: 0 }}>
           {(data?.articles ?? []).map((a) => (
             <li key={a.id}>
-              {a.link ? <a href={a.link} rel="noreferrer" target="_blank">{a.title}</a> : a.title}{" "}
-              <span className="muted">{a.source} · {formatDateTime(a.publishedAt)} {a.tickers.length > 0 && `· ${a.tickers.join(", ")}`}</span>
+              {a.link ? (
+                <a href={a.link} rel="noreferrer" target="_blank">
+                  {a.title}
+                </a>
+              ) : (
+                a.title
+              )}{" "}
+              <span className="muted">
+                {a.source} · {formatDateTime(a.publishedAt)} {a.tickers.length > 0 && `· ${a.tickers.join(", ")}`}
+              </span>
             </li>
           ))}
         </ul>

@@ -5,13 +5,22 @@ import { fetchJson } from "@/lib/client/fetch-json";
 import { Panel } from "../panel";
 import { useSocketEvent } from "../realtime/socket-provider";
 
-interface SignalRow { id: number; symbol: string; date: string; kind: string; detail: string }
+interface SignalRow {
+  id: number;
+  symbol: string;
+  date: string;
+  kind: string;
+  detail: string;
+}
 
 /** Latest trading signals; refreshed when the analysis job stores new ones. */
 export function SignalsPanel() {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ["signals"], queryFn: () => fetchJson<{ signals: SignalRow[] }>("/api/signals?limit=30") });
-  useSocketEvent("signals:new", useCallback(() => void qc.invalidateQueries({ queryKey: ["signals"] }), [qc]));
+  useSocketEvent(
+    "signals:new",
+    useCallback(() => void qc.invalidateQueries({ queryKey: ["signals"] }), [qc]),
+  );
   const rows = q.data?.signals ?? [];
   return (
     <Panel
@@ -24,10 +33,22 @@ export function SignalsPanel() {
       testId="signals"
     >
       <table>
-        <thead><tr><th>Date</th><th>Symbol</th><th>Signal</th><th>Detail</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Date</th>
+            <th>Symbol</th>
+            <th>Signal</th>
+            <th>Detail</th>
+          </tr>
+        </thead>
         <tbody>
           {rows.map((s) => (
-            <tr key={s.id}><td>{s.date}</td><td>{s.symbol}</td><td>{s.kind.replace(/_/g, " ")}</td><td className="muted">{s.detail}</td></tr>
+            <tr key={s.id}>
+              <td>{s.date}</td>
+              <td>{s.symbol}</td>
+              <td>{s.kind.replace(/_/g, " ")}</td>
+              <td className="muted">{s.detail}</td>
+            </tr>
           ))}
         </tbody>
       </table>

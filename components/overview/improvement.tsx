@@ -15,7 +15,10 @@ export function Improvement({ comparison, testId }: { comparison: LatestComparis
   const c = comparison;
   const ci = c.ciLowPct !== null && c.ciHighPct !== null ? ` [${formatPct(c.ciLowPct, 1)}, ${formatPct(c.ciHighPct, 1)}]` : "";
   return (
-    <span data-testid={testId} title={`${c.kind} comparison of ${formatDateTime(c.createdAt)}; n = ${c.nBaseline} baseline / ${c.nOptimized} optimized; 95% CI in brackets`}>
+    <span
+      data-testid={testId}
+      title={`${c.kind} comparison of ${formatDateTime(c.createdAt)}; n = ${c.nBaseline} baseline / ${c.nOptimized} optimized; 95% CI in brackets`}
+    >
       <strong>{formatPct(c.improvementPct, 1)}</strong>
       <span className="muted">{ci}</span> <Verdict verdict={c.verdict} />
       <span className="muted"> · {c.kind}</span>

@@ -17,7 +17,16 @@ export function patchOptimization(ops: Operation[] | undefined, p: OptimizationP
           optimizations: op.optimizations.map((o) =>
             o.id !== p.id || o.version > p.version
               ? o
-              : { ...o, strategy: p.strategy as Strategy, state: p.state as OptimizationStateName, percent: p.percent, reason: p.reason, version: p.version, updatedAt: p.updatedAt, updatedBy: p.updatedBy },
+              : {
+                  ...o,
+                  strategy: p.strategy as Strategy,
+                  state: p.state as OptimizationStateName,
+                  percent: p.percent,
+                  reason: p.reason,
+                  version: p.version,
+                  updatedAt: p.updatedAt,
+                  updatedBy: p.updatedBy,
+                },
           ),
         },
   );

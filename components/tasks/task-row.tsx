@@ -32,7 +32,9 @@ export function TaskRow(props: { task: Task; now: number; onCancel: (id: string)
         <div className={`muted mono ${styles.id}`}>{t.taskId}</div>
       </td>
       <td>{formatTime(t.createdAt ?? t.startedAt)}</td>
-      <td className={styles.state} data-state={t.state}>{t.state}</td>
+      <td className={styles.state} data-state={t.state}>
+        {t.state}
+      </td>
       <td>
         <ProgressBar fraction={t.progress} state={t.state} label={`Progress of task ${t.taskId}`} testId="task-progress" />
       </td>

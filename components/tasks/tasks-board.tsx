@@ -29,7 +29,9 @@ export function TasksBoard() {
         loading={q.isPending}
         error={q.error}
         onRetry={() => void q.refetch()}
-        empty={q.data && tasks.length === 0 && "No tasks yet: run a benchmark on an operation's page, or turn on the queue optimization of a queueable operation."}
+        empty={
+          q.data && tasks.length === 0 && "No tasks yet: run a benchmark on an operation's page, or turn on the queue optimization of a queueable operation."
+        }
         testId="tasks"
       >
         {cancel.error && (
@@ -53,7 +55,13 @@ export function TasksBoard() {
             </thead>
             <tbody>
               {tasks.map((t) => (
-                <TaskRow key={t.taskId} task={t} now={now} onCancel={(id) => cancel.mutate(id)} cancelling={cancel.isPending && cancel.variables === t.taskId} />
+                <TaskRow
+                  key={t.taskId}
+                  task={t}
+                  now={now}
+                  onCancel={(id) => cancel.mutate(id)}
+                  cancelling={cancel.isPending && cancel.variables === t.taskId}
+                />
               ))}
             </tbody>
           </table>

@@ -63,7 +63,14 @@ export function AlertToasts() {
   return (
     <div className={`${styles.area} ${alertStyles.toastArea}`} role="region" aria-label="Alert notifications" aria-live="assertive">
       {toasts.map(({ key, alert: a }) => (
-        <div key={key} className={`${styles.toast} ${alertStyles.toast}`} data-severity={a.severity} role="alert" data-testid="toast-alert" data-alert-id={a.id}>
+        <div
+          key={key}
+          className={`${styles.toast} ${alertStyles.toast}`}
+          data-severity={a.severity}
+          role="alert"
+          data-testid="toast-alert"
+          data-alert-id={a.id}
+        >
           <div className={styles.text}>
             <div className={alertStyles.line}>
               <SeverityBadge severity={a.severity} />

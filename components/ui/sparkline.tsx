@@ -21,7 +21,9 @@ export function Sparkline(props: { series: SparkSeries[]; from: number; to: numb
       {props.series.map((s) => {
         const st = variantStyle(s.variant);
         const d = s.points.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join("");
-        return <path key={s.variant} d={d} fill="none" stroke={st.color} strokeWidth={st.width === 2 ? 1.5 : 1.2} strokeDasharray={st.dash ? "3 2" : undefined} />;
+        return (
+          <path key={s.variant} d={d} fill="none" stroke={st.color} strokeWidth={st.width === 2 ? 1.5 : 1.2} strokeDasharray={st.dash ? "3 2" : undefined} />
+        );
       })}
     </svg>
   );

@@ -4,11 +4,26 @@ import { FrameBuilder } from "./chart-series";
 import type { MetricPoint } from "./metric-points";
 import { assignVariantStyles } from "./variant-style";
 
-const pt = (t: number, variant: string, p95: number | null, memBytes: number | null = null): MetricPoint => ({ t, variant, count: 1, p50: p95, p95, rate: 1, memBytes });
+const pt = (t: number, variant: string, p95: number | null, memBytes: number | null = null): MetricPoint => ({
+  t,
+  variant,
+  count: 1,
+  p50: p95,
+  p95,
+  rate: 1,
+  memBytes,
+});
 
 describe("chart frames", () => {
   it("lays per-second points into aligned columns with nulls for empty seconds", () => {
-    const f = new FrameBuilder().build([pt(10_000, "baseline", 5), pt(12_000, "memory", 3), pt(12_000, "baseline", 7)], ["baseline", "memory"], 10_000, 13_000, 1000, 500);
+    const f = new FrameBuilder().build(
+      [pt(10_000, "baseline", 5), pt(12_000, "memory", 3), pt(12_000, "baseline", 7)],
+      ["baseline", "memory"],
+      10_000,
+      13_000,
+      1000,
+      500,
+    );
     expect(Array.from(f.x)).toEqual([10, 11, 12, 13]);
     expect(f.y.p95).toEqual([
       [5, null, 7, null],

@@ -4,7 +4,23 @@ import type { StoredAnalysis } from "@/lib/optimizer/analysis/live-analysis";
  * mutations update or invalidate exactly one cache entry and no widget keeps its own copy.
  */
 import { queryOptions } from "@tanstack/react-query";
-import type { Alert, AlertListState, ApiTokenRow, AuditEvent, AutopilotStatus, OptimizationDetail, UserRow, Comparison, MasterSwitch, Operation, Rollup, Sample, ShadowMismatch, Silence, Task } from "./api-types";
+import type {
+  Alert,
+  AlertListState,
+  ApiTokenRow,
+  AuditEvent,
+  AutopilotStatus,
+  OptimizationDetail,
+  UserRow,
+  Comparison,
+  MasterSwitch,
+  Operation,
+  Rollup,
+  Sample,
+  ShadowMismatch,
+  Silence,
+  Task,
+} from "./api-types";
 import { fetchJson } from "./fetch-json";
 
 export const keys = {
@@ -100,8 +116,7 @@ export const tasksQuery = queryOptions({
   queryFn: () => fetchJson<{ tasks: Task[] }>("/api/tasks?limit=100").then((r) => r.tasks),
 });
 
-export const taskQuery = (id: string) =>
-  queryOptions({ queryKey: keys.task(id), queryFn: () => fetchJson<Task>(`/api/tasks/${encodeURIComponent(id)}`) });
+export const taskQuery = (id: string) => queryOptions({ queryKey: keys.task(id), queryFn: () => fetchJson<Task>(`/api/tasks/${encodeURIComponent(id)}`) });
 
 export const rollupsQuery = (operation: string, hours: number) =>
   queryOptions({
@@ -109,7 +124,9 @@ export const rollupsQuery = (operation: string, hours: number) =>
     queryFn: () => {
       const to = new Date();
       const from = new Date(to.getTime() - hours * 3_600_000);
-      return fetchJson<{ rollups: Rollup[] }>(`/api/metrics/rollups${qs({ operation, from: from.toISOString(), to: to.toISOString() })}`).then((r) => r.rollups);
+      return fetchJson<{ rollups: Rollup[] }>(`/api/metrics/rollups${qs({ operation, from: from.toISOString(), to: to.toISOString() })}`).then(
+        (r) => r.rollups,
+      );
     },
     // A rollup row is written once a minute: refetching faster shows nothing new.
     refetchInterval: 60_000,
@@ -122,7 +139,9 @@ export const sampleFillQuery = (operation: string, minutes: number) =>
     queryFn: () => {
       const to = new Date();
       const from = new Date(to.getTime() - minutes * 60_000);
-      return fetchJson<{ samples: Sample[] }>(`/api/metrics/samples${qs({ operation, from: from.toISOString(), to: to.toISOString(), limit: 10_000 })}`).then((r) => r.samples);
+      return fetchJson<{ samples: Sample[] }>(`/api/metrics/samples${qs({ operation, from: from.toISOString(), to: to.toISOString(), limit: 10_000 })}`).then(
+        (r) => r.samples,
+      );
     },
     // The live window continues from socket events; the fill is only refetched on reconnect.
     staleTime: Infinity,
@@ -183,7 +202,9 @@ export const rollupSparkQuery = (operation: string, minutes: number) =>
     queryFn: () => {
       const to = new Date();
       const from = new Date(to.getTime() - minutes * 60_000);
-      return fetchJson<{ rollups: Rollup[] }>(`/api/metrics/rollups${qs({ operation, from: from.toISOString(), to: to.toISOString() })}`).then((r) => r.rollups);
+      return fetchJson<{ rollups: Rollup[] }>(`/api/metrics/rollups${qs({ operation, from: from.toISOString(), to: to.toISOString() })}`).then(
+        (r) => r.rollups,
+      );
     },
     // Loaded once: live events carry the line on from there.
     staleTime: Infinity,

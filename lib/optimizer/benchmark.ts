@@ -56,7 +56,15 @@ export async function runBenchmark<I, O>(
     await opt(inputs(i), cx());
     tick();
   }
-  const r: BenchmarkResult = { comparison: null as never, baselineMs: [], optimizedMs: [], baselineMemory: [], optimizedMemory: [], mismatches: 0, firstMismatch: null };
+  const r: BenchmarkResult = {
+    comparison: null as never,
+    baselineMs: [],
+    optimizedMs: [],
+    baselineMemory: [],
+    optimizedMemory: [],
+    mismatches: 0,
+    firstMismatch: null,
+  };
   const timed = async (fn: (input: I, cx: CallContext) => Promise<O>, input: I, ms: number[], mem: number[]) => {
     const a0 = opts.allocatedBytes?.() ?? 0;
     const t0 = now();
@@ -87,7 +95,11 @@ export async function runBenchmark<I, O>(
 }
 
 /** Why a benchmark of these strategies cannot run on this operation, or null when it can. */
-export function benchmarkProblem(op: OperationSpec | undefined, name: string, strategies: readonly Strategy[]): { code: "not_found" | "conflict" | "validation_failed"; message: string } | null {
+export function benchmarkProblem(
+  op: OperationSpec | undefined,
+  name: string,
+  strategies: readonly Strategy[],
+): { code: "not_found" | "conflict" | "validation_failed"; message: string } | null {
   if (!op) return { code: "not_found", message: `unknown operation ${name}` };
   // Running a non-idempotent writer twice per input would write twice.
   if (op.sideEffects && !op.idempotent) return { code: "conflict", message: `${op.name} writes data and is not idempotent: it cannot be benchmarked` };

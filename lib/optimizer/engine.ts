@@ -135,10 +135,7 @@ export interface OptimizationCounters {
 export class Engine {
   private readonly ops = new Map<string, OperationRuntime>();
   private readonly states = new Map<string, OptimizationState>();
-  private switches: Record<MasterSwitchName, boolean> = Object.fromEntries(MASTER_SWITCHES.map((s) => [s, true])) as Record<
-    MasterSwitchName,
-    boolean
-  >;
+  private switches: Record<MasterSwitchName, boolean> = Object.fromEntries(MASTER_SWITCHES.map((s) => [s, true])) as Record<MasterSwitchName, boolean>;
   private readonly counters = new Map<string, OptimizationCounters>();
   private readonly now: () => number;
   private readonly wallNow: () => number;
@@ -256,7 +253,12 @@ export class Engine {
     let plan = rt.plans.get(bits);
     if (plan === undefined) {
       const activeMask = bits & MASK;
-      plan = Object.freeze({ variant: this.maskInfo(rt, activeMask).variant, activeMask, shadowMask: (bits >>> SHADOW_SHIFT) & MASK, queued: (bits & QUEUED) !== 0 });
+      plan = Object.freeze({
+        variant: this.maskInfo(rt, activeMask).variant,
+        activeMask,
+        shadowMask: (bits >>> SHADOW_SHIFT) & MASK,
+        queued: (bits & QUEUED) !== 0,
+      });
       rt.plans.set(bits, plan);
     }
     return plan;
@@ -398,7 +400,16 @@ export class Engine {
   }
 
   /** Records the sample of one run (and a memory warning past the operation's threshold). */
-  private recordRun(op: OperationSpec, variant: string, key: string, t0: number, meter: AllocationMeter | null, allocated0: number, outcome: Outcome, cx: CallContext): void {
+  private recordRun(
+    op: OperationSpec,
+    variant: string,
+    key: string,
+    t0: number,
+    meter: AllocationMeter | null,
+    allocated0: number,
+    outcome: Outcome,
+    cx: CallContext,
+  ): void {
     const t1 = this.now();
     // Read after the clock, so the meter's cost stays out of the duration. The counter is monotonic;
     // the max only guards against a meter that is not.
@@ -477,13 +488,7 @@ export class Engine {
    * Runs an optimized variant; when it throws or times out, the caller gets the baseline's result.
    * `measured` inlined (as `baselineRun` is): one async frame and no result object per call.
    */
-  private async optimizedRun(
-    op: OperationSpec,
-    info: MaskInfo,
-    key: string,
-    input: unknown,
-    progress: CallContext["progress"],
-  ): Promise<unknown> {
+  private async optimizedRun(op: OperationSpec, info: MaskInfo, key: string, input: unknown, progress: CallContext["progress"]): Promise<unknown> {
     const variant = info.variant;
     const impl = (info.impl ??= this.implementationOf(op, variant));
     const cx: CallContext = { key, shadow: false, cacheHit: false, progress };

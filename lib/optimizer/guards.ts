@@ -231,7 +231,11 @@ export class GuardEvaluator {
     const r = this.rules;
     const window = { from: new Date(t.start).toISOString(), to: new Date(now).toISOString() };
     const a = this.alphaPerRule;
-    const test = (z: number, p: number) => ({ name: "always-valid one-sided test (normal-mixture boundary), accumulated over the phase", statistic: z, pValue: p });
+    const test = (z: number, p: number) => ({
+      name: "always-valid one-sided test (normal-mixture boundary), accumulated over the phase",
+      statistic: z,
+      pValue: p,
+    });
 
     for (const rule of ["error_rate", "mismatch_rate"] as const) {
       const limit = rule === "error_rate" ? r.errorRate : r.mismatchRate;

@@ -228,7 +228,14 @@ export class LiveWindow {
   recent(operation: string, variant: string, sinceMs: number): LiveSlice {
     const ring = this.byOperation.get(operation)?.get(variant);
     if (ring) return ring.slice(sinceMs);
-    return { length: 0, at: new Float64Array(0), durationMs: new Float64Array(0), memoryBytes: new Float64Array(0), outcome: new Uint8Array(0), flags: new Uint8Array(0) };
+    return {
+      length: 0,
+      at: new Float64Array(0),
+      durationMs: new Float64Array(0),
+      memoryBytes: new Float64Array(0),
+      outcome: new Uint8Array(0),
+      flags: new Uint8Array(0),
+    };
   }
 
   /** Durations (ms, oldest first) of (operation, variant) with `at >= sinceMs`. */

@@ -21,7 +21,18 @@ export class MemoryOptimizationStore implements OptimizationStore {
   /** Adds an optimization in state `off`. */
   add(operation: string, strategy: Strategy): OptimizationState {
     const id = `${operation}:${strategy}`;
-    const st: OptimizationState = { id, operation, strategy, state: "off", percent: 0, seed: seedFor(id), reason: null, version: 0, updatedAt: new Date(0).toISOString(), updatedBy: "system" };
+    const st: OptimizationState = {
+      id,
+      operation,
+      strategy,
+      state: "off",
+      percent: 0,
+      seed: seedFor(id),
+      reason: null,
+      version: 0,
+      updatedAt: new Date(0).toISOString(),
+      updatedBy: "system",
+    };
     this.states.set(id, st);
     return st;
   }

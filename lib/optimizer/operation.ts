@@ -109,13 +109,21 @@ export function optimizationId(operation: string, strategy: Strategy): string {
  * live analyses measure how often the product would call "faster" or "slower" when nothing changed.
  */
 export function identityStrategy<I, O>(baseline: Implementation<I, O>): StrategyImplementation<I, O> {
-  return { strategy: "identity", description: "A/A control: the baseline under another label, to calibrate the live analysis on real traffic", replaces: true, wrap: () => baseline };
+  return {
+    strategy: "identity",
+    description: "A/A control: the baseline under another label, to calibrate the live analysis on real traffic",
+    replaces: true,
+    wrap: () => baseline,
+  };
 }
 
 /** Declares an operation with its input/output types inferred from the baseline (and its A/A control). */
 export function defineOperation<I, O>(input: OperationSpec<I, O>): OperationSpec<I, O> {
   // Innermost, so any other strategy in use replaces or wraps it (the variant is named for what runs).
-  const spec: OperationSpec<I, O> = { ...input, strategies: [identityStrategy(input.baseline), ...(input.strategies ?? []).filter((s) => s.strategy !== "identity")] };
+  const spec: OperationSpec<I, O> = {
+    ...input,
+    strategies: [identityStrategy(input.baseline), ...(input.strategies ?? []).filter((s) => s.strategy !== "identity")],
+  };
   if (!/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/.test(spec.name)) {
     throw new Error(`operation name must be "service.operation" in kebab-case, got "${spec.name}"`);
   }

@@ -23,7 +23,14 @@ describe("HTTP API over loopback", () => {
       body: JSON.stringify(E2E_ADMIN),
     });
     expect(res.status).toBe(200);
-    headers = { cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "), origin: baseUrl, "content-type": "application/json" };
+    headers = {
+      cookie: res.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; "),
+      origin: baseUrl,
+      "content-type": "application/json",
+    };
   });
 
   it("refuses anonymous reads and writes", async () => {

@@ -14,7 +14,16 @@ export async function openBrowser(): Promise<{ context: BrowserContext; page: Pa
     executablePath,
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const consoleErrors: string[] = [];

@@ -13,7 +13,9 @@ let server: SpawnedServer | null = null;
 
 /** The real server, as `npm start` runs it, with a one-second market clock. */
 export async function setup(project: TestProject): Promise<void> {
-  server = await spawnServer({ logFile: path.resolve("tests/e2e/artifacts/server.log"), env: {
+  server = await spawnServer({
+    logFile: path.resolve("tests/e2e/artifacts/server.log"),
+    env: {
       MARKET_TICK_SECONDS: "1",
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,

@@ -11,7 +11,13 @@ const url = process.argv[2]!;
 const pool = createPool(url, 2);
 const boss = new PgBoss({ connectionString: url, ...BOSS_OPTIONS });
 await boss.start();
-const tasks = createTaskService({ pool, boss, engine: new Engine({ sink: { record: () => undefined } }), broadcaster: { publish: () => undefined }, log: pino({ level: "silent" })});
+const tasks = createTaskService({
+  pool,
+  boss,
+  engine: new Engine({ sink: { record: () => undefined } }),
+  broadcaster: { publish: () => undefined },
+  log: pino({ level: "silent" }),
+});
 tasks.handle("toy.hang", () => {
   process.stdout.write("started\n");
   return new Promise(() => undefined);

@@ -62,7 +62,8 @@ describe("every route declares its access", () => {
   });
 
   it("reads the markers it checks (the access-control routes declare theirs)", async () => {
-    const access = async (file: string, method: string) => ((await import(path.resolve(file))) as Record<string, Record<symbol, unknown>>)[method]?.[ROUTE_ACCESS];
+    const access = async (file: string, method: string) =>
+      ((await import(path.resolve(file))) as Record<string, Record<symbol, unknown>>)[method]?.[ROUTE_ACCESS];
     expect(await access("app/api/tokens/route.ts", "GET")).toBe("admin");
     expect(await access("app/api/tokens/route.ts", "POST")).toBe("admin");
     expect(await access("app/api/tokens/[id]/route.ts", "DELETE")).toBe("admin");

@@ -243,7 +243,9 @@ describe("users (admin)", () => {
     const changed = await call("PATCH", `/api/users/${temp.body.user.id}`, { cookie: adminCookie, body: { role: "operator" } });
     expect(changed.status).toBe(200);
     expect(changed.body.role).toBe("operator");
-    const { rows } = await db.pool.query(`select actor, before, after from audit_event where action = 'user.set_role' and subject_id = $1`, [temp.body.user.id]);
+    const { rows } = await db.pool.query(`select actor, before, after from audit_event where action = 'user.set_role' and subject_id = $1`, [
+      temp.body.user.id,
+    ]);
     expect(rows).toEqual([{ actor: ADMIN_EMAIL, before: { role: "viewer" }, after: { role: "operator" } }]);
     // Same session, new role: roles are read from the database on every request.
     expect((await call("POST", "/api/test/widget", { cookie: tess, body: { n: 0 } })).status).toBe(200);
@@ -313,7 +315,13 @@ describe("sessions", () => {
     expect(setCookie).toMatch(/SameSite=Lax/i);
     expect(setCookie).not.toMatch(/Secure/i);
     expect(setCookie).toMatch(/Max-Age=43200/);
-    const tls = await createAuthInstance({ pool: db.pool, baseURL: "https://perfpilot.example", secret: "x".repeat(48), trustedOrigins: [], sessionMaxAgeHours: 1 }).$context;
+    const tls = await createAuthInstance({
+      pool: db.pool,
+      baseURL: "https://perfpilot.example",
+      secret: "x".repeat(48),
+      trustedOrigins: [],
+      sessionMaxAgeHours: 1,
+    }).$context;
     expect(tls.authCookies.sessionToken.name).toBe("__Secure-perfpilot.session_token");
     expect(tls.authCookies.sessionToken.attributes).toMatchObject({ secure: true, httpOnly: true, sameSite: "lax", maxAge: 3600 });
   });
@@ -379,7 +387,8 @@ describe("sign-in rate limit", () => {
 
   it("does not count successful sign-ins", async () => {
     setSignInLimiter(createSignInLimiter());
-    for (let i = 0; i < 8; i++) expect((await call("POST", "/api/auth/sign-in/email", { body: { email: viewer.email, password: viewer.password } })).status).toBe(200);
+    for (let i = 0; i < 8; i++)
+      expect((await call("POST", "/api/auth/sign-in/email", { body: { email: viewer.email, password: viewer.password } })).status).toBe(200);
   });
 });
 
@@ -414,7 +423,9 @@ describe("API tokens", () => {
     expect(res.status).toBe(200);
     const { rows } = await db.pool.query(`select actor, actor_role from audit_event where action = 'widget.set' and after = '{"n": 9}'`);
     expect(rows).toEqual([{ actor: `${ADMIN_EMAIL} [token ci]`, actor_role: "operator" }]);
-    await expect.poll(async () => (await db.pool.query(`select last_used_at from api_token where id = $1`, [operatorTokenId])).rows[0].last_used_at).not.toBeNull();
+    await expect
+      .poll(async () => (await db.pool.query(`select last_used_at from api_token where id = $1`, [operatorTokenId])).rows[0].last_used_at)
+      .not.toBeNull();
     // Scoped: an operator token cannot do admin things.
     expect((await call("GET", "/api/tokens", { token: operatorToken })).status).toBe(403);
   });

@@ -64,7 +64,15 @@ describe("optimization states in Postgres", () => {
     }
     const audit = (await db.pool.query("select * from audit_event where subject_id = 'demo.double:memory'")).rows;
     expect(audit).toEqual([
-      expect.objectContaining({ actor: "alice@example.com", actor_role: "operator", action: "optimization.set_state", before: { state: "off", percent: 0 }, after: { state: "canary", percent: 30 }, reason: "try it", origin: "127.0.0.1" }),
+      expect.objectContaining({
+        actor: "alice@example.com",
+        actor_role: "operator",
+        action: "optimization.set_state",
+        before: { state: "off", percent: 0 },
+        after: { state: "canary", percent: 30 },
+        reason: "try it",
+        origin: "127.0.0.1",
+      }),
     ]);
     expect(notified).toBeGreaterThan(0);
   });
@@ -81,7 +89,12 @@ describe("optimization states in Postgres", () => {
   it("rolls back with the reason and evidence in the audit log", async () => {
     const flags = pgOptimizationStore(db.pool);
     const evidence = { rule: "error_rate", observed: { failures: 9, runs: 30 } };
-    const after = await flags.setState("demo.double:memory", { state: "rolled_back", reason: "error_rate: 9 of 30 failed" }, { name: "guard", role: "system" }, evidence);
+    const after = await flags.setState(
+      "demo.double:memory",
+      { state: "rolled_back", reason: "error_rate: 9 of 30 failed" },
+      { name: "guard", role: "system" },
+      evidence,
+    );
     expect(after).toMatchObject({ state: "rolled_back", percent: 0, reason: "error_rate: 9 of 30 failed", updatedBy: "guard" });
     const row = (await db.pool.query("select evidence, action from audit_event where actor = 'guard'")).rows[0];
     expect(row).toEqual({ action: "optimization.rollback", evidence });

@@ -104,13 +104,19 @@ describe("live analyses per phase", () => {
     expect(slow!.ratio!).toBeLessThan(2.3);
     // The first verdict is final: a later look returns it unchanged (no disagreeing interval later).
     const [later] = (await runLiveAnalyses(db.pool, { now: start2 + 4 * MIN })).filter((x) => x.optimizationId === `${OP}:memory`);
-    const frozen = (a: typeof slow) => a && { verdict: a.verdict, verdictAt: a.verdictAt, ratio: a.ratio, ratioLow: a.ratioLow, ratioHigh: a.ratioHigh, nOptimized: a.nOptimized };
+    const frozen = (a: typeof slow) =>
+      a && { verdict: a.verdict, verdictAt: a.verdictAt, ratio: a.ratio, ratioLow: a.ratioLow, ratioHigh: a.ratioHigh, nOptimized: a.nOptimized };
     expect(frozen(later)).toEqual(frozen(slow));
     expect(slow!.split).toMatchObject({ checked: true, expectedPercent: 25, mismatch: false });
   });
 
   it("stores a benchmark's per-call timings; recomputing from them gives the stored verdict and interval", async () => {
-    const r = (await runStoredBenchmark({ pool: db.pool, engine }, { operation: op.name, strategies: ["memory"], iterations: 40, warmup: 2 }, () => undefined, crypto.randomUUID())) as {
+    const r = (await runStoredBenchmark(
+      { pool: db.pool, engine },
+      { operation: op.name, strategies: ["memory"], iterations: 40, warmup: 2 },
+      () => undefined,
+      crypto.randomUUID(),
+    )) as {
       comparisonId: string;
     };
     const c = await comparisonTimings(db.pool, r.comparisonId);

@@ -6,7 +6,15 @@ import { checkPrices } from "../../lib/market/services/check-prices";
 import { generateSignals } from "../../lib/market/services/generate-signals";
 import { takeSnapshot } from "../../lib/market/services/take-snapshot";
 import type { Broadcaster } from "../../lib/realtime/events";
-import { pgBarSource, pgClockStore, pgNewsStore, pgPriceAlertStore, pgPriceStore, pgSignalStore, pgSnapshotStore } from "../../lib/server/domains/market/pg-stores";
+import {
+  pgBarSource,
+  pgClockStore,
+  pgNewsStore,
+  pgPriceAlertStore,
+  pgPriceStore,
+  pgSignalStore,
+  pgSnapshotStore,
+} from "../../lib/server/domains/market/pg-stores";
 import { createTestDatabase } from "../helpers/db";
 import { calculateIndicatorsBatchCompact } from "../../lib/market/optimized/indicators-memory";
 import { deepCompare, INDICATOR_TOLERANCE } from "../../lib/market/optimized/equivalence";
@@ -82,7 +90,11 @@ describe("market services on the real data", () => {
   it("builds a report with indicators, movers, signals and news counts, and names unknown symbols", async () => {
     const deps = { bars: pgBarSource(db.pool), prices: pgPriceStore(db.pool), signals: pgSignalStore(db.pool), news: pgNewsStore(db.pool) };
     const fractions: number[] = [];
-    const report = await buildReport(deps, { symbols: ["AAPL", "MSFT", "NOPE"], asOf: "2016-01-04", params: DEFAULT_INDICATOR_PARAMS }, (f) => void fractions.push(f));
+    const report = await buildReport(
+      deps,
+      { symbols: ["AAPL", "MSFT", "NOPE"], asOf: "2016-01-04", params: DEFAULT_INDICATOR_PARAMS },
+      (f) => void fractions.push(f),
+    );
     expect(report.symbols).toEqual(["AAPL", "MSFT"]);
     expect(report.unknownSymbols).toEqual(["NOPE"]);
     expect(report.indicators.map((i) => i.lastBarDate)).toEqual(["2016-01-04", "2016-01-04"]);
@@ -96,8 +108,11 @@ describe("market services on the real data", () => {
     const input = { symbols: ["AAPL", "MSFT", "SNI", "DXC", "NOPE"], asOf: "2019-06-28", params: DEFAULT_INDICATOR_PARAMS };
     const base = await buildReport(deps, input);
     const columns = pgColumnSource(db.pool);
-    const compact = await buildReport(deps, input, undefined, async (symbols) =>
-      (await calculateIndicatorsBatchCompact({ columns }, { symbols, asOf: input.asOf, params: input.params })).results,
+    const compact = await buildReport(
+      deps,
+      input,
+      undefined,
+      async (symbols) => (await calculateIndicatorsBatchCompact({ columns }, { symbols, asOf: input.asOf, params: input.params })).results,
     );
     expect(deepCompare(base, compact, INDICATOR_TOLERANCE)).toBeNull();
     expect(compact.indicators.map((i) => i.symbol)).toEqual(["AAPL", "MSFT", "SNI", "DXC"]);

@@ -29,7 +29,13 @@ function finding(operation: string): Finding {
     rule: "error_rate",
     severity: "critical",
     summary: `${operation}: 20 of 100 calls failed`,
-    evidence: { observed: { failures: 20, calls: 100 }, threshold: { maxRate: 0.05 }, sampleSizes: { recent: 100 }, test: { name: "exact binomial, one-sided", statistic: 20, pValue: 1e-9 }, window: { recent: { from: "a", to: "b" } } },
+    evidence: {
+      observed: { failures: 20, calls: 100 },
+      threshold: { maxRate: 0.05 },
+      sampleSizes: { recent: 100 },
+      test: { name: "exact binomial, one-sided", statistic: 20, pValue: 1e-9 },
+      window: { recent: { from: "a", to: "b" } },
+    },
   };
 }
 
@@ -60,7 +66,11 @@ describe("monitoring on Postgres", () => {
     expect(events.filter((e) => e.type === "notify")).toHaveLength(1);
 
     const acked = await alerts.acknowledge(firing!.id, { note: "on it", expiresAt: START + 10 * MIN }, operator);
-    expect((await store.list({ operation: "reports.build" }))[0]).toMatchObject({ acknowledgedBy: operator.name, ackNote: "on it", ackExpiresAt: START + 10 * MIN });
+    expect((await store.list({ operation: "reports.build" }))[0]).toMatchObject({
+      acknowledgedBy: operator.name,
+      ackNote: "on it",
+      ackExpiresAt: START + 10 * MIN,
+    });
     expect(acked.ackExpiresAt).toBe(START + 10 * MIN);
 
     for (let i = 0; i < 3; i++) await tick([]);
@@ -79,7 +89,9 @@ describe("monitoring on Postgres", () => {
     await tick([finding("reports.build"), finding("news-crawlers.yahoo")]);
     expect((await store.list({ operation: "news-crawlers.yahoo" }))[0]!.notifiedAt).toBe(clock.now());
 
-    const audit = await db.pool.query<{ actor: string; action: string }>("select actor, action from audit_event where subject_type in ('alert', 'silence') order by id");
+    const audit = await db.pool.query<{ actor: string; action: string }>(
+      "select actor, action from audit_event where subject_type in ('alert', 'silence') order by id",
+    );
     expect(audit.rows.map((r) => `${r.actor}:${r.action}`)).toEqual([
       "monitor:alert.firing",
       "alice@example.com:alert.acknowledged",
@@ -101,7 +113,10 @@ describe("monitoring on Postgres", () => {
       rows.push([at, "price-monitor.check", "baseline", 20 + (i % 7), null, recent && i % 3 === 0 ? "error" : "ok", false, false, "it", 0, i]);
     }
     for (const r of rows) {
-      await db.pool.query("insert into sample (at, operation, variant, duration_ms, memory_bytes, outcome, cache_hit, shadow, instance, key_hash, seq) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)", r);
+      await db.pool.query(
+        "insert into sample (at, operation, variant, duration_ms, memory_bytes, outcome, cache_hit, shadow, instance, key_hash, seq) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        r,
+      );
     }
     const clock = new ManualClock(now);
     const config = defaultMonitorConfig();
@@ -131,7 +146,20 @@ describe("monitoring on Postgres", () => {
     );
     const at = new Date().toISOString();
     engine.applyStates(
-      [{ id: `${op.name}:cache`, operation: op.name, strategy: "cache", state: "canary", percent: 50, seed: 1, reason: null, version: 1, updatedAt: at, updatedBy: "test" }],
+      [
+        {
+          id: `${op.name}:cache`,
+          operation: op.name,
+          strategy: "cache",
+          state: "canary",
+          percent: 50,
+          seed: 1,
+          reason: null,
+          version: 1,
+          updatedAt: at,
+          updatedBy: "test",
+        },
+      ],
       { memory_optimization: true, async_processing: true, background_tasks: true, realtime_streaming: true },
     );
     for (let i = 0; i < 40; i++) await engine.call(op, { symbol: `S${i % 5}` });
@@ -193,10 +221,26 @@ describe("monitoring on Postgres", () => {
 
   it("stores rollouts one active per operation, and settings with clear errors", async () => {
     const rollouts = pgRolloutStore(db.pool);
-    const r = { id: crypto.randomUUID(), operation: "reports.build", strategy: "memory" as const, rule: "memory_high", step: "shadow", state: "active" as const, startedAt: START, stepSince: START, finishedAt: null, lastDecision: null };
+    const r = {
+      id: crypto.randomUUID(),
+      operation: "reports.build",
+      strategy: "memory" as const,
+      rule: "memory_high",
+      step: "shadow",
+      state: "active" as const,
+      startedAt: START,
+      stepSince: START,
+      finishedAt: null,
+      lastDecision: null,
+    };
     expect(await rollouts.start(r)).toBe(true);
     expect(await rollouts.start({ ...r, id: crypto.randomUUID(), strategy: "async" })).toBe(false);
-    await rollouts.save({ ...r, step: "canary_5", stepSince: START + 5 * MIN, lastDecision: { at: START + 5 * MIN, action: "advance", from: "shadow", to: "canary_5", reason: "ok", evidence: { shadow: { runs: 30 } } } });
+    await rollouts.save({
+      ...r,
+      step: "canary_5",
+      stepSince: START + 5 * MIN,
+      lastDecision: { at: START + 5 * MIN, action: "advance", from: "shadow", to: "canary_5", reason: "ok", evidence: { shadow: { runs: 30 } } },
+    });
     expect((await rollouts.active())[0]).toMatchObject({ step: "canary_5", stepSince: START + 5 * MIN, lastDecision: { reason: "ok" } });
 
     expect(await isAutopilotPaused(db.pool)).toBe(false);

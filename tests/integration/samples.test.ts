@@ -84,8 +84,15 @@ describe("sample flusher", () => {
       const r = rows[i];
       const s = sample(i);
       const got = {
-        at: Number(r.at_ms), operation: r.operation, variant: r.variant, durationMs: r.duration_ms, memoryBytes: r.memory_bytes,
-        outcome: r.outcome, cacheHit: r.cache_hit, shadow: r.shadow, keyHash: r.key_hash,
+        at: Number(r.at_ms),
+        operation: r.operation,
+        variant: r.variant,
+        durationMs: r.duration_ms,
+        memoryBytes: r.memory_bytes,
+        outcome: r.outcome,
+        cacheHit: r.cache_hit,
+        shadow: r.shadow,
+        keyHash: r.key_hash,
       };
       if (i % 997 === 0 || i < 12) expect({ ...got, seq: r.seq, instance: r.instance }).toEqual({ ...s, seq: i, instance: "i-roundtrip" });
       else if (JSON.stringify(got) !== JSON.stringify(s)) expect(got).toEqual(s); // fast path for the bulk
@@ -162,7 +169,11 @@ describe("sample flusher", () => {
     } finally {
       await db.pool.query("alter table sample_away rename to sample");
     }
-    await waitFor(() => flusher.stats().written === 4_000, { timeoutMs: 10_000, intervalMs: 10, message: "the flusher to write the 4,000 kept samples once the table is back" });
+    await waitFor(() => flusher.stats().written === 4_000, {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+      message: "the flusher to write the 4,000 kept samples once the table is back",
+    });
     for (let i = 4_000; i < 4_100; i++) recorder.record(sample(i));
     await flusher.stop();
     expect(await counts()).toEqual({ n: 4_100, distinct: 4_100, minSeq: 0, maxSeq: 4_099 });
@@ -191,7 +202,15 @@ describe("sample flusher", () => {
 
   it("keeps the newest samples when the retry slot overflows, and writes them after recovery", async () => {
     const recorder = new SampleRecorder();
-    const flusher = startSampleFlusher({ recorder, pool: db.pool, instanceId: "i-bounded", intervalMs: 60_000, batchSize: 1_000, maxPendingSamples: 2_000, log: captureLog() });
+    const flusher = startSampleFlusher({
+      recorder,
+      pool: db.pool,
+      instanceId: "i-bounded",
+      intervalMs: 60_000,
+      batchSize: 1_000,
+      maxPendingSamples: 2_000,
+      log: captureLog(),
+    });
     await db.pool.query("alter table sample rename to sample_away");
     try {
       for (let i = 0; i < 5_000; i++) recorder.record(sample(i));
@@ -320,7 +339,11 @@ describe("rollups", () => {
     expect(r0.maxMs).toBe(Math.max(...d));
     const mem = minute0.flatMap((s) => (s.memoryBytes === null ? [] : [s.memoryBytes]));
     expectRelClose(r0.memoryMeanBytes!, mem.reduce((a, b) => a + b, 0) / mem.length);
-    for (const [p, got] of [[50, r0.p50Ms], [95, r0.p95Ms], [99, r0.p99Ms]] as const) {
+    for (const [p, got] of [
+      [50, r0.p50Ms],
+      [95, r0.p95Ms],
+      [99, r0.p99Ms],
+    ] as const) {
       const exact = exactPercentile(d, p);
       // HDR with 3 digits reports the top of the value's bucket: ≤ 1/1024 above it (+ µs rounding).
       expect(got).toBeGreaterThanOrEqual(exact - 0.0005);
@@ -341,7 +364,10 @@ describe("rollups", () => {
   it("takes in late samples of recent minutes on the next run (upsert)", async () => {
     await writeSamples(minute0, "i-late-1");
     await rollupSamples(db.pool, { until: new Date(M + 60_000) });
-    await writeSamples(minute1.map((s) => ({ ...s, at: s.at - 60_000 })), "i-late-2"); // late arrivals for minute 0
+    await writeSamples(
+      minute1.map((s) => ({ ...s, at: s.at - 60_000 })),
+      "i-late-2",
+    ); // late arrivals for minute 0
     await rollupSamples(db.pool, { until: new Date(M + 60_000) });
     const [row] = await readRollups(db.pool, { operation: "quote", variant: "baseline", from: new Date(M), to: new Date(M + 60_000) });
     expect(row!.count).toBe(5_000);

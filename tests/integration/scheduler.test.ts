@@ -39,7 +39,12 @@ describe("scheduler guards on a real Postgres", () => {
 
   it("runs each slot once across two instances sharing the database", async () => {
     const ran: string[] = [];
-    const job: JobDefinition = { name: "once-per-slot", schedule: OUTSIDE_THE_TEST, description: "", handler: async ({ slot }) => void ran.push(slot.toISOString()) };
+    const job: JobDefinition = {
+      name: "once-per-slot",
+      schedule: OUTSIDE_THE_TEST,
+      description: "",
+      handler: async ({ slot }) => void ran.push(slot.toISOString()),
+    };
     const slots = [slot(0), slot(1), slot(2)];
     await withTwoInstances(job, async (a, b) => {
       for (const s of slots) {

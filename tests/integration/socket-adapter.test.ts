@@ -63,7 +63,21 @@ describe("events reach the browsers of every instance (Socket.IO Postgres adapte
     expect(gotB[0]).toEqual(tick);
     expect(gotA.length).toBeGreaterThan(0);
     // publishLocal: only instance A's browsers (each instance derives such events itself).
-    a.publishLocal!("optimization:changed", { id: "x:memory", operation: "x", strategy: "memory", state: "on", percent: 100, reason: null, version: 2, updatedAt: new Date().toISOString(), updatedBy: "t" }, "market");
+    a.publishLocal!(
+      "optimization:changed",
+      {
+        id: "x:memory",
+        operation: "x",
+        strategy: "memory",
+        state: "on",
+        percent: 100,
+        reason: null,
+        version: 2,
+        updatedAt: new Date().toISOString(),
+        updatedBy: "t",
+      },
+      "market",
+    );
     // A later cross-instance event proves B has processed everything published before it.
     const before = gotB.length;
     await expect

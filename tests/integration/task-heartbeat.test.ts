@@ -31,7 +31,7 @@ describe("a task whose worker died is retried by another instance", () => {
     await expect.poll(() => out.includes("ready"), { timeout: 30_000 }).toBe(true);
     const submitter = new PgBoss({ connectionString: db.url, ...BOSS_OPTIONS });
     await submitter.start();
-    const s = createTaskService({ pool: db.pool, boss: submitter, engine, broadcaster, log});
+    const s = createTaskService({ pool: db.pool, boss: submitter, engine, broadcaster, log });
     const handle = await s.submit("toy.hang", { x: 21 }, "tester");
     const job = await db.pool.query<{ n: number }>("select count(*)::int as n from pgboss.job where id = $1", [handle.taskId]);
     expect(job.rows[0]!.n).toBe(1);
@@ -42,7 +42,7 @@ describe("a task whose worker died is retried by another instance", () => {
 
     const bossB = new PgBoss({ connectionString: db.url, ...BOSS_OPTIONS });
     await bossB.start();
-    const b = createTaskService({ pool: db.pool, boss: bossB, engine, broadcaster, log});
+    const b = createTaskService({ pool: db.pool, boss: bossB, engine, broadcaster, log });
     b.handle("toy.hang", async (input) => ({ doubled: (input as { x: number }).x * 2 }));
     await b.start();
     try {

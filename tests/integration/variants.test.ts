@@ -79,7 +79,11 @@ describe("indicators", () => {
     }
     // Full history with other parameters, unknown symbol, more points than bars.
     const params = parseIndicatorParams({ sma: [5, 30], ema: [9], rsi: 7, bollinger: { period: 10, k: 2.5 }, stochastic: { k: 5, d: 5 } });
-    for (const [symbol, points] of [["AAPL", 100_000], ["MSFT", 0], ["NOPE", 10]] as const) {
+    for (const [symbol, points] of [
+      ["AAPL", 100_000],
+      ["MSFT", 0],
+      ["NOPE", 10],
+    ] as const) {
       const input = { symbol, asOf: AS_OF, params, points };
       const base = await calculateIndicators({ bars }, input);
       expect(eq.indicatorsResultEquivalent(base, await calculateIndicatorsCompact({ columns }, input)), symbol).toEqual({ equal: true });
@@ -156,7 +160,9 @@ describe("price monitor and snapshot", () => {
       if (i % 7 === 0) watch.push([p.symbol, p.close * 1.5, p.close * 0.5]); // never fires
     });
     await db.pool.query("insert into watch_item (symbol, above, below) select * from unnest($1::text[], $2::float8[], $3::float8[])", [
-      watch.map((w) => w[0]), watch.map((w) => w[1]), watch.map((w) => w[2]),
+      watch.map((w) => w[0]),
+      watch.map((w) => w[1]),
+      watch.map((w) => w[2]),
     ]);
     const pgAlerts = pgPriceAlertStore(db.pool);
     const run = async (check: typeof checkPrices) => {
@@ -190,7 +196,12 @@ describe("price monitor and snapshot", () => {
     // …and rows stamped with another time are other rows.
     expect(eq.snapshotEquivalent(base, batched)).toMatchObject({ equal: false, diff: expect.stringMatching(/^digest: /) });
     const rows = async (t: Date) =>
-      (await db.pool.query("select taken_at, market_date::text, symbol, price, change, change_pct, volume from price_snapshot where taken_at = $1 order by symbol", [t])).rows;
+      (
+        await db.pool.query(
+          "select taken_at, market_date::text, symbol, price, change, change_pct, volume from price_snapshot where taken_at = $1 order by symbol",
+          [t],
+        )
+      ).rows;
     const [a, b] = [await rows(t1), await rows(t2)];
     expect(a).toHaveLength(base.rows);
     expect(a.every((r) => r.taken_at.getTime() === t1.getTime()) && b.every((r) => r.taken_at.getTime() === t2.getTime())).toBe(true);
@@ -220,7 +231,10 @@ describe("news", () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const sources = defaultNewsSources({ investing: { url: `${base}/investing.rss` }, yahoo: { url: `${base}/yahoo.rss` } });
     const deps = (store: MemoryNewsStore): Omit<CrawlDeps, "useConditionalGet"> => ({
-      store, universe: new Set(universe), now: () => new Date("2024-05-03T00:00:00Z"), sleep: async () => undefined,
+      store,
+      universe: new Set(universe),
+      now: () => new Date("2024-05-03T00:00:00Z"),
+      sleep: async () => undefined,
     });
     try {
       const [seqStore, conStore] = [new MemoryNewsStore(), new MemoryNewsStore()];
@@ -229,9 +243,16 @@ describe("news", () => {
       maxInFlight = 0;
       const con = await crawlAllConcurrent(sources, deps(conStore));
       expect(maxInFlight).toBe(2);
-      expect(seq.map((o) => [o.source, o.status])).toEqual([["investing", "ok"], ["yahoo", "ok"]]);
+      expect(seq.map((o) => [o.source, o.status])).toEqual([
+        ["investing", "ok"],
+        ["yahoo", "ok"],
+      ]);
       expect(eq.crawlOutcomeEquivalent(seq, con)).toEqual({ equal: true });
-      const articles = (s: MemoryNewsStore) => s.listArticles().map((a) => [a.dedupeKey, a.tickers]).sort();
+      const articles = (s: MemoryNewsStore) =>
+        s
+          .listArticles()
+          .map((a) => [a.dedupeKey, a.tickers])
+          .sort();
       expect(articles(conStore)).toEqual(articles(seqStore));
       expect(conStore.articleCount).toBeGreaterThan(10);
 
@@ -263,12 +284,18 @@ describe("the equivalence checks detect differences", () => {
     expect(!v.equal && v.diff).toMatch(/^latest\.bollinger\.upper: baseline [\d.]+, optimized [\d.]+ \(\|Δ\| .*, rel 1\.0e-6\)$/);
     const series = structuredClone(base);
     series.series.rsi[3] = null;
-    expect(eq.indicatorsResultEquivalent(base, series)).toMatchObject({ equal: false, diff: expect.stringMatching(/^series\.rsi\[3\]: baseline [\d.]+, optimized null$/) });
+    expect(eq.indicatorsResultEquivalent(base, series)).toMatchObject({
+      equal: false,
+      diff: expect.stringMatching(/^series\.rsi\[3\]: baseline [\d.]+, optimized null$/),
+    });
 
     const batch = { asOf: AS_OF, results: ["AAPL", "MSFT"].map((s) => ({ symbol: s, bars: 10, lastBarDate: AS_OF, latest: structuredClone(base.latest) })) };
     const batch2 = structuredClone(batch);
     batch2.results[1]!.latest.sma["200"] = 1;
-    expect(eq.indicatorsBatchEquivalent(batch, batch2)).toMatchObject({ equal: false, diff: expect.stringMatching(/^results\[1 MSFT\]\.latest\.sma\.200: baseline [\d.]+, optimized 1 /) });
+    expect(eq.indicatorsBatchEquivalent(batch, batch2)).toMatchObject({
+      equal: false,
+      diff: expect.stringMatching(/^results\[1 MSFT\]\.latest\.sma\.200: baseline [\d.]+, optimized 1 /),
+    });
 
     const detected = [
       { symbol: "A", date: AS_OF, kind: "rsi_oversold", value: 28.5, detail: "RSI 28.50 fell below 30" },
@@ -286,8 +313,12 @@ describe("the equivalence checks detect differences", () => {
 
     const alert = (symbol: string) => ({ symbol, date: AS_OF, kind: "move_up", price: 1, changePct: 5, threshold: 3, watchId: 0 });
     const prices = { date: AS_OF, scanned: 2, found: [alert("A"), alert("B")], alerts: [alert("A"), alert("B")] };
-    expect(eq.priceCheckEquivalent(prices, { ...prices, found: [alert("B"), alert("A")] })).toMatchObject({ diff: 'found[0 A].symbol: baseline "A", optimized "B"' });
-    expect(eq.priceCheckEquivalent(prices, { ...prices, found: [alert("A"), { ...alert("B"), watchId: 7 }] })).toMatchObject({ diff: "found[1 B].watchId: baseline 0, optimized 7" });
+    expect(eq.priceCheckEquivalent(prices, { ...prices, found: [alert("B"), alert("A")] })).toMatchObject({
+      diff: 'found[0 A].symbol: baseline "A", optimized "B"',
+    });
+    expect(eq.priceCheckEquivalent(prices, { ...prices, found: [alert("A"), { ...alert("B"), watchId: 7 }] })).toMatchObject({
+      diff: "found[1 B].watchId: baseline 0, optimized 7",
+    });
     expect(eq.priceCheckEquivalent(prices, { ...prices, alerts: [] })).toEqual({ equal: true }); // stored already
     const snap = { marketDate: AS_OF, rows: 3, digest: "d1" };
     expect(eq.snapshotEquivalent(snap, { ...snap, rows: 4 })).toMatchObject({ diff: "rows: baseline 3, optimized 4" });
@@ -297,7 +328,14 @@ describe("the equivalence checks detect differences", () => {
     expect(eq.crawlOutcomeEquivalent([ok], [{ ...ok, inserted: 0, duplicates: 6 }])).toEqual({ equal: true }); // stored already
     // A 304 answers the validators of the last stored crawl; the baseline's new rows are no evidence against it.
     expect(eq.crawlOutcomeEquivalent([ok], [{ ...ok, status: "not_modified", fetched: 0, parsed: 0, inserted: 0 }])).toEqual({ equal: true });
-    const failed = { source: "yahoo", status: "failed", error: { kind: "http_status", message: "503", httpStatus: 503 }, consecutiveFailures: 1, nextRetryAt: new Date(0), durationMs: 1 } as const;
+    const failed = {
+      source: "yahoo",
+      status: "failed",
+      error: { kind: "http_status", message: "503", httpStatus: 503 },
+      consecutiveFailures: 1,
+      nextRetryAt: new Date(0),
+      durationMs: 1,
+    } as const;
     expect(eq.crawlOutcomeEquivalent([ok], [failed])).toMatchObject({ diff: 'outcomes[0 yahoo].status: baseline "ok", optimized "failed"' });
   });
 });
@@ -346,7 +384,9 @@ describe("the in-memory column store across market ticks", () => {
     await expectEquivalentAt("2019-06-28", store, liveBars);
 
     for (let k = 1; k <= 3; k++) {
-      await live.pool.query("insert into price_bar select * from held_bar where date = (select min(date) from held_bar where date > (select max(date) from price_bar))");
+      await live.pool.query(
+        "insert into price_bar select * from held_bar where date = (select min(date) from held_bar where date > (select max(date) from price_bar))",
+      );
       const tick = await advanceClock({ clock, broadcaster }, { startDate: "2019-06-28" });
       await expectEquivalentAt(tick.date, store, liveBars);
       expect(store.stats()).toMatchObject({ catchUps: k, loadedThroughDay: dayNumber(tick.date) });

@@ -17,7 +17,6 @@ declare module "vitest" {
   }
 }
 
-
 let pg: EmbeddedPostgresHandle | null = null;
 let tmp: string | null = null;
 

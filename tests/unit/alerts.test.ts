@@ -96,7 +96,9 @@ describe("alert lifecycle", () => {
     const present = loop.findings.map((f) => f.findings.some((x) => x.rule === "memory_high"));
     const flips = present.slice(1).filter((p, i) => p !== present[i]).length;
     const alerts = [...loop.store.alerts.values()].filter((a) => a.rule === "memory_high");
-    console.info(`flapping: condition held in ${present.filter(Boolean).length}/${present.length} evaluations, ${flips} flips → ${alerts.length} alert (re-opened ${alerts[0]?.reopenCount} times), ${loop.events.filter((e) => e.type === "notify").length} notification`);
+    console.info(
+      `flapping: condition held in ${present.filter(Boolean).length}/${present.length} evaluations, ${flips} flips → ${alerts.length} alert (re-opened ${alerts[0]?.reopenCount} times), ${loop.events.filter((e) => e.type === "notify").length} notification`,
+    );
     expect(flips).toBeGreaterThan(40);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.reopenCount).toBeGreaterThan(0);

@@ -85,7 +85,8 @@ async function pilot(w: ReturnType<typeof world>, opts: { paused?: () => boolean
   const alertStore = new MemoryAlertStore();
   const alerts = new AlertManager({ store: alertStore, clock, config: () => monitorConfig.alerts });
   const rollouts = new MemoryRolloutStore();
-  const mismatches = (op: string, from: number, to: number) => w.events.filter((e) => e.type === "shadow.mismatch" && e.mismatch.operation === op && e.at >= from && e.at < to).length;
+  const mismatches = (op: string, from: number, to: number) =>
+    w.events.filter((e) => e.type === "shadow.mismatch" && e.mismatch.operation === op && e.at >= from && e.at < to).length;
   const autopilot = new Autopilot({
     store: w.flags,
     rollouts,
@@ -119,7 +120,19 @@ describe("guards with injected faults", () => {
     expect(w.flags.states.get(`${OP}:memory`)?.state).toBe("canary"); // healthy: no rollback
 
     const burstAt = Date.now();
-    w.faults.replace([{ id: "burst", operation: OP, variant: "memory", kind: "error", amount: 0.3, mode: "absolute", startsAt: burstAt, endsAt: burstAt + 120_000, createdBy: "test" }]);
+    w.faults.replace([
+      {
+        id: "burst",
+        operation: OP,
+        variant: "memory",
+        kind: "error",
+        amount: 0.3,
+        mode: "absolute",
+        startsAt: burstAt,
+        endsAt: burstAt + 120_000,
+        createdBy: "test",
+      },
+    ]);
     await w.traffic.run(120, guardTick);
     const rollback = w.flags.audit.find((a) => a.after.state === "rolled_back");
     expect(rollback?.actor.name).toBe("guard");
@@ -155,7 +168,9 @@ describe("autopilot", () => {
       await w.traffic.run(60, tick);
       if (state().state === "on") reachedOnAt = minutesSinceStart();
     }
-    const steps = w.flags.audit.filter((a) => a.actor.name === "autopilot").map((a) => (a.after.state === "canary" ? `canary ${a.after.percent}` : a.after.state));
+    const steps = w.flags.audit
+      .filter((a) => a.actor.name === "autopilot")
+      .map((a) => (a.after.state === "canary" ? `canary ${a.after.percent}` : a.after.state));
     expect(steps).toEqual(["shadow", "canary 5", "canary 25", "canary 50", "on"]);
     const start = w.flags.audit[0]!;
     expect(start.after.reason).toMatch(/^autopilot: memory_high on reports\.build/);
@@ -163,24 +178,45 @@ describe("autopilot", () => {
     for (const a of w.flags.audit.slice(2)) {
       // Every canary promotion carries the analysis of its step that justified it: the memory
       // per call credibly lower (its always-valid interval of the ratio entirely below 1).
-      const e = a.evidence as { action: string; evidence: { analysis: { rollback: boolean }; memoryAnalysis: { promote: boolean; interval: { low: number; high: number } } } };
+      const e = a.evidence as {
+        action: string;
+        evidence: { analysis: { rollback: boolean }; memoryAnalysis: { promote: boolean; interval: { low: number; high: number } } };
+      };
       expect(e.action).toBe("advance");
       expect(e.evidence.analysis.rollback).toBe(false);
       expect(e.evidence.memoryAnalysis.promote).toBe(true);
       expect(e.evidence.memoryAnalysis.interval.high).toBeLessThan(1);
     }
-    console.info(`autopilot: memory_high → shadow at ${((start.after.updatedAt && (Date.parse(start.after.updatedAt) - START) / 60_000) || 0).toFixed(0)} min → on at ${reachedOnAt} min (steps ${steps.join(" → ")})`);
+    console.info(
+      `autopilot: memory_high → shadow at ${((start.after.updatedAt && (Date.parse(start.after.updatedAt) - START) / 60_000) || 0).toFixed(0)} min → on at ${reachedOnAt} min (steps ${steps.join(" → ")})`,
+    );
 
     // 100 % for a while, then an injected +150 ms latency fault in the optimized variant.
     await w.traffic.run(15 * 60, tick);
     expect(state().state).toBe("on");
     const faultAt = Date.now();
-    w.faults.replace([{ id: "slow", operation: OP, variant: "memory", kind: "latency", amount: 150, mode: "absolute", startsAt: faultAt, endsAt: faultAt + 3_600_000, createdBy: "test" }]);
+    w.faults.replace([
+      {
+        id: "slow",
+        operation: OP,
+        variant: "memory",
+        kind: "latency",
+        amount: 150,
+        mode: "absolute",
+        startsAt: faultAt,
+        endsAt: faultAt + 3_600_000,
+        createdBy: "test",
+      },
+    ]);
     for (let m = 0; m < 10 && state().state === "on"; m++) await w.traffic.run(60, tick);
     expect(state().state).toBe("rolled_back");
     const rollback = w.flags.audit.at(-1)!;
     expect(rollback.actor.name).toBe("autopilot");
-    const e = rollback.evidence as { action: string; reason: string; evidence: { finding: { rule: string; variant: string; evidence: { test: { pValue: number }; observed: Record<string, number> } } } };
+    const e = rollback.evidence as {
+      action: string;
+      reason: string;
+      evidence: { finding: { rule: string; variant: string; evidence: { test: { pValue: number }; observed: Record<string, number> } } };
+    };
     expect(e.action).toBe("rollback");
     expect(e.evidence.finding.rule).toBe("latency_regression");
     expect(e.evidence.finding.variant).toBe("memory");

@@ -40,7 +40,11 @@ function fakeDb(symbols: string[], days: number) {
       for (const ds of rows.values()) ds.push(ds[ds.length - 1]! + 1);
     },
     lastDay: () => Math.max(...[...rows.values()].map((ds) => ds[ds.length - 1]!)),
-    expected: (symbol: string, asOf: number) => cols(symbol, rows.get(symbol)!.filter((d) => d <= asOf)),
+    expected: (symbol: string, asOf: number) =>
+      cols(
+        symbol,
+        rows.get(symbol)!.filter((d) => d <= asOf),
+      ),
   };
 }
 

@@ -126,7 +126,16 @@ describe("engine call path", () => {
   it("propagates a baseline error to the caller (there is nothing to fall back to)", async () => {
     const { engine, flags, sync } = setup(fastSquare);
     const failing = engine.register(
-      defineOperation({ name: "demo.fail", service: "demo", title: "f", key: () => "k", sideEffects: false, baseline: async () => { throw new Error("baseline down"); } }),
+      defineOperation({
+        name: "demo.fail",
+        service: "demo",
+        title: "f",
+        key: () => "k",
+        sideEffects: false,
+        baseline: async () => {
+          throw new Error("baseline down");
+        },
+      }),
     );
     await sync();
     await expect(engine.call(failing, {})).rejects.toThrow("baseline down");

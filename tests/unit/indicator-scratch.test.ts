@@ -31,7 +31,15 @@ describe("computeIndicatorsCompactInto", () => {
   it("gives the same sets, bit for bit, as fresh arrays, across lengths and parameters", () => {
     const other = parseIndicatorParams({ sma: [5, 30], ema: [9], rsi: 7, bollinger: { period: 10, k: 2.5 }, stochastic: { k: 5, d: 5 } });
     const scratch = createIndicatorScratch();
-    const cases: [number, typeof DEFAULT_INDICATOR_PARAMS][] = [[1300, DEFAULT_INDICATOR_PARAMS], [40, DEFAULT_INDICATOR_PARAMS], [0, DEFAULT_INDICATOR_PARAMS], [1, other], [900, other], [250, DEFAULT_INDICATOR_PARAMS], [2000, DEFAULT_INDICATOR_PARAMS]];
+    const cases: [number, typeof DEFAULT_INDICATOR_PARAMS][] = [
+      [1300, DEFAULT_INDICATOR_PARAMS],
+      [40, DEFAULT_INDICATOR_PARAMS],
+      [0, DEFAULT_INDICATOR_PARAMS],
+      [1, other],
+      [900, other],
+      [250, DEFAULT_INDICATOR_PARAMS],
+      [2000, DEFAULT_INDICATOR_PARAMS],
+    ];
     for (const [k, [n, params]] of cases.entries()) {
       const cols = walk(n, k + 7);
       const into = computeIndicatorsCompactInto(cols, params, scratch);

@@ -1,25 +1,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import {
-  ATR,
-  AverageGain,
-  AverageLoss,
-  BollingerBands,
-  EMA,
-  MACD,
-  RSI,
-  SMA,
-  Stochastic,
-} from "technicalindicators";
+import { ATR, AverageGain, AverageLoss, BollingerBands, EMA, MACD, RSI, SMA, Stochastic } from "technicalindicators";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBarsBySymbol } from "../../lib/market/data/read-csv";
 import { computeFiveIndicatorsBaseline, computeIndicatorsBaseline } from "../../lib/market/indicators/baseline";
-import {
-  allocateFiveIndicatorSet,
-  computeFiveIndicatorsCompact,
-  computeIndicatorsCompact,
-  toBarColumns,
-} from "../../lib/market/indicators/compact";
+import { allocateFiveIndicatorSet, computeFiveIndicatorsCompact, computeIndicatorsCompact, toBarColumns } from "../../lib/market/indicators/compact";
 import {
   DEFAULT_INDICATOR_PARAMS,
   indicatorParamsKey,
@@ -27,12 +12,7 @@ import {
   parseIndicatorParams,
   type IndicatorParams,
 } from "../../lib/market/indicators/params";
-import {
-  fiveIndicatorSetsEquivalent,
-  indicatorSetsEquivalent,
-  latestIndicators,
-  type IndicatorSet,
-} from "../../lib/market/indicators/result";
+import { fiveIndicatorSetsEquivalent, indicatorSetsEquivalent, latestIndicators, type IndicatorSet } from "../../lib/market/indicators/result";
 import type { Bar } from "../../lib/market/types";
 
 const DATA_FILE_NAME = "sp500-daily-2015-2019.csv.gz";
@@ -60,12 +40,7 @@ function computeBoth(bars: Bar[], p: IndicatorParams = params): { baseline: Indi
  * must match within `relTol` (relative to the larger magnitude, with an `absTol` floor for values
  * near zero such as the MACD histogram).
  */
-function expectAlignedToEnd(
-  label: string,
-  ours: Float64Array,
-  theirs: ReadonlyArray<number | undefined>,
-  { relTol = 1e-6, absTol = 1e-9 } = {},
-): void {
+function expectAlignedToEnd(label: string, ours: Float64Array, theirs: ReadonlyArray<number | undefined>, { relTol = 1e-6, absTol = 1e-9 } = {}): void {
   const warmUp = ours.length - theirs.length;
   expect(warmUp, `${label}: reference longer than ours`).toBeGreaterThanOrEqual(0);
   for (let i = 0; i < ours.length; i++) {
@@ -168,14 +143,38 @@ describe("indicators vs technicalindicators on real data", () => {
         SimpleMAOscillator: false,
         SimpleMASignal: false,
       });
-      expectAlignedToEnd("macd", set.macd.macd, macd.map((m) => m.MACD));
-      expectAlignedToEnd("macd.signal", set.macd.signal, macd.map((m) => m.signal));
-      expectAlignedToEnd("macd.histogram", set.macd.histogram, macd.map((m) => m.histogram));
+      expectAlignedToEnd(
+        "macd",
+        set.macd.macd,
+        macd.map((m) => m.MACD),
+      );
+      expectAlignedToEnd(
+        "macd.signal",
+        set.macd.signal,
+        macd.map((m) => m.signal),
+      );
+      expectAlignedToEnd(
+        "macd.histogram",
+        set.macd.histogram,
+        macd.map((m) => m.histogram),
+      );
 
       const bb = BollingerBands.calculate({ period: params.bollinger.period, stdDev: params.bollinger.k, values: close });
-      expectAlignedToEnd("bb.middle", set.bollinger.middle, bb.map((b) => b.middle));
-      expectAlignedToEnd("bb.upper", set.bollinger.upper, bb.map((b) => b.upper));
-      expectAlignedToEnd("bb.lower", set.bollinger.lower, bb.map((b) => b.lower));
+      expectAlignedToEnd(
+        "bb.middle",
+        set.bollinger.middle,
+        bb.map((b) => b.middle),
+      );
+      expectAlignedToEnd(
+        "bb.upper",
+        set.bollinger.upper,
+        bb.map((b) => b.upper),
+      );
+      expectAlignedToEnd(
+        "bb.lower",
+        set.bollinger.lower,
+        bb.map((b) => b.lower),
+      );
 
       expectAlignedToEnd("atr", set.atr, ATR.calculate({ period: params.atr, high, low, close }));
 
@@ -186,8 +185,16 @@ describe("indicators vs technicalindicators on real data", () => {
         low,
         close,
       });
-      expectAlignedToEnd("stoch.k", set.stochastic.k, stoch.map((s) => s.k));
-      expectAlignedToEnd("stoch.d", set.stochastic.d, stoch.map((s) => s.d));
+      expectAlignedToEnd(
+        "stoch.k",
+        set.stochastic.k,
+        stoch.map((s) => s.k),
+      );
+      expectAlignedToEnd(
+        "stoch.d",
+        set.stochastic.d,
+        stoch.map((s) => s.d),
+      );
     }
 
     if (bars.length >= 200) {
@@ -315,8 +322,7 @@ describe("hand-computed example", () => {
   }
 
   it.each(["baseline", "compact"] as const)("%s matches the worked numbers", (variant) => {
-    const set =
-      variant === "baseline" ? computeIndicatorsBaseline(bars, p) : computeIndicatorsCompact(toBarColumns(bars), p);
+    const set = variant === "baseline" ? computeIndicatorsBaseline(bars, p) : computeIndicatorsCompact(toBarColumns(bars), p);
     for (const [key, values] of Object.entries(expected)) {
       const actual = Array.from(pick(set, key));
       expect(actual, key).toHaveLength(values.length);

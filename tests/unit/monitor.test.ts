@@ -13,7 +13,11 @@ const OP = "quotes.price";
 
 describe("monitor configuration", () => {
   it("fills defaults and keeps the no-data defaults when one operation is overridden", () => {
-    const c = parseMonitorConfig({ operations: { "reports.build": { memoryBudgetMb: 64 } } }, "test", operationDefaults([{ name: "market-clock.advance", expectedIntervalSeconds: 3 }]));
+    const c = parseMonitorConfig(
+      { operations: { "reports.build": { memoryBudgetMb: 64 } } },
+      "test",
+      operationDefaults([{ name: "market-clock.advance", expectedIntervalSeconds: 3 }]),
+    );
     expect(c.latencyRegression).toMatchObject({ alpha: 0.001, minIncreasePct: 20, minSamples: 30 });
     expect(c.alerts).toEqual({ forSeconds: 60, resolveAfterSeconds: 120, reopenWithinSeconds: 1800 });
     expect(c.operations["reports.build"]?.memoryBudgetMb).toBe(64);
@@ -67,9 +71,14 @@ describe("monitor rules", () => {
     const f = evaluateMonitor({ series: buildSeries(at85, now, cfg), budgets: { [OP]: { memoryBudgetMb: 200 } } }, cfg, now);
     expect(f.find((x) => x.rule === "memory_high")).toMatchObject({ severity: "warning", evidence: { threshold: { budgetMb: 200, warnFraction: 0.8 } } });
     const over = series(() => ({ memoryBytes: mb(210) }), now - MIN, 40);
-    expect(evaluateMonitor({ series: buildSeries(over, now, cfg), budgets: { [OP]: { memoryBudgetMb: 200 } } }, cfg, now).find((x) => x.rule === "memory_high")?.severity).toBe("critical");
+    expect(
+      evaluateMonitor({ series: buildSeries(over, now, cfg), budgets: { [OP]: { memoryBudgetMb: 200 } } }, cfg, now).find((x) => x.rule === "memory_high")
+        ?.severity,
+    ).toBe("critical");
     const slow = series((i) => ({ durationMs: i < 36 ? 1_000 : 7_000 }), now - MIN, 40);
-    expect(evaluateMonitor({ series: buildSeries(slow, now, cfg) }, cfg, now).find((x) => x.rule === "response_time")?.evidence.observed.p95Ms).toBeGreaterThan(5_000);
+    expect(evaluateMonitor({ series: buildSeries(slow, now, cfg) }, cfg, now).find((x) => x.rule === "response_time")?.evidence.observed.p95Ms).toBeGreaterThan(
+      5_000,
+    );
   });
 
   it("reports process CPU above 90 %, RSS against its budget, and scheduled operations gone silent", () => {
@@ -112,7 +121,19 @@ describe("monitor + alerts over simulated time", () => {
       setSamples();
       // Unaligned with the monitor's minute, so the first window after it is only partly slow.
       const injectedAt = START + 90 * MIN + 20_000 + seed * 3_000;
-      faults.replace([{ id: "f", operation: OP, variant: "baseline", kind: "latency", amount: 30, mode: "relative", startsAt: injectedAt, endsAt: injectedAt + HOUR, createdBy: "test" }]);
+      faults.replace([
+        {
+          id: "f",
+          operation: OP,
+          variant: "baseline",
+          kind: "latency",
+          amount: 30,
+          mode: "relative",
+          startsAt: injectedAt,
+          endsAt: injectedAt + HOUR,
+          createdBy: "test",
+        },
+      ]);
       await loop.runUntil(START + 100 * MIN);
       const notify = loop.events.find((e) => e.type === "notify");
       expect(notify?.alert.fingerprint, `seed ${seed}`).toBe(`${OP}|baseline|latency_regression`);
@@ -145,8 +166,18 @@ function aaTraffic(seed: number) {
     });
   };
   return [
-    poissonTraffic(rng, 2, START, make(OP, () => "baseline")),
-    poissonTraffic(rng, 2, START, make("reports.build", () => (rng() < 0.5 ? "baseline" : "memory"))),
+    poissonTraffic(
+      rng,
+      2,
+      START,
+      make(OP, () => "baseline"),
+    ),
+    poissonTraffic(
+      rng,
+      2,
+      START,
+      make("reports.build", () => (rng() < 0.5 ? "baseline" : "memory")),
+    ),
   ];
 }
 
@@ -159,7 +190,9 @@ describe("A/A: no change, realistic noise", () => {
     await loop.runUntil(START + 24 * HOUR, () => ({ budgets }));
     const evaluations = loop.findings.length;
     const raw = loop.findings.flatMap((f) => f.findings.map((x) => x.fingerprint));
-    console.info(`A/A 24 h: ${evaluations} evaluations, ${raw.length} single-evaluation findings (${raw.join(", ")}), ${loop.store.alerts.size} alerts, ${loop.events.filter((e) => e.type === "notify").length} notifications`);
+    console.info(
+      `A/A 24 h: ${evaluations} evaluations, ${raw.length} single-evaluation findings (${raw.join(", ")}), ${loop.store.alerts.size} alerts, ${loop.events.filter((e) => e.type === "notify").length} notifications`,
+    );
     expect(evaluations).toBe(1440);
     expect(loop.events.filter((e) => e.type === "notify")).toEqual([]);
     expect([...loop.store.alerts.values()].filter((a) => a.state === "firing" || a.firingAt !== null)).toEqual([]);

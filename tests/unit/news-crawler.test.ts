@@ -14,20 +14,8 @@ import {
 } from "../../lib/market/news/crawl-source";
 import { backoffDelayMs, FeedFetchError, fetchFeed, parseRetryAfterMs } from "../../lib/market/news/fetch-feed";
 import { MemoryNewsStore } from "../../lib/market/news/memory-store";
-import {
-  canonicalLink,
-  FeedParseError,
-  MAX_SUMMARY_CHARS,
-  parseFeed,
-  parseFeedDetailed,
-} from "../../lib/market/news/parse-feed";
-import {
-  DEFAULT_NEWS_USER_AGENT,
-  defaultNewsSources,
-  parseNewsSourceConfig,
-  type NewsSourceConfig,
-  type NewsSourceName,
-} from "../../lib/market/news/sources";
+import { canonicalLink, FeedParseError, MAX_SUMMARY_CHARS, parseFeed, parseFeedDetailed } from "../../lib/market/news/parse-feed";
+import { DEFAULT_NEWS_USER_AGENT, defaultNewsSources, parseNewsSourceConfig, type NewsSourceConfig, type NewsSourceName } from "../../lib/market/news/sources";
 import { extractTickers } from "../../lib/market/news/tickers";
 
 // ---------------------------------------------------------------------------------------------
@@ -82,11 +70,10 @@ const serveStatus =
   };
 
 /** Responds with each handler in turn, repeating the last one. */
-const sequence =
-  (...handlers: Handler[]): Handler => {
-    let call = 0;
-    return (req, res) => handlers[Math.min(call++, handlers.length - 1)]!(req, res);
-  };
+const sequence = (...handlers: Handler[]): Handler => {
+  let call = 0;
+  return (req, res) => handlers[Math.min(call++, handlers.length - 1)]!(req, res);
+};
 
 const hits = (pathname: string): RecordedRequest[] => requests.filter((r) => r.path === pathname);
 
@@ -106,8 +93,31 @@ function recordingSleep() {
 }
 
 const UNIVERSE: ReadonlySet<string> = new Set([
-  "AAPL", "IBM", "TSLA", "NVDA", "MSFT", "GOOGL", "JPM", "AMZN", "META", "INTC", "DIS", "UBER",
-  "AMGN", "SQ", "NOW", "ALL", "IT", "A", "KEY", "LOW", "ON", "BIG", "CAN", "FAST", "ARE",
+  "AAPL",
+  "IBM",
+  "TSLA",
+  "NVDA",
+  "MSFT",
+  "GOOGL",
+  "JPM",
+  "AMZN",
+  "META",
+  "INTC",
+  "DIS",
+  "UBER",
+  "AMGN",
+  "SQ",
+  "NOW",
+  "ALL",
+  "IT",
+  "A",
+  "KEY",
+  "LOW",
+  "ON",
+  "BIG",
+  "CAN",
+  "FAST",
+  "ARE",
 ]);
 
 function makeDeps(overrides: Partial<CrawlDeps> = {}) {
@@ -171,9 +181,7 @@ describe("parseFeed", () => {
     const apple = articles[0]!;
     expect(apple.guid).toBe("apple-announces-record-110-billion-buyback-201203456");
     expect(apple.dedupeKey).toBe("guid:yahoo:apple-announces-record-110-billion-buyback-201203456");
-    expect(apple.link).toBe(
-      "https://finance.yahoo.com/news/apple-announces-record-110-billion-buyback-201203456.html?.tsrc=rss",
-    );
+    expect(apple.link).toBe("https://finance.yahoo.com/news/apple-announces-record-110-billion-buyback-201203456.html?.tsrc=rss");
     expect(apple.summary).toBeNull();
     expect(apple.publishedAt?.toISOString()).toBe("2024-05-02T20:12:03.000Z");
   });
@@ -214,11 +222,7 @@ describe("parseFeed", () => {
 
 describe("extractTickers", () => {
   it("finds cashtags, exchange-prefixed and universe bare tokens, unique and sorted", () => {
-    expect(extractTickers("Apple (NASDAQ: AAPL) and NYSE:IBM rose; $TSLA too. AAPL again.", UNIVERSE)).toEqual([
-      "AAPL",
-      "IBM",
-      "TSLA",
-    ]);
+    expect(extractTickers("Apple (NASDAQ: AAPL) and NYSE:IBM rose; $TSLA too. AAPL again.", UNIVERSE)).toEqual(["AAPL", "IBM", "TSLA"]);
     expect(extractTickers("(Nasdaq:MSFT) and (NYSE American: XYZ) and $BRK.B", UNIVERSE)).toEqual(["BRK.B", "MSFT", "XYZ"]);
     expect(extractTickers("Nvidia: NVDA hits a record, GOOGL lags", UNIVERSE)).toEqual(["GOOGL", "NVDA"]);
   });
@@ -231,16 +235,9 @@ describe("extractTickers", () => {
 
   it("applies the stoplist and the length guard to bare tokens only", () => {
     // All of these are in the universe, but as bare words they are prose.
-    expect(
-      extractTickers("IT is ALL we ARE ON now: A KEY, BIG, FAST move; you CAN see it is LOW", UNIVERSE),
-    ).toEqual([]);
+    expect(extractTickers("IT is ALL we ARE ON now: A KEY, BIG, FAST move; you CAN see it is LOW", UNIVERSE)).toEqual([]);
     // With an explicit prefix they count.
-    expect(extractTickers("Gartner ($IT), Allstate (NYSE:ALL), ServiceNow (NYSE: NOW), Agilent $A", UNIVERSE)).toEqual([
-      "A",
-      "ALL",
-      "IT",
-      "NOW",
-    ]);
+    expect(extractTickers("Gartner ($IT), Allstate (NYSE:ALL), ServiceNow (NYSE: NOW), Agilent $A", UNIVERSE)).toEqual(["A", "ALL", "IT", "NOW"]);
   });
 
   it("skips bare tokens in all-caps headlines", () => {
@@ -322,7 +319,7 @@ describe("fetchFeed", () => {
   it("times out a server that stalls in the middle of the body", async () => {
     routes.set("/stall", (_req, res) => {
       res.writeHead(200, { "content-type": "application/rss+xml" });
-      res.write("<rss version=\"2.0\"><channel>"); // ...and never ends
+      res.write('<rss version="2.0"><channel>'); // ...and never ends
     });
     const { sleep } = recordingSleep();
     const err = await fetchFeed(sourceAt("/stall", { timeoutMs: 200, maxRetries: 0 }), { sleep }).catch((e: unknown) => e);
@@ -436,10 +433,7 @@ describe("crawlSource", () => {
   });
 
   it("on malformed XML: fails, marks unhealthy, keeps stored articles and the previous ETag", async () => {
-    routes.set(
-      "/broken.rss",
-      sequence(serveXml(fixture("duplicates.rss.xml"), { etag: '"good"' }), serveXml(fixture("malformed.xml"), { etag: '"bad"' })),
-    );
+    routes.set("/broken.rss", sequence(serveXml(fixture("duplicates.rss.xml"), { etag: '"good"' }), serveXml(fixture("malformed.xml"), { etag: '"bad"' })));
     const { store, deps, clock } = makeDeps();
     const source = sourceAt("/broken.rss");
     await crawlSource(source, deps);
@@ -480,9 +474,7 @@ describe("crawlSource", () => {
 
   it("skips an unhealthy source until nextRetryAt, then retries; backoff doubles per failure", async () => {
     let up = false;
-    routes.set("/recovering.rss", (req, res) =>
-      up ? serveXml(fixture("yahoo-finance.rss.xml"))(req, res) : serveStatus(503)(req, res),
-    );
+    routes.set("/recovering.rss", (req, res) => (up ? serveXml(fixture("yahoo-finance.rss.xml"))(req, res) : serveStatus(503)(req, res)));
     const { store, deps, clock } = makeDeps();
     const source = sourceAt("/recovering.rss", { maxRetries: 0 }, "yahoo");
 
@@ -624,7 +616,12 @@ describe("MemoryNewsStore", () => {
       fetchedAt: new Date("2024-05-03T00:00:00Z"),
     };
     expect(await store.insertArticles([article, { ...article, title: "same key" }])).toBe(1);
-    expect(await store.insertArticles([{ ...article, title: "later" }, { ...article, dedupeKey: "k2" }])).toBe(1);
+    expect(
+      await store.insertArticles([
+        { ...article, title: "later" },
+        { ...article, dedupeKey: "k2" },
+      ]),
+    ).toBe(1);
     article.tickers.push("MUTATED");
     expect(store.listArticles().map((a) => [a.dedupeKey, a.title, a.tickers])).toEqual([
       ["guid:investing:g1", "first", ["AAPL"]],
@@ -698,7 +695,12 @@ describe("one bad item cannot stop a crawl", () => {
     routes.set("/hostile.atom", serveXml(hostileAtom, { "content-type": "application/atom+xml" }));
     const outcome = await crawlSource(sourceAt("/hostile.atom"), { ...makeDeps().deps, store });
     expect(outcome).toMatchObject({ status: "ok", fetched: 2, inserted: 2 });
-    expect(inner.listArticles().map((a) => a.title).sort()).toEqual(["Italic AT&T news", "example.com/alternate"]);
+    expect(
+      inner
+        .listArticles()
+        .map((a) => a.title)
+        .sort(),
+    ).toEqual(["Italic AT&T news", "example.com/alternate"]);
   });
 
   it("does not retry a redirect loop or a redirect to another scheme, and says why", async () => {

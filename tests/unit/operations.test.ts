@@ -35,7 +35,9 @@ const squareAll = operationModule("toy-service.square-all", () =>
     key: (i: { xs: number[] }) => i.xs.join(","),
     sideEffects: false,
     equivalent: (a: number[], b: number[]) => (a.join() === b.join() ? { equal: true } : { equal: false, diff: `${a} vs ${b}` }),
-    strategies: [replaceStrategy<{ xs: number[] }, number[]>("memory", "One typed array instead of a list", async (i) => [...Float64Array.from(i.xs, (x) => x * x)])],
+    strategies: [
+      replaceStrategy<{ xs: number[] }, number[]>("memory", "One typed array instead of a list", async (i) => [...Float64Array.from(i.xs, (x) => x * x)]),
+    ],
     baseline: async (i) => i.xs.map((x) => x * x),
   }),
 );

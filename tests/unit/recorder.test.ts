@@ -1,15 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  batchSample,
-  FLAG_SHADOW,
-  LiveWindow,
-  OUTCOMES,
-  OVERFLOW_NAME,
-  perSecondAggregates,
-  SampleRecorder,
-} from "../../lib/optimizer/recorder";
+import { batchSample, FLAG_SHADOW, LiveWindow, OUTCOMES, OVERFLOW_NAME, perSecondAggregates, SampleRecorder } from "../../lib/optimizer/recorder";
 import type { Outcome, SampleInput } from "../../lib/optimizer/types";
 
 const T0 = Date.UTC(2024, 5, 3, 14, 30, 0);

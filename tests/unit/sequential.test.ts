@@ -2,15 +2,7 @@ import { describe, expect, it } from "vitest";
 import { closedBlocks } from "../../lib/optimizer/analysis/blocks";
 import { DEFAULT_ANALYSIS, PhaseAnalysis } from "../../lib/optimizer/analysis/phase-analysis";
 import { createRng, standardNormal } from "../../lib/optimizer/stats/rng";
-import {
-  blockStatistic,
-  oneSidedBoundary,
-  rankBlock,
-  shiftInterval,
-  sumStatistic,
-  twoSidedBoundary,
-  uStatistic,
-} from "../../lib/optimizer/stats/sequential";
+import { blockStatistic, oneSidedBoundary, rankBlock, shiftInterval, sumStatistic, twoSidedBoundary, uStatistic } from "../../lib/optimizer/stats/sequential";
 
 const logs = (xs: number[]) => Float64Array.from(xs, Math.log).sort();
 
@@ -39,8 +31,8 @@ describe("block rank statistic", () => {
     // A larger sample (numpy default_rng(7) log-normal draws, rounded to µs): HL = 0.2613562531786129.
     const a = [
       99.533, 112.112, 89.152, 69.67, 82.941, 66.91, 101.907, 170.049, 81.705, 77.619, 121.018, 114.75, 103.769, 68.567, 98.327, 131.384, 58.109, 82.844,
-      46.503, 59.394, 47.623, 90.556, 59.921, 110.886, 105.922, 92.317, 36.354, 80.2, 97.573, 104.097, 53.944, 82.179, 67.262, 71.986, 152.073, 72.023,
-      98.199, 141.706, 78.772, 95.137,
+      46.503, 59.394, 47.623, 90.556, 59.921, 110.886, 105.922, 92.317, 36.354, 80.2, 97.573, 104.097, 53.944, 82.179, 67.262, 71.986, 152.073, 72.023, 98.199,
+      141.706, 78.772, 95.137,
     ];
     const b = [
       114.914, 112.788, 67.355, 113.347, 189.337, 59.213, 155.051, 115.324, 85.065, 244.733, 149.143, 68.053, 113.274, 138.473, 101.95, 144.483, 107.06,

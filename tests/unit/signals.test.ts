@@ -184,8 +184,7 @@ describe("detectSignals on computed indicators", () => {
   it.each(["baseline", "compact"] as const)("%s: the breakout bar fires the expected signals once", (variant) => {
     const bars = rallyBars();
     const params = DEFAULT_INDICATOR_PARAMS as IndicatorParams;
-    const set =
-      variant === "baseline" ? computeIndicatorsBaseline(bars, params) : computeIndicatorsCompact(toBarColumns(bars), params);
+    const set = variant === "baseline" ? computeIndicatorsBaseline(bars, params) : computeIndicatorsCompact(toBarColumns(bars), params);
     const found = scan(
       set,
       bars.map((b) => b.close),
@@ -197,12 +196,7 @@ describe("detectSignals on computed indicators", () => {
      * and the close leaves the 20-bar band (upper ≈ 100.49). In the steady rally afterwards nothing
      * crosses back.
      */
-    expect(found.filter((f) => f.index === 260).map((f) => f.kind)).toEqual([
-      "golden_cross",
-      "rsi_overbought",
-      "macd_bullish",
-      "bollinger_upper_breakout",
-    ]);
+    expect(found.filter((f) => f.index === 260).map((f) => f.kind)).toEqual(["golden_cross", "rsi_overbought", "macd_bullish", "bollinger_upper_breakout"]);
     expect(found.filter((f) => f.kind === "golden_cross")).toEqual([{ index: 260, kind: "golden_cross" }]);
     expect(found.filter((f) => f.kind === "death_cross" || f.kind === "macd_bearish")).toEqual([]);
   });

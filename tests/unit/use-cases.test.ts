@@ -30,7 +30,15 @@ describe("benchmark validation", () => {
 
 describe("live analysis of a phase", () => {
   const start = 1_800_000_000_000;
-  const phase: AnalysedPhase = { optimizationId: "toy.read:memory", operation: "toy.read", strategy: "memory", state: "canary", percent: 25, phase: 3, startedAt: start };
+  const phase: AnalysedPhase = {
+    optimizationId: "toy.read:memory",
+    operation: "toy.read",
+    strategy: "memory",
+    state: "canary",
+    percent: 25,
+    phase: 3,
+    startedAt: start,
+  };
   const samples = (minutes: number, slowdown: number, seed: number) => {
     const rng = createRng(seed);
     return Array.from({ length: minutes * 600 }, (_, i) => {

@@ -3,7 +3,10 @@ import { validateRow } from "../../lib/market/import/validate-bar";
 
 describe("import row rules", () => {
   it("accepts a clean row", () => {
-    expect(validateRow("AAPL,2016-01-04,102.6,105.37,102.0,105.35,99.5,67649400.0")).toMatchObject({ action: "accepted", bar: { symbol: "AAPL", close: 105.35 } });
+    expect(validateRow("AAPL,2016-01-04,102.6,105.37,102.0,105.35,99.5,67649400.0")).toMatchObject({
+      action: "accepted",
+      bar: { symbol: "AAPL", close: 105.35 },
+    });
   });
   it.each([
     ["CBS,2019-12-04,0.0,0.0,0.0,0.0,0.0,0.0", "all prices are zero"],

@@ -22,6 +22,9 @@ const querySchema = z.object({
 export const GET = route({ access: "viewer" }, async (req) => {
   const q = parseQuery(req, querySchema);
   const { pool } = getRuntime();
-  const [analyses, aa] = await Promise.all([listAnalyses(pool, { operation: q.operation, optimizationId: q.optimization, limit: q.limit }), identityCalibration(pool)]);
+  const [analyses, aa] = await Promise.all([
+    listAnalyses(pool, { operation: q.operation, optimizationId: q.optimization, limit: q.limit }),
+    identityCalibration(pool),
+  ]);
   return json({ method: LIVE_ANALYSIS_METHOD, identityCalibration: aa, analyses });
 });

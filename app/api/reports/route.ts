@@ -22,6 +22,7 @@ export const POST = route({ access: "operator" }, async (req, _ctx, actor) => {
   const input = { symbols: [...new Set(symbols)], asOf, params: DEFAULT_INDICATOR_PARAMS };
   const r = await tasks.invoke(operations.spec(buildReport), input, actor.name);
   if (r.kind === "queued") return json(r.task, { status: 202 });
-  if (r.result.symbols.length === 0) throw new AppError("validation_failed", "none of the symbols is in the universe", { unknownSymbols: r.result.unknownSymbols });
+  if (r.result.symbols.length === 0)
+    throw new AppError("validation_failed", "none of the symbols is in the universe", { unknownSymbols: r.result.unknownSymbols });
   return json({ report: r.result });
 });

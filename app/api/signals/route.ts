@@ -6,7 +6,16 @@ import { listSignals } from "@/lib/server/domains/market/market-queries";
 
 export const dynamic = "force-dynamic";
 
-const KINDS = ["golden_cross", "death_cross", "rsi_oversold", "rsi_overbought", "macd_bullish", "macd_bearish", "bollinger_upper_breakout", "bollinger_lower_breakout"] as const;
+const KINDS = [
+  "golden_cross",
+  "death_cross",
+  "rsi_oversold",
+  "rsi_overbought",
+  "macd_bullish",
+  "macd_bearish",
+  "bollinger_upper_breakout",
+  "bollinger_lower_breakout",
+] as const;
 const querySchema = z.object({ symbol: symbolSchema.optional(), kind: z.enum(KINDS).optional(), limit: limitSchema(500, 100) });
 
 /** Stored trading signals, newest first. */

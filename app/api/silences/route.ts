@@ -25,6 +25,9 @@ export const POST = route({ access: "operator" }, async (req, _ctx, actor) => {
   const body = await parseBody(req, silenceCreateSchema);
   const startsAt = body.startsAt ?? Date.now();
   const endsAt = body.endsAt ?? startsAt + body.durationMinutes! * 60_000;
-  const s = await getMonitoring().alerts.silence({ operation: body.operation ?? null, rule: body.rule ?? null, startsAt, endsAt, comment: body.comment }, actor);
+  const s = await getMonitoring().alerts.silence(
+    { operation: body.operation ?? null, rule: body.rule ?? null, startsAt, endsAt, comment: body.comment },
+    actor,
+  );
   return json(iso(s), { status: 201 });
 });

@@ -31,7 +31,9 @@ export function AnalysisPanel({ operation }: { operation: string }) {
       loading={q.isPending}
       error={q.error}
       onRetry={() => void q.refetch()}
-      empty={q.data && rows.length === 0 && "No phase analysed yet: put an optimization in shadow or canary (the analysis runs every minute on closed 30 s blocks)."}
+      empty={
+        q.data && rows.length === 0 && "No phase analysed yet: put an optimization in shadow or canary (the analysis runs every minute on closed 30 s blocks)."
+      }
       testId="analyses"
     >
       <div className={styles.scroll}>
@@ -41,8 +43,12 @@ export function AnalysisPanel({ operation }: { operation: string }) {
               <th>Optimization</th>
               <th>Phase</th>
               <th>Verdict</th>
-              <th className="num" title="change of typical duration (optimized ÷ baseline − 1), with its always-valid interval">Change [interval]</th>
-              <th className="num" title="calls: baseline / optimized, in closed blocks of this phase">n</th>
+              <th className="num" title="change of typical duration (optimized ÷ baseline − 1), with its always-valid interval">
+                Change [interval]
+              </th>
+              <th className="num" title="calls: baseline / optimized, in closed blocks of this phase">
+                n
+              </th>
               <th>Updated</th>
             </tr>
           </thead>
@@ -59,7 +65,10 @@ export function AnalysisPanel({ operation }: { operation: string }) {
                   {a.verdictAt !== null && <div className="muted">at {formatDateTime(new Date(a.verdictAt))} (final)</div>}
                 </td>
                 <td className="num">
-                  {change(a.ratio)} <span className="muted">[{change(a.ratioLow)}, {change(a.ratioHigh)}]</span>
+                  {change(a.ratio)}{" "}
+                  <span className="muted">
+                    [{change(a.ratioLow)}, {change(a.ratioHigh)}]
+                  </span>
                 </td>
                 <td className="num">
                   {a.nBaseline.toLocaleString()} / {a.nOptimized.toLocaleString()}

@@ -69,7 +69,10 @@ export function LiveCharts({ operation }: { operation: string }) {
     },
     [params, path, router],
   );
-  const onZoom = useCallback((from: number, to: number) => setRange({ kind: "custom", from: Math.floor(from / 1000) * 1000, to: Math.ceil(to / 1000) * 1000 }), [setRange]);
+  const onZoom = useCallback(
+    (from: number, to: number) => setRange({ kind: "custom", from: Math.floor(from / 1000) * 1000, to: Math.ceil(to / 1000) * 1000 }),
+    [setRange],
+  );
 
   const isLive = range.kind === "live";
   const now = useNow(isLive ? 1000 : 30_000);
@@ -82,8 +85,14 @@ export function LiveCharts({ operation }: { operation: string }) {
   const builder = useRef<FrameBuilder>(null);
   builder.current ??= new FrameBuilder();
   const frame = useMemo(() => builder.current!.build(points, variants, from, to, bucketMs(range), width), [points, variants, from, to, range, width]);
-  const series = useMemo<ChartSeries[]>(() => variants.map((v) => ({ label: v === "baseline" ? "baseline" : v, style: styleMap.get(v)! })), [variants, styleMap]);
-  const data = useMemo(() => ({ p50: dataOf(frame, "p50"), p95: dataOf(frame, "p95"), rate: dataOf(frame, "rate"), memBytes: dataOf(frame, "memBytes") }), [frame]);
+  const series = useMemo<ChartSeries[]>(
+    () => variants.map((v) => ({ label: v === "baseline" ? "baseline" : v, style: styleMap.get(v)! })),
+    [variants, styleMap],
+  );
+  const data = useMemo(
+    () => ({ p50: dataOf(frame, "p50"), p95: dataOf(frame, "p95"), rate: dataOf(frame, "rate"), memBytes: dataOf(frame, "memBytes") }),
+    [frame],
+  );
   const hasData = (m: MetricKey) => frame.nonNull[m].some((n) => n > 0);
 
   const empty = isLive
@@ -126,8 +135,8 @@ export function LiveCharts({ operation }: { operation: string }) {
       </div>
       <p className={`muted ${styles.note}`}>
         {bucketMs(range) === 1000 ? "Per-second aggregates" : "Per-minute rollups"}
-        {frame.merged > 1 && ` (${frame.merged} per pixel column: lowest and highest drawn)`}, local time. Drag across a chart to zoom. Shadow runs count under their
-        variant.
+        {frame.merged > 1 && ` (${frame.merged} per pixel column: lowest and highest drawn)`}, local time. Drag across a chart to zoom. Shadow runs count under
+        their variant.
         {truncated && " The data holds only the newest 10,000 samples of the range."}
       </p>
       <p className={`muted ${styles.note}`} data-testid="memory-measure">

@@ -57,7 +57,14 @@ export function RangePicker({ value, onChange }: { value: ChartRange; onChange: 
       <div role="radiogroup" aria-label="Chart range" className={styles.toolbar}>
         {OPTIONS.map((o) => (
           <label key={o.value}>
-            <input type="radio" name="chart-window" value={o.value} checked={selected === o.value} onChange={() => pick(o.value)} data-testid={`window-${o.value}`} />
+            <input
+              type="radio"
+              name="chart-window"
+              value={o.value}
+              checked={selected === o.value}
+              onChange={() => pick(o.value)}
+              data-testid={`window-${o.value}`}
+            />
             {o.label}
           </label>
         ))}

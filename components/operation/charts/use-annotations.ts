@@ -23,11 +23,19 @@ function markerOf(e: AuditEvent): ChartMarker | null {
   const t = Date.parse(e.at);
   if (!Number.isFinite(t)) return null;
   const rollback = e.action === "optimization.rollback";
-  return { t, kind: rollback ? "rollback" : "state", label: `${strategyOf(e.subjectId)}: ${rollback ? "rolled back" : stateLabel(after.state ?? "?", after.percent)}` };
+  return {
+    t,
+    kind: rollback ? "rollback" : "state",
+    label: `${strategyOf(e.subjectId)}: ${rollback ? "rolled back" : stateLabel(after.state ?? "?", after.percent)}`,
+  };
 }
 
 function markerOfPayload(p: OptimizationPayload, rollback: boolean): ChartMarker {
-  return { t: Date.parse(p.updatedAt), kind: rollback || p.state === "rolled_back" ? "rollback" : "state", label: `${p.strategy}: ${rollback || p.state === "rolled_back" ? "rolled back" : stateLabel(p.state, p.percent)}` };
+  return {
+    t: Date.parse(p.updatedAt),
+    kind: rollback || p.state === "rolled_back" ? "rollback" : "state",
+    label: `${p.strategy}: ${rollback || p.state === "rolled_back" ? "rolled back" : stateLabel(p.state, p.percent)}`,
+  };
 }
 
 /**
@@ -50,8 +58,14 @@ export function useAnnotations(operation: string): ChartMarker[] {
     },
     [operation],
   );
-  useSocketEvent("optimization:changed", useCallback((p: OptimizationPayload) => onChange(p), [onChange]));
-  useSocketEvent("optimization:rolled-back", useCallback((p: { optimization: OptimizationPayload }) => onChange(p.optimization, true), [onChange]));
+  useSocketEvent(
+    "optimization:changed",
+    useCallback((p: OptimizationPayload) => onChange(p), [onChange]),
+  );
+  useSocketEvent(
+    "optimization:rolled-back",
+    useCallback((p: { optimization: OptimizationPayload }) => onChange(p.optimization, true), [onChange]),
+  );
 
   return useMemo(() => merge(auditData, live), [auditData, live]);
 }

@@ -2,7 +2,17 @@ import type { VariantStyle } from "@/lib/client/variant-style";
 import styles from "./charts.module.css";
 
 /** Text legend of the charts: each variant's line style and number of points shown, and the markers. */
-export function VariantLegend({ variants, styles: byVariant, counts, markers }: { variants: string[]; styles: ReadonlyMap<string, VariantStyle>; counts: Map<string, number>; markers: boolean }) {
+export function VariantLegend({
+  variants,
+  styles: byVariant,
+  counts,
+  markers,
+}: {
+  variants: string[];
+  styles: ReadonlyMap<string, VariantStyle>;
+  counts: Map<string, number>;
+  markers: boolean;
+}) {
   return (
     <ul className={styles.legend} aria-label="Series">
       {variants.map((v) => {

@@ -2,7 +2,12 @@ import type { Verdict } from "@/lib/client/api-types";
 import { formatPct } from "@/lib/format";
 import styles from "./comparisons.module.css";
 
-const COLOR: Record<Verdict, string> = { faster: "var(--up)", slower: "var(--down)", no_detectable_difference: "var(--muted)", insufficient_data: "var(--muted)" };
+const COLOR: Record<Verdict, string> = {
+  faster: "var(--up)",
+  slower: "var(--down)",
+  no_detectable_difference: "var(--muted)",
+  insufficient_data: "var(--muted)",
+};
 
 /**
  * The improvement with its 95% CI as an error bar, on a scale shared by every row of the table

@@ -57,7 +57,9 @@ export function ComparisonsPanel({ operation }: { operation: string }) {
               <tr>
                 <th>When</th>
                 <th>Variant · kind</th>
-                <th className="num" title="sample sizes: baseline / optimized">n</th>
+                <th className="num" title="sample sizes: baseline / optimized">
+                  n
+                </th>
                 <th className="num">Median</th>
                 <th className="num">p95</th>
                 <th className="num">Memory per call</th>
@@ -75,9 +77,15 @@ export function ComparisonsPanel({ operation }: { operation: string }) {
                   <td className="num">
                     {c.nBaseline} / {c.nOptimized}
                   </td>
-                  <td className="num"><BeforeAfter before={c.medianBaselineMs} after={c.medianOptimizedMs} format={formatMs} /></td>
-                  <td className="num"><BeforeAfter before={c.p95BaselineMs} after={c.p95OptimizedMs} format={formatMs} /></td>
-                  <td className="num"><BeforeAfter before={c.memoryBaselineBytes} after={c.memoryOptimizedBytes} format={formatMb} /></td>
+                  <td className="num">
+                    <BeforeAfter before={c.medianBaselineMs} after={c.medianOptimizedMs} format={formatMs} />
+                  </td>
+                  <td className="num">
+                    <BeforeAfter before={c.p95BaselineMs} after={c.p95OptimizedMs} format={formatMs} />
+                  </td>
+                  <td className="num">
+                    <BeforeAfter before={c.memoryBaselineBytes} after={c.memoryOptimizedBytes} format={formatMb} />
+                  </td>
                   <td>
                     <div className={styles.improvement}>
                       {c.improvementPct === null || c.verdict === "insufficient_data" ? (

@@ -28,7 +28,14 @@ export function MasterSwitches() {
   });
   const switches = q.data ?? [];
   return (
-    <Panel title="Master switches" loading={q.isPending} error={q.error} onRetry={() => void q.refetch()} empty={q.data && switches.length === 0 && "No master switches yet: they are created when the server starts."} testId="master-switches">
+    <Panel
+      title="Master switches"
+      loading={q.isPending}
+      error={q.error}
+      onRetry={() => void q.refetch()}
+      empty={q.data && switches.length === 0 && "No master switches yet: they are created when the server starts."}
+      testId="master-switches"
+    >
       <ul className={styles.switches}>
         {switches.map((s) => (
           <li key={s.name}>

@@ -35,9 +35,7 @@ export function PercentControl(props: {
 
   return (
     <div className={styles.percent} data-pending={!props.isCanary} title={props.isCanary ? undefined : "Applied when Canary is chosen"}>
-      <label htmlFor={`${id}-slider`}>
-        Canary %{!props.isCanary && <span className="sr-only"> (applied when Canary is chosen)</span>}
-      </label>
+      <label htmlFor={`${id}-slider`}>Canary %{!props.isCanary && <span className="sr-only"> (applied when Canary is chosen)</span>}</label>
       <input
         id={`${id}-slider`}
         type="range"
@@ -72,7 +70,11 @@ export function PercentControl(props: {
         onBlur={() => setText(null)}
         data-testid={id}
       />
-      {invalid && <span className={styles.error} role="alert" style={{ gridColumn: "1 / -1" }}>A whole number from 1 to 99.</span>}
+      {invalid && (
+        <span className={styles.error} role="alert" style={{ gridColumn: "1 / -1" }}>
+          A whole number from 1 to 99.
+        </span>
+      )}
     </div>
   );
 }

@@ -3,7 +3,13 @@ import { useRef, useState } from "react";
 import styles from "./controls.module.css";
 
 /** "Roll back" to the baseline: one click opens a confirmation (with an optional reason). */
-export function RollbackButton(props: { strategy: string; operation: string; disabled: boolean; disabledReason?: string; onConfirm: (reason: string | undefined) => void }) {
+export function RollbackButton(props: {
+  strategy: string;
+  operation: string;
+  disabled: boolean;
+  disabledReason?: string;
+  onConfirm: (reason: string | undefined) => void;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState("");
   return (

@@ -42,7 +42,8 @@ export function useOptimizationChange() {
   return useMutation({
     mutationFn: (v: StateChangeVars) => {
       const url = `/api/optimizations/${encodeURIComponent(v.id)}`;
-      if (v.state === "rolled_back") return fetchJson<unknown>(`${url}/rollback`, { method: "POST", body: JSON.stringify(v.reason ? { reason: v.reason } : {}) });
+      if (v.state === "rolled_back")
+        return fetchJson<unknown>(`${url}/rollback`, { method: "POST", body: JSON.stringify(v.reason ? { reason: v.reason } : {}) });
       const body = { state: v.state, ...(v.state === "canary" ? { percent: v.percent } : {}), ...(v.reason ? { reason: v.reason } : {}) };
       return fetchJson<unknown>(url, { method: "PATCH", body: JSON.stringify(body) });
     },

@@ -36,20 +36,29 @@ export function MismatchPanel({ operation }: { operation: string }) {
       loading={q.isPending}
       error={q.error}
       onRetry={() => void q.refetch()}
-      empty={q.data && rows.length === 0 && "No mismatches: in shadow mode every compared result so far matched the baseline (or nothing has been shadowed yet)."}
+      empty={
+        q.data && rows.length === 0 && "No mismatches: in shadow mode every compared result so far matched the baseline (or nothing has been shadowed yet)."
+      }
       scroll
       testId="mismatches"
     >
       <table>
         <thead>
-          <tr><th>Time</th><th>Variant</th><th>Input key</th><th>Difference</th></tr>
+          <tr>
+            <th>Time</th>
+            <th>Variant</th>
+            <th>Input key</th>
+            <th>Difference</th>
+          </tr>
         </thead>
         <tbody>
           {rows.map((m) => (
             <tr key={m.id} data-testid="mismatch-row">
               <td style={{ verticalAlign: "top" }}>{formatTime(m.at)}</td>
               <td style={{ verticalAlign: "top" }}>{m.variant}</td>
-              <td style={{ verticalAlign: "top" }} className="wrap mono">{m.inputKey}</td>
+              <td style={{ verticalAlign: "top" }} className="wrap mono">
+                {m.inputKey}
+              </td>
               <td className="wrap">
                 <pre className={styles.pre}>{m.diff}</pre>
               </td>

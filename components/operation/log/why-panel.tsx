@@ -30,7 +30,11 @@ export function WhyPanel({ operation }: { operation: string }) {
         void ops.refetch();
         results.forEach((r) => void r.refetch());
       }}
-      empty={!loading && events.length === 0 && "No automatic actions yet: when the guard, the autopilot or the monitor change an optimization, their reason and evidence appear here."}
+      empty={
+        !loading &&
+        events.length === 0 &&
+        "No automatic actions yet: when the guard, the autopilot or the monitor change an optimization, their reason and evidence appear here."
+      }
       scroll
       testId="why"
     >

@@ -86,12 +86,7 @@ export function rsiBaseline(bars: Bar[], period: number): Series {
 }
 
 /** MACD from two SMA-seeded EMAs of the closes, and an SMA-seeded EMA signal of the MACD line. */
-export function macdBaseline(
-  bars: Bar[],
-  fast: number,
-  slow: number,
-  signal: number,
-): { macd: Series; signal: Series; histogram: Series } {
+export function macdBaseline(bars: Bar[], fast: number, slow: number, signal: number): { macd: Series; signal: Series; histogram: Series } {
   const closes = closesOf(bars);
   const fastEma = emaBaseline(closes, fast);
   const slowEma = emaBaseline(closes, slow);
@@ -102,11 +97,7 @@ export function macdBaseline(
 }
 
 /** Bollinger bands: mean and population variance recomputed from the window at every bar. */
-export function bollingerBaseline(
-  bars: Bar[],
-  period: number,
-  k: number,
-): { middle: Series; upper: Series; lower: Series } {
+export function bollingerBaseline(bars: Bar[], period: number, k: number): { middle: Series; upper: Series; lower: Series } {
   const middle: Series = [];
   const upper: Series = [];
   const lower: Series = [];

@@ -88,7 +88,7 @@ export function smaInto(src: Float64Array, period: number, out: Float64Array, fr
   const inv = 1 / period;
   // Blocks of RESYNC_INTERVAL bars: an exact sum at the block's first bar, then O(1) updates in a
   // tight inner loop (no re-sync test per bar).
-  for (let i = first; i < n; ) {
+  for (let i = first; i < n;) {
     let sum = windowSum(src, i - period + 1, i);
     out[i] = sum * inv;
     const end = Math.min(n, i + RESYNC_INTERVAL);
@@ -224,21 +224,14 @@ export function macdInto(
  * so the subtraction keeps its digits. Re-syncing (exact recompute, new `ref`) every
  * RESYNC_INTERVAL bars stops the reference from drifting away from a trending price.
  */
-export function bollingerInto(
-  close: Float64Array,
-  period: number,
-  k: number,
-  middle: Float64Array,
-  upper: Float64Array,
-  lower: Float64Array,
-): void {
+export function bollingerInto(close: Float64Array, period: number, k: number, middle: Float64Array, upper: Float64Array, lower: Float64Array): void {
   const n = close.length;
   const first = period - 1;
   middle.fill(NaN, 0, Math.min(first, n));
   upper.fill(NaN, 0, Math.min(first, n));
   lower.fill(NaN, 0, Math.min(first, n));
   const inv = 1 / period;
-  for (let i = first; i < n; ) {
+  for (let i = first; i < n;) {
     // Block start: exact sums over the window, shifted by its newest price.
     const ref = close[i]!;
     let s1 = 0;
@@ -268,13 +261,7 @@ export function bollingerInto(
 }
 
 /** Wilder ATR into `out`; true ranges start at bar 1 (bar 0 has no previous close), ATR at `period`. */
-export function atrInto(
-  high: Float64Array,
-  low: Float64Array,
-  close: Float64Array,
-  period: number,
-  out: Float64Array,
-): void {
+export function atrInto(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: Float64Array): void {
   const n = close.length;
   out.fill(NaN, 0, Math.min(period, n));
   if (n <= period) return;

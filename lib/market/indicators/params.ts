@@ -34,9 +34,7 @@ export const indicatorParamsSchema = z
       .prefault({})
       .refine((m) => m.fast < m.slow, { message: "macd.fast must be smaller than macd.slow", path: ["fast"] }),
     /** Bands at `k` population standard deviations around an SMA(period). */
-    bollinger: z
-      .object({ period: period.default(20), k: z.number().gt(0).lte(10).default(2) })
-      .prefault({}),
+    bollinger: z.object({ period: period.default(20), k: z.number().gt(0).lte(10).default(2) }).prefault({}),
     /** Wilder ATR, first value at index `period` (the first bar has no true range). */
     atr: period.default(14),
     /**

@@ -205,19 +205,11 @@ function compareEntries(
  * `relTol` relative to the larger magnitude, with `NaN` equal to `NaN` (both warming up). Reports
  * the first differing series path (e.g. `"sma.50"`, `"bollinger.upper"`) and index.
  */
-export function indicatorSetsEquivalent(
-  a: IndicatorSet,
-  b: IndicatorSet,
-  tolerance: EquivalenceTolerance = {},
-): EquivalenceResult {
+export function indicatorSetsEquivalent(a: IndicatorSet, b: IndicatorSet, tolerance: EquivalenceTolerance = {}): EquivalenceResult {
   return compareEntries(a.length, b.length, setEntries(a), setEntries(b), tolerance);
 }
 
 /** {@link indicatorSetsEquivalent} for the benchmark's {@link FiveIndicatorSet}. */
-export function fiveIndicatorSetsEquivalent(
-  a: FiveIndicatorSet,
-  b: FiveIndicatorSet,
-  tolerance: EquivalenceTolerance = {},
-): EquivalenceResult {
+export function fiveIndicatorSetsEquivalent(a: FiveIndicatorSet, b: FiveIndicatorSet, tolerance: EquivalenceTolerance = {}): EquivalenceResult {
   return compareEntries(a.length, b.length, fiveEntries(a), fiveEntries(b), tolerance);
 }

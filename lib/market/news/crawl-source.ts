@@ -183,10 +183,7 @@ export async function crawlSource(source: NewsSourceConfig, deps: CrawlDeps): Pr
  * BASELINE: crawls the sources one after the other, each with a full download
  * (no conditional GET, whatever `deps` says). The optimized variants live elsewhere.
  */
-export async function crawlAllSequential(
-  sources: readonly NewsSourceConfig[],
-  deps: Omit<CrawlDeps, "useConditionalGet">,
-): Promise<CrawlOutcome[]> {
+export async function crawlAllSequential(sources: readonly NewsSourceConfig[], deps: Omit<CrawlDeps, "useConditionalGet">): Promise<CrawlOutcome[]> {
   const outcomes: CrawlOutcome[] = [];
   for (const source of sources) {
     outcomes.push(await crawlSource(source, { ...deps, useConditionalGet: false }));
@@ -229,9 +226,7 @@ async function recordFailure(
 ): Promise<CrawlFailure> {
   const failedAt = deps.now();
   const consecutiveFailures = previous.consecutiveFailures + 1;
-  const nextRetryAt = new Date(
-    failedAt.getTime() + failureBackoffMs(consecutiveFailures, deps.failureBackoffBaseMs, deps.failureBackoffMaxMs),
-  );
+  const nextRetryAt = new Date(failedAt.getTime() + failureBackoffMs(consecutiveFailures, deps.failureBackoffBaseMs, deps.failureBackoffMaxMs));
   const error: CrawlFailure["error"] =
     err instanceof FeedFetchError
       ? { kind: err.kind, message: err.message, attempts: err.attempts, ...(err.status === undefined ? {} : { httpStatus: err.status }) }

@@ -18,13 +18,7 @@ export class FeedFetchError extends Error {
   /** Number of HTTP attempts made, including the first one. */
   readonly attempts: number;
 
-  constructor(init: {
-    kind: FeedFetchErrorKind;
-    message: string;
-    attempts: number;
-    status?: number;
-    cause?: unknown;
-  }) {
+  constructor(init: { kind: FeedFetchErrorKind; message: string; attempts: number; status?: number; cause?: unknown }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.kind = init.kind;
     this.attempts = init.attempts;
@@ -50,8 +44,7 @@ export interface FetchFeedOptions {
 }
 
 export type FetchFeedResult =
-  | { status: "ok"; body: string; etag?: string; lastModified?: string; attempts: number }
-  | { status: "not_modified"; attempts: number };
+  { status: "ok"; body: string; etag?: string; lastModified?: string; attempts: number } | { status: "not_modified"; attempts: number };
 
 /** One failed attempt, before we decide whether to retry it. */
 interface AttemptFailure {
@@ -64,8 +57,7 @@ interface AttemptFailure {
 }
 
 type AttemptResult =
-  | { done: true; result: Omit<Extract<FetchFeedResult, { status: "ok" }>, "attempts"> | { status: "not_modified" } }
-  | { done: false; failure: AttemptFailure };
+  { done: true; result: Omit<Extract<FetchFeedResult, { status: "ok" }>, "attempts"> | { status: "not_modified" } } | { done: false; failure: AttemptFailure };
 
 const defaultSleep: SleepFn = (ms, signal) => delay(ms, undefined, { signal });
 
@@ -75,10 +67,7 @@ const defaultSleep: SleepFn = (ms, signal) => delay(ms, undefined, { signal });
  * Returns the body, or `not_modified` when a conditional request got a 304.
  * Throws {@link FeedFetchError} when giving up; re-throws the caller's abort reason if `signal` fires.
  */
-export async function fetchFeed(
-  source: NewsSourceConfig,
-  options: FetchFeedOptions = {},
-): Promise<FetchFeedResult> {
+export async function fetchFeed(source: NewsSourceConfig, options: FetchFeedOptions = {}): Promise<FetchFeedResult> {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
 
@@ -111,12 +100,7 @@ export async function fetchFeed(
  * Full-jitter exponential backoff (AWS architecture blog): a uniform delay in
  * [0, min(max, base·2^(retry-1))). Jitter spreads out retries from many clients hitting one feed.
  */
-export function backoffDelayMs(
-  retry: number,
-  baseMs: number,
-  maxMs: number,
-  random: () => number = Math.random,
-): number {
+export function backoffDelayMs(retry: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
   return Math.floor(random() * ceiling);
 }
@@ -168,8 +152,10 @@ async function attemptOnce(source: NewsSourceConfig, options: FetchFeedOptions):
     if (next.protocol !== "http:" && next.protocol !== "https:") {
       return { done: false, failure: { kind: "redirect", retryable: false, message: `${source.url} redirects to a non-http address (${next.protocol})` } };
     }
-    if (seen.has(next.href)) return { done: false, failure: { kind: "redirect", retryable: false, message: `${source.url} redirects in a loop (back to ${next.href})` } };
-    if (hop + 1 >= MAX_REDIRECTS) return { done: false, failure: { kind: "redirect", retryable: false, message: `${source.url} redirects more than ${MAX_REDIRECTS} times` } };
+    if (seen.has(next.href))
+      return { done: false, failure: { kind: "redirect", retryable: false, message: `${source.url} redirects in a loop (back to ${next.href})` } };
+    if (hop + 1 >= MAX_REDIRECTS)
+      return { done: false, failure: { kind: "redirect", retryable: false, message: `${source.url} redirects more than ${MAX_REDIRECTS} times` } };
     seen.add(next.href);
     url = next.href;
   }
@@ -221,12 +207,7 @@ async function attemptOnce(source: NewsSourceConfig, options: FetchFeedOptions):
   };
 }
 
-function classifyThrown(
-  err: unknown,
-  source: NewsSourceConfig,
-  timeoutSignal: AbortSignal,
-  callerSignal: AbortSignal | undefined,
-): AttemptFailure {
+function classifyThrown(err: unknown, source: NewsSourceConfig, timeoutSignal: AbortSignal, callerSignal: AbortSignal | undefined): AttemptFailure {
   // A caller abort means "stop", not "this source is broken": propagate it untouched.
   if (callerSignal?.aborted) throw callerSignal.reason;
   if (timeoutSignal.aborted) {
@@ -279,10 +260,7 @@ async function discardBody(response: Response): Promise<void> {
 /** Decodes with the charset from Content-Type, else the XML declaration, else UTF-8 (the XML default). */
 function decodeBody(bytes: Uint8Array, contentType: string | null): string {
   const head = Buffer.from(bytes.subarray(0, 200)).toString("latin1");
-  const charset =
-    /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? "")?.[1] ??
-    /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(head)?.[1] ??
-    "utf-8";
+  const charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? "")?.[1] ?? /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(head)?.[1] ?? "utf-8";
   try {
     return new TextDecoder(charset).decode(bytes);
   } catch {

@@ -41,9 +41,24 @@ export const MAX_TITLE_CHARS = 500;
 
 /** Query parameters that only track the click and never change which article a URL points to. */
 const TRACKING_PARAMS = new Set([
-  "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_hsenc", "_hsmi",
-  "ncid", "tsrc", ".tsrc", "soc_src", "soc_trk", "cmpid", "yptr",
-  "guccounter", "guce_referrer", "guce_referrer_sig",
+  "fbclid",
+  "gclid",
+  "dclid",
+  "msclkid",
+  "mc_cid",
+  "mc_eid",
+  "_hsenc",
+  "_hsmi",
+  "ncid",
+  "tsrc",
+  ".tsrc",
+  "soc_src",
+  "soc_trk",
+  "cmpid",
+  "yptr",
+  "guccounter",
+  "guce_referrer",
+  "guce_referrer_sig",
 ]);
 
 /**
@@ -158,12 +173,7 @@ function normaliseItem(item: Record<string, unknown>, sourceName: string): Parse
  *   namespaced by source (`guid:<source>:`) to avoid cross-source collisions.
  * - Without a guid, the canonical link is the key; as a last resort, source + title.
  */
-export function dedupeKeyFor(input: {
-  sourceName: string;
-  guid: string | null;
-  link: string | null;
-  title: string | null;
-}): string {
+export function dedupeKeyFor(input: { sourceName: string; guid: string | null; link: string | null; title: string | null }): string {
   if (input.guid) {
     return isHttpUrl(input.guid) ? `url:${canonicalLink(input.guid)}` : `guid:${input.sourceName}:${input.guid}`;
   }
@@ -183,9 +193,7 @@ export function canonicalLink(link: string): string {
     return link.trim();
   }
   url.hash = "";
-  const kept = [...url.searchParams].filter(
-    ([key]) => !key.toLowerCase().startsWith("utm_") && !TRACKING_PARAMS.has(key.toLowerCase()),
-  );
+  const kept = [...url.searchParams].filter(([key]) => !key.toLowerCase().startsWith("utm_") && !TRACKING_PARAMS.has(key.toLowerCase()));
   kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   url.search = new URLSearchParams(kept).toString();
   return url.toString();
@@ -243,19 +251,32 @@ function toDate(value: string | null): Date | null {
 }
 
 function stripTags(html: string): string {
-  return html
-    // Script/style bodies are code, not prose: remove them with their tags.
-    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
-    .replace(/<!--[\s\S]*?-->/g, " ")
-    // Block-level tags separate words ("<p>a</p><p>b</p>" must not become "ab"); inline ones
-    // must not ("NASDAQ:<a>AAPL</a>)" must stay "NASDAQ:AAPL)" for ticker extraction).
-    .replace(/<\/?(?:p|div|br|hr|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|img|figure|figcaption)\b[^>]*>/gi, " ")
-    .replace(/<\/?[a-zA-Z][^>]*>/g, "");
+  return (
+    html
+      // Script/style bodies are code, not prose: remove them with their tags.
+      .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
+      .replace(/<!--[\s\S]*?-->/g, " ")
+      // Block-level tags separate words ("<p>a</p><p>b</p>" must not become "ab"); inline ones
+      // must not ("NASDAQ:<a>AAPL</a>)" must stay "NASDAQ:AAPL)" for ticker extraction).
+      .replace(/<\/?(?:p|div|br|hr|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|img|figure|figcaption)\b[^>]*>/gi, " ")
+      .replace(/<\/?[a-zA-Z][^>]*>/g, "")
+  );
 }
 
 const NAMED_ENTITIES: Record<string, string> = {
-  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ",
-  ndash: "–", mdash: "—", hellip: "…", lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”",
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  ndash: "–",
+  mdash: "—",
+  hellip: "…",
+  lsquo: "‘",
+  rsquo: "’",
+  ldquo: "“",
+  rdquo: "”",
 };
 
 /** xml2js already decoded XML entities once; HTML inside CDATA still carries its own. */

@@ -14,8 +14,7 @@ export const DEFAULT_NEWS_SOURCE_URLS: Readonly<Record<NewsSourceName, string>> 
  * Identifies us honestly with a contact address, so feed operators can reach us
  * instead of blocking an anonymous scraper.
  */
-export const DEFAULT_NEWS_USER_AGENT =
-  "Perfpilot/0.1 (+market-analysis news crawler; contact: ops@perfpilot.local)";
+export const DEFAULT_NEWS_USER_AGENT = "Perfpilot/0.1 (+market-analysis news crawler; contact: ops@perfpilot.local)";
 
 /** Validates one source definition and fills the defaults. */
 export const newsSourceConfigSchema = z.object({
@@ -34,9 +33,7 @@ export type NewsSourceConfig = z.output<typeof newsSourceConfigSchema>;
 /** What a caller may write; everything but name and url has a default. */
 export type NewsSourceConfigInput = z.input<typeof newsSourceConfigSchema>;
 /** Per-source overrides accepted by {@link defaultNewsSources}. */
-export type NewsSourceOverrides = Partial<
-  Record<NewsSourceName, Partial<Omit<NewsSourceConfigInput, "name">>>
->;
+export type NewsSourceOverrides = Partial<Record<NewsSourceName, Partial<Omit<NewsSourceConfigInput, "name">>>>;
 
 /**
  * Parses and validates a source definition, applying defaults.
@@ -51,7 +48,5 @@ export function parseNewsSourceConfig(input: NewsSourceConfigInput): NewsSourceC
  * (investing, yahoo), with optional per-source overrides (e.g. a loopback URL in tests).
  */
 export function defaultNewsSources(overrides: NewsSourceOverrides = {}): NewsSourceConfig[] {
-  return NEWS_SOURCE_NAMES.map((name) =>
-    parseNewsSourceConfig({ url: DEFAULT_NEWS_SOURCE_URLS[name], ...overrides[name], name }),
-  );
+  return NEWS_SOURCE_NAMES.map((name) => parseNewsSourceConfig({ url: DEFAULT_NEWS_SOURCE_URLS[name], ...overrides[name], name }));
 }

@@ -114,7 +114,8 @@ function compareDetail(path: string, a: string, b: string): string | null {
   if (a === b) return null;
   const na = a.match(NUMBER) ?? [];
   const nb = b.match(NUMBER) ?? [];
-  const same = a.replace(NUMBER, "#") === b.replace(NUMBER, "#") && na.length === nb.length && na.every((x, i) => Math.abs(Number(x) - Number(nb[i])) <= 0.0100001);
+  const same =
+    a.replace(NUMBER, "#") === b.replace(NUMBER, "#") && na.length === nb.length && na.every((x, i) => Math.abs(Number(x) - Number(nb[i])) <= 0.0100001);
   return same ? null : mismatch(path, a, b);
 }
 
@@ -129,14 +130,18 @@ export function signalsResultEquivalent(baseline: GenerateSignalsResult, optimiz
   }
   const key = (s: { symbol: string; date: string; kind: string }) => `${s.symbol} ${s.date} ${s.kind}`;
   const opt = new Map(optimized.signals.map((s) => [key(s), s]));
-  if (opt.size !== optimized.signals.length) return verdict(`signals: optimized has duplicate signals (${optimized.signals.length} rows, ${opt.size} distinct)`);
+  if (opt.size !== optimized.signals.length)
+    return verdict(`signals: optimized has duplicate signals (${optimized.signals.length} rows, ${opt.size} distinct)`);
   for (const s of baseline.signals) {
     const o = opt.get(key(s));
     if (!o) return verdict(`signals[${key(s)}]: only in baseline (value ${show(s.value)}, "${s.detail}")`);
     opt.delete(key(s));
     const d =
-      (s.value === null || o.value === null ? (s.value === o.value ? null : mismatch(`signals[${key(s)}].value`, s.value, o.value)) : compareNumbers(`signals[${key(s)}].value`, s.value, o.value, tol)) ??
-      compareDetail(`signals[${key(s)}].detail`, s.detail, o.detail);
+      (s.value === null || o.value === null
+        ? s.value === o.value
+          ? null
+          : mismatch(`signals[${key(s)}].value`, s.value, o.value)
+        : compareNumbers(`signals[${key(s)}].value`, s.value, o.value, tol)) ?? compareDetail(`signals[${key(s)}].detail`, s.detail, o.detail);
     if (d) return verdict(d);
   }
   const extra = [...opt.values()][0];
@@ -181,7 +186,12 @@ export function crawlOutcomeEquivalent(baseline: readonly CrawlOutcome[], optimi
         if (a[k] !== b[k]) return verdict(mismatch(`${at}.${k}`, a[k], b[k]));
       }
     } else if (a.status === "failed" && b.status === "failed") {
-      const d = deepCompare({ kind: a.error.kind, httpStatus: a.error.httpStatus }, { kind: b.error.kind, httpStatus: b.error.httpStatus }, EXACT, `${at}.error`);
+      const d = deepCompare(
+        { kind: a.error.kind, httpStatus: a.error.httpStatus },
+        { kind: b.error.kind, httpStatus: b.error.httpStatus },
+        EXACT,
+        `${at}.error`,
+      );
       if (d) return verdict(d);
     }
   }

@@ -25,10 +25,7 @@ export function batchRow(symbol: string, cols: BarColumns, latest: IndicatorsBat
 }
 
 /** Variant of `calculateIndicators`: one symbol's columns, compact kernels, same API result. */
-export async function calculateIndicatorsCompact(
-  deps: { columns: ColumnSource },
-  input: CalculateIndicatorsInput,
-): Promise<IndicatorsResult> {
+export async function calculateIndicatorsCompact(deps: { columns: ColumnSource }, input: CalculateIndicatorsInput): Promise<IndicatorsResult> {
   const cols = await deps.columns.columnsUpTo(input.symbol, input.asOf, INDICATOR_FIELDS);
   const set = computeIndicatorsCompact(cols, input.params);
   return toIndicatorsResult(input, datesOf(cols), cols.close, set);
@@ -40,10 +37,7 @@ export async function calculateIndicatorsCompact(
  * one symbol's series are alive at a time. Unknown symbols and duplicates give the same rows as
  * the baseline (0 bars; one row per requested occurrence).
  */
-export async function calculateIndicatorsBatchCompact(
-  deps: { columns: ColumnSource },
-  input: CalculateIndicatorsBatchInput,
-): Promise<IndicatorsBatchResult> {
+export async function calculateIndicatorsBatchCompact(deps: { columns: ColumnSource }, input: CalculateIndicatorsBatchInput): Promise<IndicatorsBatchResult> {
   const all = await deps.columns.allColumnsUpTo(input.asOf, input.symbols, INDICATOR_FIELDS);
   const bySymbol = new Map<string, IndicatorsBatchRow>();
   // latestIndicators copies what the row needs at once: one scratch serves every symbol.

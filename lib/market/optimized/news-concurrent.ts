@@ -34,9 +34,7 @@ export async function crawlAllConcurrent(
       if (!limit) byHost.set(host, (limit = pLimit(perHostLimit)));
       const run = limit;
       const previous = lastOfName.get(source.name) ?? Promise.resolve();
-      const outcome = previous
-        .catch(() => undefined)
-        .then(() => run(() => crawl(source)));
+      const outcome = previous.catch(() => undefined).then(() => run(() => crawl(source)));
       lastOfName.set(source.name, outcome);
       return outcome;
     }),

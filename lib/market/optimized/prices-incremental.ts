@@ -10,10 +10,7 @@ import type { PriceAlertStore, WatchItemRow } from "../ports";
 import { alertsForPrice, storeAlerts, type CheckPricesInput, type CheckPricesResult } from "../services/check-prices";
 
 /** Variant of `checkPrices` with a per-symbol index of the watch list. */
-export async function checkPricesIncremental(
-  deps: { alerts: PriceAlertStore; broadcaster: Broadcaster },
-  input: CheckPricesInput,
-): Promise<CheckPricesResult> {
+export async function checkPricesIncremental(deps: { alerts: PriceAlertStore; broadcaster: Broadcaster }, input: CheckPricesInput): Promise<CheckPricesResult> {
   const watch = await deps.alerts.watchItems();
   const bySymbol = new Map<string, WatchItemRow[]>();
   for (const w of watch) {

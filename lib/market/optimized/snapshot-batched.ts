@@ -7,10 +7,7 @@ import type { BatchSnapshotStore } from "../ports-compact";
 import { newestDate, snapshotDigest, snapshotRow, type TakeSnapshotResult } from "../services/take-snapshot";
 
 /** Variant of `takeSnapshot`: one batched insert. */
-export async function takeSnapshotBatched(
-  deps: { prices: PriceStore; snapshots: BatchSnapshotStore },
-  input: { takenAt: Date },
-): Promise<TakeSnapshotResult> {
+export async function takeSnapshotBatched(deps: { prices: PriceStore; snapshots: BatchSnapshotStore }, input: { takenAt: Date }): Promise<TakeSnapshotResult> {
   const latest = await deps.prices.latestPrices();
   const rows = latest.map((p) => snapshotRow(p, input.takenAt));
   if (rows.length > 0) await deps.snapshots.insertMany(rows);

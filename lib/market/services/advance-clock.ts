@@ -18,10 +18,7 @@ export interface ClockTick {
  * The market clock: replays the imported history one trading day per call. The position is
  * stored, so a restart continues where it stopped; at the end of the data it starts over.
  */
-export async function advanceClock(
-  deps: { clock: ClockStore; broadcaster: Broadcaster },
-  input: AdvanceClockInput,
-): Promise<ClockTick> {
+export async function advanceClock(deps: { clock: ClockStore; broadcaster: Broadcaster }, input: AdvanceClockInput): Promise<ClockTick> {
   const state = await deps.clock.read();
   let next = state ? await deps.clock.nextTradingDay(state.currentDate) : null;
   const restarted = state !== null && next === null;

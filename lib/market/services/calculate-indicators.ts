@@ -47,12 +47,7 @@ function tailMap(m: Record<number, Float64Array>, n: number): Record<string, Ser
 }
 
 /** Shapes an indicator set and its bars into the JSON result of the API (shared by all variants). */
-export function toIndicatorsResult(
-  input: CalculateIndicatorsInput,
-  dates: string[],
-  close: ArrayLike<number>,
-  set: IndicatorSet,
-): IndicatorsResult {
+export function toIndicatorsResult(input: CalculateIndicatorsInput, dates: string[], close: ArrayLike<number>, set: IndicatorSet): IndicatorsResult {
   const n = input.points;
   const from = Math.max(0, dates.length - n);
   return {
@@ -80,10 +75,7 @@ export function toIndicatorsResult(
 }
 
 /** Baseline: all indicators for one symbol from its row objects, each window recomputed. */
-export async function calculateIndicators(
-  deps: { bars: BarSource },
-  input: CalculateIndicatorsInput,
-): Promise<IndicatorsResult> {
+export async function calculateIndicators(deps: { bars: BarSource }, input: CalculateIndicatorsInput): Promise<IndicatorsResult> {
   const bars: Bar[] = await deps.bars.barsUpTo(input.symbol, input.asOf);
   const set = computeIndicatorsBaseline(bars, input.params);
   return toIndicatorsResult(
@@ -106,10 +98,7 @@ export interface IndicatorsBatchResult {
 }
 
 /** Baseline batch: one symbol after the other, one query each. */
-export async function calculateIndicatorsBatch(
-  deps: { bars: BarSource },
-  input: CalculateIndicatorsBatchInput,
-): Promise<IndicatorsBatchResult> {
+export async function calculateIndicatorsBatch(deps: { bars: BarSource }, input: CalculateIndicatorsBatchInput): Promise<IndicatorsBatchResult> {
   const results: IndicatorsBatchResult["results"] = [];
   for (const symbol of input.symbols) {
     const r = await calculateIndicators(deps, { symbol, asOf: input.asOf, params: input.params, points: 0 });

@@ -28,7 +28,15 @@ export interface CheckPricesResult {
 export function alertsForPrice(p: LatestPriceRow, date: string, thresholdPct: number, watch: Iterable<WatchItemRow>): FoundAlert[] {
   const found: FoundAlert[] = [];
   if (p.changePct !== null && Math.abs(p.changePct) >= thresholdPct) {
-    found.push({ symbol: p.symbol, date, kind: p.changePct > 0 ? "move_up" : "move_down", price: p.close, changePct: p.changePct, threshold: thresholdPct, watchId: 0 });
+    found.push({
+      symbol: p.symbol,
+      date,
+      kind: p.changePct > 0 ? "move_up" : "move_down",
+      price: p.close,
+      changePct: p.changePct,
+      threshold: thresholdPct,
+      watchId: 0,
+    });
   }
   for (const w of watch) {
     if (w.symbol !== p.symbol) continue;
@@ -57,10 +65,7 @@ export async function storeAlerts(
  * Baseline price monitor: scans every symbol of the tick for large moves and every watch-list
  * item against every price. Alerts are stored de-duplicated and broadcast.
  */
-export async function checkPrices(
-  deps: { alerts: PriceAlertStore; broadcaster: Broadcaster },
-  input: CheckPricesInput,
-): Promise<CheckPricesResult> {
+export async function checkPrices(deps: { alerts: PriceAlertStore; broadcaster: Broadcaster }, input: CheckPricesInput): Promise<CheckPricesResult> {
   const watch = await deps.alerts.watchItems();
   const found = input.prices.flatMap((p) => alertsForPrice(p, input.date, input.thresholdPct, watch));
   return storeAlerts(deps, input, found);

@@ -40,7 +40,11 @@ export async function generateSignals(
     // A symbol that did not trade on the clock's day has no new bar to signal on.
     if (last < 1 || bars[last]!.date !== input.asOf) continue;
     const set = computeIndicatorsBaseline(bars, input.params);
-    for (const s of detectSignals(set, bars.map((b) => b.close), last)) {
+    for (const s of detectSignals(
+      set,
+      bars.map((b) => b.close),
+      last,
+    )) {
       found.push({ symbol, date: input.asOf, kind: s.kind, value: s.value, detail: s.detail });
     }
   }

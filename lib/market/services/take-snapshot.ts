@@ -39,10 +39,7 @@ export function snapshotDigest(rows: readonly SnapshotRow[]): string {
 }
 
 /** Baseline price snapshot: every symbol's latest price, change and volume, one INSERT per row. */
-export async function takeSnapshot(
-  deps: { prices: PriceStore; snapshots: SnapshotStore },
-  input: { takenAt: Date },
-): Promise<TakeSnapshotResult> {
+export async function takeSnapshot(deps: { prices: PriceStore; snapshots: SnapshotStore }, input: { takenAt: Date }): Promise<TakeSnapshotResult> {
   const latest = await deps.prices.latestPrices();
   const rows = latest.map((p) => snapshotRow(p, input.takenAt));
   for (const row of rows) await deps.snapshots.insertOne(row);

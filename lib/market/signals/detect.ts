@@ -49,12 +49,7 @@ function defined(...values: Array<number | undefined>): boolean {
  * Returns `[]` at index 0 or out of range; a kind whose inputs are NaN on either bar (warm-up)
  * or whose SMA periods are not in the set does not fire.
  */
-export function detectSignals(
-  set: IndicatorSet,
-  close: ArrayLike<number>,
-  index: number,
-  options: SignalOptions = {},
-): DetectedSignal[] {
+export function detectSignals(set: IndicatorSet, close: ArrayLike<number>, index: number, options: SignalOptions = {}): DetectedSignal[] {
   const { fastSma = 50, slowSma = 200, oversold = 30, overbought = 70 } = options;
   const signals: DetectedSignal[] = [];
   if (!Number.isInteger(index) || index < 1 || index >= set.length || index >= close.length) return signals;

@@ -35,10 +35,14 @@ export const crawlAll = operationModule("news-crawlers.crawl-all", (deps) => {
     equivalent: crawlOutcomeEquivalent,
     strategies: [
       replaceStrategy<Record<string, never>, CrawlOutcome[]>("async", `All sources at once, at most ${PER_HOST_LIMIT} requests per host`, async (_i, cx) =>
-        crawlAllConcurrent(deps.newsSources, { store: writes(cx).news, universe: await deps.universe(), now: () => new Date() }, {
-          perHostLimit: PER_HOST_LIMIT,
-          crawl: (source) => crawl(cx, source.name),
-        }),
+        crawlAllConcurrent(
+          deps.newsSources,
+          { store: writes(cx).news, universe: await deps.universe(), now: () => new Date() },
+          {
+            perHostLimit: PER_HOST_LIMIT,
+            crawl: (source) => crawl(cx, source.name),
+          },
+        ),
       ),
     ],
     baseline: async (_i, cx): Promise<CrawlOutcome[]> => {

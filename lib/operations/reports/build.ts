@@ -32,7 +32,11 @@ export const buildReport = operationModule("reports.build", (deps) => {
     benchmarkInputs: async () => {
       const m = await marketContext(deps);
       if (!m) return null;
-      return (i) => ({ symbols: Array.from({ length: 10 }, (_, k) => m.symbols[(i * 10 + k) % m.symbols.length]!), asOf: m.asOf, params: DEFAULT_INDICATOR_PARAMS });
+      return (i) => ({
+        symbols: Array.from({ length: 10 }, (_, k) => m.symbols[(i * 10 + k) % m.symbols.length]!),
+        asOf: m.asOf,
+        params: DEFAULT_INDICATOR_PARAMS,
+      });
     },
   });
 });

@@ -31,7 +31,11 @@ export const generateSignals = operationModule("signal-generator.generate", (dep
       streamStrategy<GenerateSignalsInput, GenerateSignalsResult>({
         description: "Broadcasts each analysis result to the dashboard as it is produced",
         publish: (r) =>
-          deps.broadcaster.publish("analysis:update", { asOf: r.asOf, symbolsScanned: r.symbolsScanned, detected: r.detected, inserted: r.inserted.length }, "market"),
+          deps.broadcaster.publish(
+            "analysis:update",
+            { asOf: r.asOf, symbolsScanned: r.symbolsScanned, detected: r.detected, inserted: r.inserted.length },
+            "market",
+          ),
       }),
     ],
     timeoutMs: 60_000,

@@ -1,5 +1,9 @@
 import { DEFAULT_INDICATOR_PARAMS } from "../../market/indicators/params";
-import { calculateIndicatorsBatch as baseline, type CalculateIndicatorsBatchInput, type IndicatorsBatchResult } from "../../market/services/calculate-indicators";
+import {
+  calculateIndicatorsBatch as baseline,
+  type CalculateIndicatorsBatchInput,
+  type IndicatorsBatchResult,
+} from "../../market/services/calculate-indicators";
 import { calculateIndicatorsBatchCompact } from "../../market/optimized/indicators-memory";
 import { calculateIndicatorsBatchParallel } from "../../market/optimized/indicators-async";
 import { indicatorsBatchEquivalent } from "../../market/optimized/equivalence";
@@ -17,10 +21,8 @@ export const calculateIndicatorsBatch = operationModule("technical-indicators.ca
     sideEffects: false,
     equivalent: indicatorsBatchEquivalent,
     strategies: [
-      replaceStrategy<CalculateIndicatorsBatchInput, IndicatorsBatchResult>(
-        "memory",
-        "One batched columnar read for all symbols, O(n) rolling windows",
-        (i) => calculateIndicatorsBatchCompact({ columns: deps.columns }, i),
+      replaceStrategy<CalculateIndicatorsBatchInput, IndicatorsBatchResult>("memory", "One batched columnar read for all symbols, O(n) rolling windows", (i) =>
+        calculateIndicatorsBatchCompact({ columns: deps.columns }, i),
       ),
       // Replaces the memory implementation (it includes its columnar read): the variant is `async`.
       replaceStrategy<CalculateIndicatorsBatchInput, IndicatorsBatchResult>(
@@ -35,7 +37,11 @@ export const calculateIndicatorsBatch = operationModule("technical-indicators.ca
     benchmarkInputs: async () => {
       const m = await marketContext(deps);
       if (!m) return null;
-      return (i) => ({ symbols: Array.from({ length: 50 }, (_, k) => m.symbols[(i * 50 + k) % m.symbols.length]!), asOf: m.asOf, params: DEFAULT_INDICATOR_PARAMS });
+      return (i) => ({
+        symbols: Array.from({ length: 50 }, (_, k) => m.symbols[(i * 50 + k) % m.symbols.length]!),
+        asOf: m.asOf,
+        params: DEFAULT_INDICATOR_PARAMS,
+      });
     },
   }),
 );

@@ -24,10 +24,8 @@ export const calculateIndicators = operationModule("technical-indicators.calcula
     sideEffects: false,
     equivalent: indicatorsResultEquivalent,
     strategies: [
-      replaceStrategy<CalculateIndicatorsInput, IndicatorsResult>(
-        "memory",
-        "Columnar Float64Array bars read in one binary query, O(n) rolling windows",
-        (i) => calculateIndicatorsCompact({ columns: deps.columns }, i),
+      replaceStrategy<CalculateIndicatorsInput, IndicatorsResult>("memory", "Columnar Float64Array bars read in one binary query, O(n) rolling windows", (i) =>
+        calculateIndicatorsCompact({ columns: deps.columns }, i),
       ),
       cache,
     ],

@@ -112,7 +112,15 @@ export function stepAlerts(
           notifiedAt: null,
           reopenCount: 0,
         };
-    const next: Alert = { ...base, ...fromFinding(f), state, startedAt: now, lastSeenAt: now, clearedAt: null, firingAt: state === "firing" ? now : base.firingAt };
+    const next: Alert = {
+      ...base,
+      ...fromFinding(f),
+      state,
+      startedAt: now,
+      lastSeenAt: now,
+      clearedAt: null,
+      firingAt: state === "firing" ? now : base.firingAt,
+    };
     step.upsert.push(next);
     step.transitions.push({ alert: next, from: r ? "resolved" : "new", to: state, reopened: r !== undefined });
   }

@@ -84,7 +84,9 @@ export class AlertManager {
       for (const a of s.discard) after.delete(a.id);
       return { step: s, open: [...after.values()] };
     });
-    const events: AlertEvent[] = step.transitions.map((t) => (t.to === "discarded" ? { type: "changed", alert: t.alert, discarded: true } : { type: "changed", alert: t.alert }));
+    const events: AlertEvent[] = step.transitions.map((t) =>
+      t.to === "discarded" ? { type: "changed", alert: t.alert, discarded: true } : { type: "changed", alert: t.alert },
+    );
     for (const a of step.notify) {
       if (!step.transitions.some((t) => t.alert.id === a.id)) events.push({ type: "changed", alert: a });
       events.push({ type: "notify", alert: a });
@@ -108,7 +110,15 @@ export class AlertManager {
       const next = apply(before, now);
       if (typeof next === "string") throw new AppError("conflict", next);
       await tx.save([next]);
-      await tx.audit({ actor, action, subjectType: "alert", subjectId: id, before: { state: before.state }, after: { state: next.state, ackExpiresAt: next.ackExpiresAt }, reason });
+      await tx.audit({
+        actor,
+        action,
+        subjectType: "alert",
+        subjectId: id,
+        before: { state: before.state },
+        after: { state: next.state, ackExpiresAt: next.ackExpiresAt },
+        reason,
+      });
       return next;
     });
     this.emit([{ type: "changed", alert: after }]);
@@ -117,7 +127,13 @@ export class AlertManager {
 
   /** Acknowledges an open alert: no more toasts until `expiresAt` (or until it resolves). */
   acknowledge(id: string, ack: { note: string; expiresAt?: number | null }, actor: Actor): Promise<Alert> {
-    return this.change(id, actor, "alert.acknowledged", (a, now) => acknowledgeAlert(a, { by: actor.name, note: ack.note, expiresAt: ack.expiresAt ?? null }, now), ack.note);
+    return this.change(
+      id,
+      actor,
+      "alert.acknowledged",
+      (a, now) => acknowledgeAlert(a, { by: actor.name, note: ack.note, expiresAt: ack.expiresAt ?? null }, now),
+      ack.note,
+    );
   }
 
   /** Resolves an open alert by hand (it re-opens and toasts if the condition is still there). */
@@ -141,7 +157,15 @@ export class AlertManager {
         const next = resolveAlertManually(a, now);
         if (typeof next === "string") continue;
         await tx.save([next]);
-        await tx.audit({ actor: MONITOR_ACTOR, action: "alert.resolved_gone", subjectType: "alert", subjectId: a.id, before: { state: a.state }, after: { state: next.state }, reason });
+        await tx.audit({
+          actor: MONITOR_ACTOR,
+          action: "alert.resolved_gone",
+          subjectType: "alert",
+          subjectId: a.id,
+          before: { state: a.state },
+          after: { state: next.state },
+          reason,
+        });
         out.push(next);
       }
       return out;
@@ -151,7 +175,10 @@ export class AlertManager {
   }
 
   /** Silences alerts of an operation and/or rule for a time window. */
-  async silence(input: { operation?: string | null; rule?: string | null; startsAt?: number; endsAt: number; comment?: string | null }, actor: Actor): Promise<Silence> {
+  async silence(
+    input: { operation?: string | null; rule?: string | null; startsAt?: number; endsAt: number; comment?: string | null },
+    actor: Actor,
+  ): Promise<Silence> {
     const now = this.deps.clock.now();
     const s: Silence = {
       id: this.newId(),

@@ -3,15 +3,7 @@
  * baseline over the samples of the current phase, in closed time blocks. The live comparison, the
  * guard, the monitor's variant rule and the autopilot all read it, each with its own error budget.
  */
-import {
-  blockStatistic,
-  oneSidedBoundary,
-  rankBlock,
-  shiftInterval,
-  twoSidedBoundary,
-  type RankBlock,
-  type ShiftInterval,
-} from "../stats/sequential";
+import { blockStatistic, oneSidedBoundary, rankBlock, shiftInterval, twoSidedBoundary, type RankBlock, type ShiftInterval } from "../stats/sequential";
 
 /** Error budgets per whole rollout, split over its phases (union bound; design note §4). */
 export interface AnalysisBudgets {

@@ -95,7 +95,12 @@ export class Autopilot {
     return candidates.filter((e) => (e.busyMs ?? 0) > 0).sort((a, b) => (b.busyMs ?? 0) - (a.busyMs ?? 0))[0];
   }
 
-  private async decide(r: Rollout, findings: readonly DetectedFinding[], optimization: OptimizationState | undefined, config: AutopilotConfig): Promise<StepDecision> {
+  private async decide(
+    r: Rollout,
+    findings: readonly DetectedFinding[],
+    optimization: OptimizationState | undefined,
+    config: AutopilotConfig,
+  ): Promise<StepDecision> {
     const now = this.deps.clock.now();
     const rule = config.rules.find((x) => x.rule === r.rule && x.strategy === r.strategy);
     const harmful = findings.filter((c) => c.operation === r.operation && config.harmfulRules.includes(c.rule as never) && usesStrategy(c.variant, r.strategy));
@@ -113,7 +118,13 @@ export class Autopilot {
 
   private async apply(r: Rollout, d: StepDecision): Promise<void> {
     const { change, terminal, ...decision } = d;
-    if (change) await this.deps.store.setState(optimizationId(r.operation, r.strategy), { ...change, reason: change.reason ?? `autopilot: ${d.reason}` }, AUTOPILOT_ACTOR, decision);
+    if (change)
+      await this.deps.store.setState(
+        optimizationId(r.operation, r.strategy),
+        { ...change, reason: change.reason ?? `autopilot: ${d.reason}` },
+        AUTOPILOT_ACTOR,
+        decision,
+      );
     const next: Rollout = {
       ...r,
       step: d.to,
@@ -131,7 +142,14 @@ export class Autopilot {
     // Queue has no shadow mode, and operations without an equivalence check cannot be shadowed.
     const first = stepsOf(config, target.canShadow && strategy !== "queue")[0]!;
     const reason = `${c.rule} on ${c.operation} (${c.summary}): trying ${strategy}`;
-    const decision: RolloutDecision = { at: now, action: "start", from: "off", to: first, reason, evidence: { finding: { rule: c.rule, variant: c.variant, summary: c.summary, evidence: c.evidence } } };
+    const decision: RolloutDecision = {
+      at: now,
+      action: "start",
+      from: "off",
+      to: first,
+      reason,
+      evidence: { finding: { rule: c.rule, variant: c.variant, summary: c.summary, evidence: c.evidence } },
+    };
     const r: Rollout = {
       id: this.deps.newId?.() ?? crypto.randomUUID(),
       operation: target.name,
@@ -148,9 +166,19 @@ export class Autopilot {
     decision.evidence.rollout = r.id;
     try {
       const change = changeFor(first);
-      await this.deps.store.setState(optimizationId(target.name, strategy), { state: change.state, percent: change.state === "canary" ? change.percent : undefined, reason: `autopilot: ${reason}` }, AUTOPILOT_ACTOR, decision);
+      await this.deps.store.setState(
+        optimizationId(target.name, strategy),
+        { state: change.state, percent: change.state === "canary" ? change.percent : undefined, reason: `autopilot: ${reason}` },
+        AUTOPILOT_ACTOR,
+        decision,
+      );
     } catch (err) {
-      const failed: RolloutDecision = { ...decision, action: "abort", to: "aborted", reason: `could not start: ${err instanceof Error ? err.message : String(err)}` };
+      const failed: RolloutDecision = {
+        ...decision,
+        action: "abort",
+        to: "aborted",
+        reason: `could not start: ${err instanceof Error ? err.message : String(err)}`,
+      };
       await this.deps.rollouts.save({ ...r, step: "aborted", state: "aborted", finishedAt: now, lastDecision: failed });
       throw err;
     }

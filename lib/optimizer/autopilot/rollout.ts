@@ -88,7 +88,14 @@ const minutes = (ms: number) => `${(ms / 60_000).toFixed(0)} min`;
 export function decideRollout(r: Rollout, ctx: StepContext): StepDecision {
   const { now, config } = ctx;
   const elapsed = now - r.stepSince;
-  const d = (action: StepDecision["action"], to: RolloutStep, reason: string, evidence: Record<string, unknown>, change: StateChange | null, terminal: RolloutState | null = null): StepDecision => ({
+  const d = (
+    action: StepDecision["action"],
+    to: RolloutStep,
+    reason: string,
+    evidence: Record<string, unknown>,
+    change: StateChange | null,
+    terminal: RolloutState | null = null,
+  ): StepDecision => ({
     at: now,
     action,
     from: r.step,
@@ -104,14 +111,32 @@ export function decideRollout(r: Rollout, ctx: StepContext): StepDecision {
   if (!o || o.state !== expected.state || (expected.state === "canary" && o.percent !== expected.percent)) {
     // Someone else (a guard, an engineer) changed the optimization: the autopilot steps aside.
     const rolled = o?.state === "rolled_back";
-    const why = !o ? "the optimization no longer exists" : rolled ? `rolled back by ${o.updatedBy}: ${o.reason ?? "no reason given"}` : `set to ${o.state} by ${o.updatedBy}`;
-    return d("external", rolled ? "rolled_back" : "aborted", why, { optimization: o ? { state: o.state, percent: o.percent, updatedBy: o.updatedBy } : null }, null, rolled ? "rolled_back" : "aborted");
+    const why = !o
+      ? "the optimization no longer exists"
+      : rolled
+        ? `rolled back by ${o.updatedBy}: ${o.reason ?? "no reason given"}`
+        : `set to ${o.state} by ${o.updatedBy}`;
+    return d(
+      "external",
+      rolled ? "rolled_back" : "aborted",
+      why,
+      { optimization: o ? { state: o.state, percent: o.percent, updatedBy: o.updatedBy } : null },
+      null,
+      rolled ? "rolled_back" : "aborted",
+    );
   }
 
   const harm = ctx.harmful[0];
   if (harm) {
     const reason = `${harm.rule} on ${harm.variant}: ${harm.summary}`;
-    return d("rollback", "rolled_back", reason, { finding: { rule: harm.rule, variant: harm.variant, evidence: harm.evidence } }, { state: "rolled_back", reason: `autopilot: ${reason}` }, "rolled_back");
+    return d(
+      "rollback",
+      "rolled_back",
+      reason,
+      { finding: { rule: harm.rule, variant: harm.variant, evidence: harm.evidence } },
+      { state: "rolled_back", reason: `autopilot: ${reason}` },
+      "rolled_back",
+    );
   }
 
   if (r.step === "on") {
@@ -123,11 +148,20 @@ export function decideRollout(r: Rollout, ctx: StepContext): StepDecision {
   const next = steps[steps.indexOf(r.step) + 1] ?? "on";
   const obs = ctx.observations;
   if (!obs) return d("hold", r.step, "no observations", {}, null);
-  const giveUp = (why: string) => d("abort", "aborted", `${why} after ${minutes(elapsed)}`, {}, { state: "off", reason: `autopilot gave up: ${why}` }, "aborted");
+  const giveUp = (why: string) =>
+    d("abort", "aborted", `${why} after ${minutes(elapsed)}`, {}, { state: "off", reason: `autopilot gave up: ${why}` }, "aborted");
 
   if (r.step === "shadow") {
     const bad = obs.mismatches + obs.shadowFailures;
-    const shadowEvidence = { shadow: { runs: obs.shadowRuns, mismatches: obs.mismatches, failures: obs.shadowFailures, minRuns: config.shadow.minRuns, maxMismatches: config.shadow.maxMismatches } };
+    const shadowEvidence = {
+      shadow: {
+        runs: obs.shadowRuns,
+        mismatches: obs.mismatches,
+        failures: obs.shadowFailures,
+        minRuns: config.shadow.minRuns,
+        maxMismatches: config.shadow.maxMismatches,
+      },
+    };
     if (bad > config.shadow.maxMismatches) {
       const reason = `${obs.mismatches} mismatches and ${obs.shadowFailures} failures in ${obs.shadowRuns} shadow runs`;
       return d("rollback", "rolled_back", reason, shadowEvidence, { state: "rolled_back", reason: `autopilot: ${reason}` }, "rolled_back");
@@ -146,7 +180,8 @@ export function decideRollout(r: Rollout, ctx: StepContext): StepDecision {
     const reason = latency.rollback ? `optimized is credibly slower (${fmtRatio(latency)})` : `optimized uses credibly more memory per call (${fmtRatio(mem)})`;
     return d("rollback", "rolled_back", reason, evidence, { state: "rolled_back", reason: `autopilot: ${reason}` }, "rolled_back");
   }
-  if (elapsed < config.minStepSeconds * 1000) return d("hold", r.step, `soaking (${minutes(elapsed)} of ${minutes(config.minStepSeconds * 1000)})`, evidence, null);
+  if (elapsed < config.minStepSeconds * 1000)
+    return d("hold", r.step, `soaking (${minutes(elapsed)} of ${minutes(config.minStepSeconds * 1000)})`, evidence, null);
   const gained = ctx.gain === "latency" ? latency.promote : ctx.gain === "memory" ? mem.promote : !ctx.findingActive;
   if (gained) {
     const what =

@@ -5,7 +5,13 @@
 import { z } from "zod";
 import { MONITOR_RULES } from "./types";
 
-const seconds = (dflt: number) => z.number().int().positive().max(7 * 86_400).default(dflt);
+const seconds = (dflt: number) =>
+  z
+    .number()
+    .int()
+    .positive()
+    .max(7 * 86_400)
+    .default(dflt);
 const alphaSchema = (dflt: number) => z.number().gt(0).lt(1).default(dflt);
 const minSamples = (dflt: number) => z.number().int().min(1).max(100_000).default(dflt);
 
@@ -71,7 +77,10 @@ export const MonitorConfigSchema = z
       .strict()
       .prefault({}),
     /** The rolling baseline: the same operation and variant in the hour before the recent window. */
-    reference: z.object({ windowSeconds: seconds(3_600), minSamples: minSamples(100) }).strict().prefault({}),
+    reference: z
+      .object({ windowSeconds: seconds(3_600), minSamples: minSamples(100) })
+      .strict()
+      .prefault({}),
     /** Rows read per window and series (newest first): bounds the job's cost on busy operations. */
     maxSamplesPerWindow: z.number().int().min(100).max(1_000_000).default(20_000),
     latencyRegression: latencyRule.prefault({}),
@@ -131,7 +140,12 @@ export const MonitorConfigSchema = z
         /** A firing alert resolves only after its condition has been clear this long (hysteresis). */
         resolveAfterSeconds: z.number().int().min(0).max(86_400).default(120),
         /** A resolved alert that fires again within this time is re-opened, not duplicated. */
-        reopenWithinSeconds: z.number().int().min(0).max(7 * 86_400).default(1_800),
+        reopenWithinSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 86_400)
+          .default(1_800),
       })
       .strict()
       .prefault({}),

@@ -78,7 +78,15 @@ export function latencyRegression(w: Windowed, cfg: LatencyRule, minReferenceSam
   if (!cfg.enabled) return null;
   const r = worse(w.referenceDurations, w.recent.durationMs, cfg, Math.max(cfg.minSamples, minReferenceSamples));
   if (!r) return null;
-  return latencyFinding(w, "latency_regression", cfg, "its previous hour", r, { recent: w.recent.length, reference: w.referenceDurations.length }, { from: w.referenceFrom, to: w.recentFrom });
+  return latencyFinding(
+    w,
+    "latency_regression",
+    cfg,
+    "its previous hour",
+    r,
+    { recent: w.recent.length, reference: w.referenceDurations.length },
+    { from: w.referenceFrom, to: w.recentFrom },
+  );
 }
 
 /**

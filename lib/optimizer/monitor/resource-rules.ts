@@ -88,7 +88,13 @@ export function processRules(p: ProcessFigures, cfg: MonitorConfig["process"], n
       rule: "process_memory",
       severity: fraction > 1 ? "critical" : "warning",
       summary: `process RSS ${rssMb.toFixed(0)} MB is ${(fraction * 100).toFixed(0)}% of its ${cfg.rssBudgetMb} MB budget`,
-      evidence: { observed: { rssMb, fractionOfBudget: fraction }, threshold: { rssBudgetMb: cfg.rssBudgetMb, warnFraction: cfg.rssWarnFraction }, sampleSizes: { recent: 1 }, test: null, window },
+      evidence: {
+        observed: { rssMb, fractionOfBudget: fraction },
+        threshold: { rssBudgetMb: cfg.rssBudgetMb, warnFraction: cfg.rssWarnFraction },
+        sampleSizes: { recent: 1 },
+        test: null,
+        window,
+      },
     });
   }
   if (p.cpuPercent > cfg.cpuMaxPercent) {
@@ -111,7 +117,13 @@ export function processRules(p: ProcessFigures, cfg: MonitorConfig["process"], n
  * A scheduled operation that stopped producing samples: silent for longer than
  * `intervalMultiple` × its expected interval. Operations never seen are not "stopped".
  */
-export function noData(operation: string, lastSeen: number | null | undefined, intervalSeconds: number, cfg: MonitorConfig["noData"], now: number): Finding | null {
+export function noData(
+  operation: string,
+  lastSeen: number | null | undefined,
+  intervalSeconds: number,
+  cfg: MonitorConfig["noData"],
+  now: number,
+): Finding | null {
   if (!cfg.enabled || lastSeen === null || lastSeen === undefined) return null;
   const limitMs = Math.max(cfg.intervalMultiple * intervalSeconds, cfg.minSilenceSeconds) * 1000;
   const silentMs = now - lastSeen;

@@ -47,11 +47,7 @@ function resampleMedian(src: Float64Array, buf: Float64Array, rng: Rng): number 
  * A resample whose baseline median is 0 gives ±Infinity/NaN; Float64Array#sort puts those at the
  * ends, so they only move the interval if they exceed (1−confidence)/2 of the resamples.
  */
-export function bootstrapMedianImprovementCI(
-  baseline: ArrayLike<number>,
-  optimized: ArrayLike<number>,
-  options: BootstrapOptions = {},
-): BootstrapCI {
+export function bootstrapMedianImprovementCI(baseline: ArrayLike<number>, optimized: ArrayLike<number>, options: BootstrapOptions = {}): BootstrapCI {
   const { iterations = 2000, confidence = 0.95 } = options;
   if (!Number.isInteger(iterations) || iterations < 1) {
     throw new RangeError(`bootstrap: iterations must be a positive integer, got ${iterations}`);

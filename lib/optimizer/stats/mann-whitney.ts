@@ -52,7 +52,7 @@ export function mannWhitneyU(a: ArrayLike<number>, b: ArrayLike<number>): MannWh
   // and the tie term Σ(t³ − t).
   let rankSumA = 0;
   let tieTerm = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     const v = values[order[start]!]!;
     let end = start + 1;
     while (end < n && values[order[end]!]! === v) end++;

@@ -28,13 +28,7 @@ function checkCount(x: number, n: number, what: string): void {
  * When both proportions are 0 or both 1 the standard error is 0; there is no evidence of a
  * difference, so z = 0 and p = 1 (two-sided) / 0.5 (one-sided) rather than NaN.
  */
-export function twoProportionZTest(
-  x1: number,
-  n1: number,
-  x2: number,
-  n2: number,
-  options: { alternative?: Alternative } = {},
-): TwoProportionZTest {
+export function twoProportionZTest(x1: number, n1: number, x2: number, n2: number, options: { alternative?: Alternative } = {}): TwoProportionZTest {
   checkCount(x1, n1, "twoProportionZTest");
   checkCount(x2, n2, "twoProportionZTest");
   if (n1 === 0 || n2 === 0) throw new RangeError("twoProportionZTest: both groups need at least one trial");
@@ -130,12 +124,7 @@ export interface ErrorRateTest {
  * windows often hold few errors, exactly where np(1−p) is small and the normal approximation
  * misstates the tail by large factors; the exact tail costs one incomplete-beta evaluation.
  */
-export function errorRateExceeds(
-  errors: number,
-  total: number,
-  threshold: number,
-  options: { alpha?: number } = {},
-): ErrorRateTest {
+export function errorRateExceeds(errors: number, total: number, threshold: number, options: { alpha?: number } = {}): ErrorRateTest {
   checkCount(errors, total, "errorRateExceeds");
   if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`errorRateExceeds: threshold must be in [0, 1], got ${threshold}`);
   const { alpha = 0.05 } = options;

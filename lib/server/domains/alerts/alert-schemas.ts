@@ -18,9 +18,7 @@ export const alertListQuerySchema = z
 
 export const alertIdSchema = z.uuid("not an alert id");
 
-export const acknowledgeSchema = z
-  .object({ note: safeText({ min: 1, max: 1000, multiline: true }), expiresAt: isoTime.nullable().optional() })
-  .strict();
+export const acknowledgeSchema = z.object({ note: safeText({ min: 1, max: 1000, multiline: true }), expiresAt: isoTime.nullable().optional() }).strict();
 
 export const resolveSchema = z.object({ reason: safeText({ min: 1, max: 500, multiline: true }).optional() }).strict();
 
@@ -30,10 +28,25 @@ export const silenceCreateSchema = z
     rule: z.enum(MONITOR_RULES).optional(),
     startsAt: isoTime.optional(),
     endsAt: isoTime.optional(),
-    durationMinutes: z.number().int().min(1).max(60 * 24 * 30).optional(),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 30)
+      .optional(),
     comment: safeText({ min: 1, max: 500, multiline: true }),
   })
   .strict()
-  .refine((b) => (b.endsAt === undefined) !== (b.durationMinutes === undefined), { message: "give exactly one of endsAt or durationMinutes", path: ["endsAt"] });
+  .refine((b) => (b.endsAt === undefined) !== (b.durationMinutes === undefined), {
+    message: "give exactly one of endsAt or durationMinutes",
+    path: ["endsAt"],
+  });
 
-export const silenceListQuerySchema = z.object({ includeExpired: z.enum(["true", "false"]).default("false").transform((v) => v === "true") }).strict();
+export const silenceListQuerySchema = z
+  .object({
+    includeExpired: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+  })
+  .strict();

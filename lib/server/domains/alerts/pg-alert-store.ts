@@ -113,10 +113,25 @@ function txOf(client: pg.PoolClient): AlertTx {
     async save(alerts) {
       for (const a of alerts) {
         await client.query(UPSERT, [
-          a.id, a.fingerprint, a.operation, a.variant, a.rule, a.severity, a.state, a.summary,
+          a.id,
+          a.fingerprint,
+          a.operation,
+          a.variant,
+          a.rule,
+          a.severity,
+          a.state,
+          a.summary,
           JSON.stringify({ ...a.evidence, reopenCount: a.reopenCount }),
-          date(a.startedAt), date(a.firingAt), date(a.lastSeenAt), date(a.clearedAt), date(a.resolvedAt),
-          date(a.acknowledgedAt), a.acknowledgedBy, a.ackNote, date(a.ackExpiresAt), date(a.notifiedAt),
+          date(a.startedAt),
+          date(a.firingAt),
+          date(a.lastSeenAt),
+          date(a.clearedAt),
+          date(a.resolvedAt),
+          date(a.acknowledgedAt),
+          a.acknowledgedBy,
+          a.ackNote,
+          date(a.ackExpiresAt),
+          date(a.notifiedAt),
         ]);
       }
     },
@@ -133,7 +148,14 @@ function txOf(client: pg.PoolClient): AlertTx {
     },
     async addSilence(s) {
       await client.query("insert into silence (id, operation, rule, starts_at, ends_at, created_by, comment, created_at) values ($1,$2,$3,$4,$5,$6,$7,$8)", [
-        s.id, s.operation, s.rule, new Date(s.startsAt), new Date(s.endsAt), s.createdBy, s.comment, new Date(s.createdAt),
+        s.id,
+        s.operation,
+        s.rule,
+        new Date(s.startsAt),
+        new Date(s.endsAt),
+        s.createdBy,
+        s.comment,
+        new Date(s.createdAt),
       ]);
     },
     async removeSilence(id) {
@@ -176,7 +198,10 @@ export function pgAlertStore(pool: pg.Pool): AlertStore {
     },
 
     async listSilences({ now, includeExpired }) {
-      const r = await pool.query<SilenceRow>(`select * from silence ${includeExpired ? "" : "where ends_at > $1"} order by starts_at desc limit 500`, includeExpired ? [] : [new Date(now)]);
+      const r = await pool.query<SilenceRow>(
+        `select * from silence ${includeExpired ? "" : "where ends_at > $1"} order by starts_at desc limit 500`,
+        includeExpired ? [] : [new Date(now)],
+      );
       return r.rows.map(toSilence);
     },
   };

@@ -120,18 +120,23 @@ export async function createApiToken(
   const id = crypto.randomUUID();
   const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
   return withTransaction(pool, async (client) => {
-    await client.query(
-      `insert into api_token (id, name, role, token_hash, prefix, created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, input.name, input.role, hash, prefix, actor.userId, expiresAt],
-    );
+    await client.query(`insert into api_token (id, name, role, token_hash, prefix, created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`, [
+      id,
+      input.name,
+      input.role,
+      hash,
+      prefix,
+      actor.userId,
+      expiresAt,
+    ]);
     await writeAudit(client, {
       actor,
       action: "api_token.create",
       subjectType: "api_token",
       subjectId: id,
       after: { name: input.name, role: input.role, prefix, expiresAt: expiresAt?.toISOString() ?? null },
-  });
-  const { rows } = await client.query<ApiTokenViewRow>(`${SELECT_VIEW} where t.id = $1`, [id]);
+    });
+    const { rows } = await client.query<ApiTokenViewRow>(`${SELECT_VIEW} where t.id = $1`, [id]);
     return { token, apiToken: toView(rows[0]!) };
   });
 }
@@ -153,7 +158,7 @@ export async function revokeApiToken(pool: pg.Pool, actor: AuthActor, id: string
       });
     }
     const { rows } = await client.query<ApiTokenViewRow>(`${SELECT_VIEW} where t.id = $1`, [id]);
-      return toView(rows[0]!);
+    return toView(rows[0]!);
   });
 }
 

@@ -63,7 +63,11 @@ async function signIn(req: NextRequest): Promise<Response> {
   const body = (await res.json()) as { redirect?: boolean; url?: string; user?: { id?: string; email?: string; name?: string; role?: string } };
   const user = body.user;
   await auditSignIn(user, ip);
-  return replaceJson(res, { redirect: body.redirect ?? false, url: body.url ?? null, user: user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null });
+  return replaceJson(res, {
+    redirect: body.redirect ?? false,
+    url: body.url ?? null,
+    user: user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null,
+  });
 }
 
 /**

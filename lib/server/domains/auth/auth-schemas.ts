@@ -28,4 +28,8 @@ export const createUserSchema = z
 export const updateUserSchema = z.object({ role: z.enum(ROLES) }).strict();
 
 /** Ids in paths (users and tokens are UUIDs; users made by better-auth itself have other ids). */
-export const idParamSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, "not an id");
+export const idParamSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/, "not an id");

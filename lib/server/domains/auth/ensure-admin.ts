@@ -47,7 +47,7 @@ export async function ensureAdmin(opts: {
       "",
       `  Sign in at ${baseURL}/sign-in, then change the password at ${baseURL}/account.`,
       "  Add people (viewer, operator, admin) with POST /api/users and automation",
-      "  tokens with POST /api/tokens; see README \"Sign-in, roles and API tokens\".",
+      '  tokens with POST /api/tokens; see README "Sign-in, roles and API tokens".',
       line,
       "",
     ].join("\n"),

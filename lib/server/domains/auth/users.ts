@@ -81,10 +81,11 @@ export async function insertUser(
   );
   if (inserted.rowCount === 0) throw new AppError("conflict", `a user with e-mail ${email} already exists`);
   // `account_id = user id` and provider `credential` is how better-auth finds a password account.
-  await client.query(
-    `insert into auth_account (id, account_id, provider_id, user_id, password) values ($1, $2, 'credential', $2, $3)`,
-    [crypto.randomUUID(), id, hash],
-  );
+  await client.query(`insert into auth_account (id, account_id, provider_id, user_id, password) values ($1, $2, 'credential', $2, $3)`, [
+    crypto.randomUUID(),
+    id,
+    hash,
+  ]);
   await writeAudit(client, { actor, action: "user.create", subjectType: "user", subjectId: id, after: { email, role: input.role } });
   const { rows } = await client.query<UserViewRow>(`${SELECT_VIEW} where u.id = $1`, [id]);
   return toView(rows[0]!);
@@ -94,7 +95,7 @@ export async function insertUser(
 export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   return withTransaction(pool, async (client) => {
     const out = await fn(client);
-      return out;
+    return out;
   });
 }
 

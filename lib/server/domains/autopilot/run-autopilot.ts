@@ -28,7 +28,10 @@ export interface RunAutopilotDeps {
 
 /** Total run time per operation over the last 5 minutes (to aim process-wide findings). */
 async function busyByOperation(pool: pg.Pool, now: number): Promise<Record<string, number>> {
-  const r = await pool.query<{ operation: string; busy: number }>("select operation, sum(duration_ms)::float8 as busy from sample where at >= $1 group by operation", [new Date(now - 300_000)]);
+  const r = await pool.query<{ operation: string; busy: number }>(
+    "select operation, sum(duration_ms)::float8 as busy from sample where at >= $1 group by operation",
+    [new Date(now - 300_000)],
+  );
   return Object.fromEntries(r.rows.map((x) => [x.operation, x.busy]));
 }
 

@@ -105,7 +105,10 @@ async function phaseSamples(pool: pg.Pool, p: AnalysedPhase, now: number): Promi
  * writing operation discards its writes, so its timings would flatter it (such shadow phases are
  * judged on results only, by the guard's mismatch rule).
  */
-export async function runLiveAnalyses(pool: pg.Pool, opts: { now?: number; shadowTimingsComparable?: (operation: string) => boolean } = {}): Promise<StoredAnalysis[]> {
+export async function runLiveAnalyses(
+  pool: pg.Pool,
+  opts: { now?: number; shadowTimingsComparable?: (operation: string) => boolean } = {},
+): Promise<StoredAnalysis[]> {
   const now = opts.now ?? Date.now();
   const live = await pool.query<LiveOptimizationRow>(
     "select id, operation_name, strategy, state, percent, version, updated_at from optimization where state in ('shadow', 'canary') and strategy <> 'queue'",
@@ -228,6 +231,13 @@ export async function splitCheck(pool: pg.Pool, operation: string, strategy: str
   const { optimized = 0, baseline = 0 } = r.rows[0] ?? {};
   if (optimized + baseline < 20) return { keys: optimized + baseline, expectedPercent: percent, checked: false as const };
   const t = sampleRatioMismatch([baseline, optimized], [100 - percent, percent]);
-  return { keys: optimized + baseline, optimizedKeys: optimized, expectedPercent: percent, checked: true as const, mismatch: t.mismatch, pValue: t.pValue, statistic: t.statistic };
+  return {
+    keys: optimized + baseline,
+    optimizedKeys: optimized,
+    expectedPercent: percent,
+    checked: true as const,
+    mismatch: t.mismatch,
+    pValue: t.pValue,
+    statistic: t.statistic,
+  };
 }
-

@@ -12,13 +12,21 @@ export const faultCreateSchema = z
     mode: z.enum(["absolute", "relative"]).default("absolute"),
     startsAt: isoTime.optional(),
     endsAt: isoTime.optional(),
-    durationMinutes: z.number().int().min(1).max(24 * 60).optional(),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
   })
   .strict()
   .refine((b) => (b.endsAt === undefined) !== (b.durationMinutes === undefined), { message: "give exactly one of endsAt or durationMinutes", path: ["endsAt"] })
   .refine((b) => b.mode === "absolute" || b.kind === "latency", { message: "relative applies to latency faults only", path: ["mode"] })
   .refine((b) => b.kind !== "error" || b.amount <= 1, { message: "an error fault's amount is a probability in (0, 1]", path: ["amount"] })
-  .refine((b) => b.kind !== "latency" || b.amount <= (b.mode === "relative" ? 1_000 : 60_000), { message: "latency at most 60,000 ms or 1,000 %", path: ["amount"] })
+  .refine((b) => b.kind !== "latency" || b.amount <= (b.mode === "relative" ? 1_000 : 60_000), {
+    message: "latency at most 60,000 ms or 1,000 %",
+    path: ["amount"],
+  })
   .refine((b) => b.kind !== "memory" || b.amount <= 1_024, { message: "at most 1,024 MB per call", path: ["amount"] });
 
 export type FaultCreateInput = z.output<typeof faultCreateSchema>;

@@ -66,7 +66,8 @@ export function createFaultRegistry(pool: pg.Pool, opts: { enabled: boolean; clo
   const clock = opts.clock ?? systemClock;
   const index = new FaultIndex(clock);
   let timer: ReturnType<typeof setInterval> | null = null;
-  const list = async () => (await pool.query<FaultRow>("select * from fault_injection where ends_at > $1 order by created_at desc", [new Date(clock.now())])).rows.map(toFault);
+  const list = async () =>
+    (await pool.query<FaultRow>("select * from fault_injection where ends_at > $1 order by created_at desc", [new Date(clock.now())])).rows.map(toFault);
   const refresh = async () => {
     if (opts.enabled) index.replace(await list());
   };
@@ -83,7 +84,17 @@ export function createFaultRegistry(pool: pg.Pool, opts: { enabled: boolean; clo
       const startsAt = input.startsAt ?? now;
       const endsAt = input.endsAt ?? startsAt + input.durationMinutes! * 60_000;
       if (!(endsAt > startsAt && endsAt > now)) throw new AppError("validation_failed", "a fault must end in the future and after it starts");
-      const f: FaultDefinition = { id: crypto.randomUUID(), operation: input.operation, variant: input.variant, kind: input.kind, amount: input.amount, mode: input.mode, startsAt, endsAt, createdBy: actor.name };
+      const f: FaultDefinition = {
+        id: crypto.randomUUID(),
+        operation: input.operation,
+        variant: input.variant,
+        kind: input.kind,
+        amount: input.amount,
+        mode: input.mode,
+        startsAt,
+        endsAt,
+        createdBy: actor.name,
+      };
       await withTransaction(pool, async (client) => {
         await client.query(
           `insert into fault_injection (id, operation, variant, kind, amount, mode, starts_at, ends_at, created_by) values ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,

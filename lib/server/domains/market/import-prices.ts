@@ -56,19 +56,12 @@ function copyEscape(s: string): string {
  * (a crash mid-import leaves nothing half-written). Idempotent: a file whose checksum already
  * completed an import is skipped; re-importing upserts.
  */
-export async function importPrices(
-  pool: pg.Pool,
-  file: string,
-  opts: { force?: boolean; onProgress?: ImportProgress } = {},
-): Promise<ImportSummary> {
+export async function importPrices(pool: pg.Pool, file: string, opts: { force?: boolean; onProgress?: ImportProgress } = {}): Promise<ImportSummary> {
   const started = Date.now();
   const source = path.basename(file);
   const digest = await sha256(file);
 
-  const done = await pool.query<{ id: number }>(
-    "select id from import_run where sha256 = $1 and status = 'completed' order by id desc limit 1",
-    [digest],
-  );
+  const done = await pool.query<{ id: number }>("select id from import_run where sha256 = $1 and status = 'completed' order by id desc limit 1", [digest]);
   if (done.rows[0] && !opts.force) {
     return { ...(await readImportSummary(pool, done.rows[0].id)), skipped: true };
   }
@@ -76,14 +69,9 @@ export async function importPrices(
   const client = await pool.connect();
   try {
     await client.query("begin");
-    const run = await client.query<{ id: number }>(
-      "insert into import_run (source, sha256, status) values ($1, $2, 'running') returning id",
-      [source, digest],
-    );
+    const run = await client.query<{ id: number }>("insert into import_run (source, sha256, status) values ($1, $2, 'running') returning id", [source, digest]);
     const runId = run.rows[0]!.id;
-    await client.query(
-      "create temp table price_bar_staging (like price_bar including defaults) on commit drop",
-    );
+    await client.query("create temp table price_bar_staging (like price_bar including defaults) on commit drop");
 
     const totalBytes = fs.statSync(file).size;
     let bytesRead = 0;
@@ -133,9 +121,7 @@ export async function importPrices(
       }
     }
 
-    const copy = client.query(
-      copyFrom("copy price_bar_staging (symbol, date, open, high, low, close, adj_close, volume) from stdin"),
-    );
+    const copy = client.query(copyFrom("copy price_bar_staging (symbol, date, open, high, low, close, adj_close, volume) from stdin"));
     await pipeline(rows, copy);
 
     await client.query(`
@@ -149,19 +135,14 @@ export async function importPrices(
         bar_count = excluded.bar_count`);
 
     if (issues.length > 0) {
-      const issueCopy = client.query(
-        copyFrom("copy import_issue (run_id, line_number, symbol, date, action, reason, raw) from stdin"),
-      );
-      await pipeline(
-        async function* () {
-          for (const i of issues) {
-            yield `${runId}\t${i.lineNumber}\t${i.symbol === null ? "\\N" : copyEscape(i.symbol)}\t${
-              i.date === null ? "\\N" : copyEscape(i.date)
-            }\t${i.action}\t${copyEscape(i.reason)}\t${copyEscape(i.raw)}\n`;
-          }
-        },
-        issueCopy,
-      );
+      const issueCopy = client.query(copyFrom("copy import_issue (run_id, line_number, symbol, date, action, reason, raw) from stdin"));
+      await pipeline(async function* () {
+        for (const i of issues) {
+          yield `${runId}\t${i.lineNumber}\t${i.symbol === null ? "\\N" : copyEscape(i.symbol)}\t${
+            i.date === null ? "\\N" : copyEscape(i.date)
+          }\t${i.action}\t${copyEscape(i.reason)}\t${copyEscape(i.raw)}\n`;
+        }
+      }, issueCopy);
     }
 
     await client.query(
@@ -189,10 +170,7 @@ export async function readImportSummary(pool: pg.Pool, runId: number): Promise<I
     rows_repaired: number;
     rows_rejected: number;
     duration_ms: number | null;
-  }>(
-    `select id, source, rows_read, rows_accepted, rows_repaired, rows_rejected, duration_ms from import_run where id = $1`,
-    [runId],
-  );
+  }>(`select id, source, rows_read, rows_accepted, rows_repaired, rows_rejected, duration_ms from import_run where id = $1`, [runId]);
   const r = run.rows[0];
   if (!r) throw new Error(`import run ${runId} not found`);
   // Reasons that carry row-specific numbers are grouped by their wording before the numbers.
@@ -202,9 +180,7 @@ export async function readImportSummary(pool: pg.Pool, runId: number): Promise<I
        from import_issue where run_id = $1 group by 1, 2 order by 3 desc`,
     [runId],
   );
-  const syms = await pool.query<{ symbol: string; bar_count: number }>(
-    "select symbol, bar_count from symbol order by bar_count, symbol",
-  );
+  const syms = await pool.query<{ symbol: string; bar_count: number }>("select symbol, bar_count from symbol order by bar_count, symbol");
   const maxBars = Math.max(0, ...syms.rows.map((s) => s.bar_count));
   const flagged = issues.rows.filter((i) => i.action === "flagged").reduce((n, i) => n + i.count, 0);
   return {

@@ -34,7 +34,11 @@ export function pgOperationDeps(d: { pool: pg.Pool; broadcaster: Broadcaster; wo
       yahoo: { url: env.NEWS_YAHOO_URL, timeoutMs: env.NEWS_TIMEOUT_MS },
     }),
     // The universe never changes after import: read once (a failed read is retried next time).
-    universe: () => (universe ??= bars.listSymbols().then((s) => new Set(s), (err: unknown) => ((universe = null), Promise.reject(err)))),
+    universe: () =>
+      (universe ??= bars.listSymbols().then(
+        (s) => new Set(s),
+        (err: unknown) => ((universe = null), Promise.reject(err)),
+      )),
     settings: { priceMoveAlertPct: env.PRICE_MOVE_ALERT_PCT },
   };
 }

@@ -65,10 +65,7 @@ export function pgBarSource(pool: pg.Pool): BarSource {
   return {
     listSymbols: () => listSymbolNames(pool),
     async barsUpTo(symbol, asOf) {
-      const r = await pool.query<PriceBarRow>(
-        "select * from price_bar where symbol = $1 and date <= $2 order by date",
-        [symbol, asOf],
-      );
+      const r = await pool.query<PriceBarRow>("select * from price_bar where symbol = $1 and date <= $2 order by date", [symbol, asOf]);
       return r.rows.map((x): Bar => ({
         symbol: x.symbol,
         date: x.date,
@@ -133,7 +130,7 @@ export function pgClockStore(pool: pg.Pool): ClockStore {
            returning symbol, date::text as date, close, prev_close, change_pct, volume`,
           [date],
         );
-          return r.rows.map(toLatest).sort((a, b) => a.symbol.localeCompare(b.symbol));
+        return r.rows.map(toLatest).sort((a, b) => a.symbol.localeCompare(b.symbol));
       });
     },
   };
@@ -172,16 +169,14 @@ export function pgPriceAlertStore(pool: pg.Pool): PriceAlertStore {
           alerts.map((a) => a.watchId),
         ],
       );
-      return r.rows.map(
-        (x): PriceAlertPayload => ({
-          symbol: x.symbol,
-          date: x.date,
-          kind: x.kind,
-          price: x.price,
-          changePct: x.change_pct,
-          threshold: x.threshold,
-        }),
-      );
+      return r.rows.map((x): PriceAlertPayload => ({
+        symbol: x.symbol,
+        date: x.date,
+        kind: x.kind,
+        price: x.price,
+        changePct: x.change_pct,
+        threshold: x.threshold,
+      }));
     },
   };
 }
@@ -195,13 +190,7 @@ export function pgSignalStore(pool: pg.Pool): SignalStore & RecentSignalSource {
          select * from unnest($1::text[], $2::date[], $3::text[], $4::float8[], $5::text[])
          on conflict (symbol, date, kind) do nothing
          returning symbol, date::text as date, kind, value, detail`,
-        [
-          signals.map((s) => s.symbol),
-          signals.map((s) => s.date),
-          signals.map((s) => s.kind),
-          signals.map((s) => s.value),
-          signals.map((s) => s.detail),
-        ],
+        [signals.map((s) => s.symbol), signals.map((s) => s.date), signals.map((s) => s.kind), signals.map((s) => s.value), signals.map((s) => s.detail)],
       );
       return r.rows;
     },

@@ -51,7 +51,13 @@ interface GuardRollbackRow {
   strategy: string;
   updated_at: Date;
   reason: string | null;
-  evidence: { observed?: Record<string, number>; threshold?: Record<string, number>; sampleSizes?: { baseline: number; optimized: number }; test?: GuardRollback["test"]; window?: { from: string; to: string } } | null;
+  evidence: {
+    observed?: Record<string, number>;
+    threshold?: Record<string, number>;
+    sampleSizes?: { baseline: number; optimized: number };
+    test?: GuardRollback["test"];
+    window?: { from: string; to: string };
+  } | null;
 }
 
 /** Optimizations in `rolled_back` by the guard (nobody changed them since), with the guard's evidence. */
@@ -106,7 +112,9 @@ export async function runMonitor(deps: RunMonitorDeps): Promise<MonitorSummary> 
   const clock = deps.clock ?? systemClock;
   const { config, pool } = deps;
   const now = clock.now();
-  const scheduled = Object.entries(config.operations).filter(([, o]) => o.expectedIntervalSeconds !== undefined).map(([name]) => name);
+  const scheduled = Object.entries(config.operations)
+    .filter(([, o]) => o.expectedIntervalSeconds !== undefined)
+    .map(([name]) => name);
   const [series, lastSeen, analyses, guardRollbacks, states] = await Promise.all([
     readSeries(pool, now, config),
     readLastSeen(pool, scheduled, now),

@@ -29,7 +29,15 @@ export async function writeSetting(pool: pg.Pool, key: string, value: unknown, a
        on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by`,
       [key, JSON.stringify(value), actor.name],
     );
-    await writeAudit(client, { actor, action: "setting.set", subjectType: "setting", subjectId: key, before: before.rows[0]?.value, after: value, reason: reason ?? null });
+    await writeAudit(client, {
+      actor,
+      action: "setting.set",
+      subjectType: "setting",
+      subjectId: key,
+      before: before.rows[0]?.value,
+      after: value,
+      reason: reason ?? null,
+    });
   });
 }
 
@@ -38,7 +46,10 @@ export async function writeSetting(pool: pg.Pool, key: string, value: unknown, a
  * setting, else the defaults. Invalid configuration throws MonitorConfigError naming the source
  * and every bad field (the job fails loudly rather than monitoring with half a config).
  */
-export async function loadMonitorConfig(pool: pg.Pool, opts: { file?: string; defaults?: Parameters<typeof parseMonitorConfig>[2] } = {}): Promise<MonitorConfig> {
+export async function loadMonitorConfig(
+  pool: pg.Pool,
+  opts: { file?: string; defaults?: Parameters<typeof parseMonitorConfig>[2] } = {},
+): Promise<MonitorConfig> {
   if (opts.file) {
     let raw: unknown;
     try {

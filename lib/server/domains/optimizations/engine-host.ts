@@ -12,7 +12,17 @@ import { startSampleFlusher, type SampleFlusher } from "../samples/sample-flushe
 import { listenForOptimizationChanges, pgOptimizationStore } from "./pg-optimization-store";
 
 function toPayload(o: OptimizationState): OptimizationPayload {
-  return { id: o.id, operation: o.operation, strategy: o.strategy, state: o.state, percent: o.percent, reason: o.reason, version: o.version, updatedAt: o.updatedAt, updatedBy: o.updatedBy };
+  return {
+    id: o.id,
+    operation: o.operation,
+    strategy: o.strategy,
+    state: o.state,
+    percent: o.percent,
+    reason: o.reason,
+    version: o.version,
+    updatedAt: o.updatedAt,
+    updatedBy: o.updatedBy,
+  };
 }
 
 /**
@@ -79,12 +89,15 @@ export async function startEngineHost(deps: {
   let reloading: Promise<void> | null = null;
   const reload = async () => {
     const s = await store.load();
-    const before = new Map(engine.operations().flatMap((op) => (op.strategies ?? []).map((o) => [`${op.name}:${o.strategy}`, engine.state(`${op.name}:${o.strategy}`)?.version])));
+    const before = new Map(
+      engine.operations().flatMap((op) => (op.strategies ?? []).map((o) => [`${op.name}:${o.strategy}`, engine.state(`${op.name}:${o.strategy}`)?.version])),
+    );
     engine.applyStates(s.optimizations, s.switches);
     for (const o of s.optimizations) {
       // Every instance reloads after the NOTIFY and tells its own browsers (not all of them: the
       // adapter would deliver it once per instance).
-      if (before.has(o.id) && before.get(o.id) !== o.version) (broadcaster.publishLocal ?? broadcaster.publish)("optimization:changed", toPayload(o), "optimizations");
+      if (before.has(o.id) && before.get(o.id) !== o.version)
+        (broadcaster.publishLocal ?? broadcaster.publish)("optimization:changed", toPayload(o), "optimizations");
     }
   };
   const scheduleReload = () => {
@@ -136,10 +149,13 @@ export async function startEngineHost(deps: {
   };
   let metricsTimer: ReturnType<typeof setTimeout>;
   const scheduleSecond = () => {
-    metricsTimer = setTimeout(() => {
-      publishSecond();
-      scheduleSecond();
-    }, 1_050 - (Date.now() % 1_000));
+    metricsTimer = setTimeout(
+      () => {
+        publishSecond();
+        scheduleSecond();
+      },
+      1_050 - (Date.now() % 1_000),
+    );
     metricsTimer.unref();
   };
   scheduleSecond();

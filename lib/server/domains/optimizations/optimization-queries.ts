@@ -24,9 +24,7 @@ export async function listOptimizations(pool: pg.Pool, operation?: string) {
 }
 
 export async function listOperations(pool: pg.Pool) {
-  const r = await pool.query<OperationView>(
-    `select name, service, title, side_effects as "sideEffects", idempotent from operation order by service, name`,
-  );
+  const r = await pool.query<OperationView>(`select name, service, title, side_effects as "sideEffects", idempotent from operation order by service, name`);
   return r.rows;
 }
 
@@ -34,9 +32,6 @@ export async function listSwitches(pool: pg.Pool) {
   const r = await pool.query<MasterSwitchView>(`select name, enabled, updated_at as "updatedAt", updated_by as "updatedBy" from master_switch order by name`);
   return r.rows;
 }
-
-
-
 
 export async function listMismatches(pool: pg.Pool, q: { operation?: string; limit: number }) {
   const r = await pool.query<ShadowMismatchView>(

@@ -50,7 +50,6 @@ function toState(r: OptimizationRow): OptimizationState {
   };
 }
 
-
 /**
  * Optimization states and master switches in Postgres. Every change is one transaction: row
  * lock, validated transition, update, audit event, and a NOTIFY so every instance reloads.
@@ -76,10 +75,12 @@ export function pgOptimizationStore(pool: pg.Pool): OptimizationStoreAdapter {
           for (const s of strategies) {
             const id = optimizationId(op.name, s);
             // The seed is a pure function of the id, so every instance agrees on assignments.
-            await client.query(
-              `insert into optimization (id, operation_name, strategy, seed) values ($1, $2, $3, $4) on conflict (id) do nothing`,
-              [id, op.name, s, seedFor(id) | 0],
-            );
+            await client.query(`insert into optimization (id, operation_name, strategy, seed) values ($1, $2, $3, $4) on conflict (id) do nothing`, [
+              id,
+              op.name,
+              s,
+              seedFor(id) | 0,
+            ]);
           }
         }
         for (const name of MASTER_SWITCHES) {
@@ -123,8 +124,8 @@ export function pgOptimizationStore(pool: pg.Pool): OptimizationStoreAdapter {
           after: { state: after.state, percent: after.percent },
           reason: change.reason ?? null,
           evidence,
-      });
-      await client.query("select pg_notify($1, $2)", [OPTIMIZATIONS_CHANNEL, id]);
+        });
+        await client.query("select pg_notify($1, $2)", [OPTIMIZATIONS_CHANNEL, id]);
         return after;
       });
     },
@@ -142,8 +143,8 @@ export function pgOptimizationStore(pool: pg.Pool): OptimizationStoreAdapter {
           before: { enabled: cur.rows[0].enabled },
           after: { enabled },
           reason: reason ?? null,
-      });
-      await client.query("select pg_notify($1, $2)", [OPTIMIZATIONS_CHANNEL, `switch:${name}`]);
+        });
+        await client.query("select pg_notify($1, $2)", [OPTIMIZATIONS_CHANNEL, `switch:${name}`]);
       });
     },
   };

@@ -47,18 +47,72 @@ export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}) {
   }
   const registers = [registry];
   const pending = new PendingSamples();
-  const latency = new Histogram({ name: "perfpilot_operation_duration_seconds", help: "Duration of operation runs by variant (shadow runs included)", labelNames: ["operation", "variant"] as const, buckets: [...LATENCY_BUCKETS], registers });
-  const calls = new Counter({ name: "perfpilot_operation_runs_total", help: "Operation runs by variant and outcome", labelNames: ["operation", "variant", "outcome"] as const, registers });
-  const errors = new Counter({ name: "perfpilot_operation_errors_total", help: "Failed runs (error, fallback, timeout) by variant", labelNames: ["operation", "variant"] as const, registers });
-  const cacheLookups = new Counter({ name: "perfpilot_cache_lookups_total", help: "Runs of cached variants by result", labelNames: ["operation", "result"] as const, registers });
-  const cacheHitRatio = new Gauge({ name: "perfpilot_cache_hit_ratio", help: "Cache hits / (hits + misses) per operation since start", labelNames: ["operation"] as const, registers });
-  const optimizationState = new Gauge({ name: "perfpilot_optimization_state", help: "1 for the current state of each optimization", labelNames: ["optimization", "operation", "strategy", "state"] as const, registers });
-  const optimizationRatio = new Gauge({ name: "perfpilot_optimization_ratio", help: "Share of calls using each optimization, 0 to 1 (canary percent / 100; 1 when on)", labelNames: ["optimization", "operation", "strategy"] as const, registers });
-  const alertsFiring = new Gauge({ name: "perfpilot_alerts_firing", help: "Firing performance alerts by severity", labelNames: ["severity"] as const, registers });
-  const queueDepth = new Gauge({ name: "perfpilot_queue_depth", help: "pg-boss jobs waiting (created or retry) per queue", labelNames: ["queue", "state"] as const, registers });
-  const sampleDrops = new Counter({ name: "perfpilot_sample_buffer_dropped_total", help: "Samples overwritten in the recorder's ring before they were flushed", registers });
+  const latency = new Histogram({
+    name: "perfpilot_operation_duration_seconds",
+    help: "Duration of operation runs by variant (shadow runs included)",
+    labelNames: ["operation", "variant"] as const,
+    buckets: [...LATENCY_BUCKETS],
+    registers,
+  });
+  const calls = new Counter({
+    name: "perfpilot_operation_runs_total",
+    help: "Operation runs by variant and outcome",
+    labelNames: ["operation", "variant", "outcome"] as const,
+    registers,
+  });
+  const errors = new Counter({
+    name: "perfpilot_operation_errors_total",
+    help: "Failed runs (error, fallback, timeout) by variant",
+    labelNames: ["operation", "variant"] as const,
+    registers,
+  });
+  const cacheLookups = new Counter({
+    name: "perfpilot_cache_lookups_total",
+    help: "Runs of cached variants by result",
+    labelNames: ["operation", "result"] as const,
+    registers,
+  });
+  const cacheHitRatio = new Gauge({
+    name: "perfpilot_cache_hit_ratio",
+    help: "Cache hits / (hits + misses) per operation since start",
+    labelNames: ["operation"] as const,
+    registers,
+  });
+  const optimizationState = new Gauge({
+    name: "perfpilot_optimization_state",
+    help: "1 for the current state of each optimization",
+    labelNames: ["optimization", "operation", "strategy", "state"] as const,
+    registers,
+  });
+  const optimizationRatio = new Gauge({
+    name: "perfpilot_optimization_ratio",
+    help: "Share of calls using each optimization, 0 to 1 (canary percent / 100; 1 when on)",
+    labelNames: ["optimization", "operation", "strategy"] as const,
+    registers,
+  });
+  const alertsFiring = new Gauge({
+    name: "perfpilot_alerts_firing",
+    help: "Firing performance alerts by severity",
+    labelNames: ["severity"] as const,
+    registers,
+  });
+  const queueDepth = new Gauge({
+    name: "perfpilot_queue_depth",
+    help: "pg-boss jobs waiting (created or retry) per queue",
+    labelNames: ["queue", "state"] as const,
+    registers,
+  });
+  const sampleDrops = new Counter({
+    name: "perfpilot_sample_buffer_dropped_total",
+    help: "Samples overwritten in the recorder's ring before they were flushed",
+    registers,
+  });
   const sampleBuffered = new Gauge({ name: "perfpilot_sample_buffer_size", help: "Samples waiting in the recorder's ring", registers });
-  const metricsDrops = new Counter({ name: "perfpilot_metrics_samples_dropped_total", help: "Samples that missed the latency histogram (its buffer was full)", registers });
+  const metricsDrops = new Counter({
+    name: "perfpilot_metrics_samples_dropped_total",
+    help: "Samples that missed the latency histogram (its buffer was full)",
+    registers,
+  });
 
   const children: { observe(v: number): void }[] = [];
   const cache = new Map<string, { hits: number; misses: number }>();
@@ -164,7 +218,9 @@ async function updateAlerts(pool: pg.Pool, gauge: Gauge<"severity">): Promise<vo
 async function updateQueues(pool: pg.Pool, gauge: Gauge<"queue" | "state">): Promise<void> {
   try {
     // pg-boss 12 keeps every queue's jobs under the (list-partitioned) table pgboss.job.
-    const r = await pool.query<{ name: string; state: string; n: number }>("select name, state::text as state, count(*)::int as n from pgboss.job where state in ('created', 'retry') group by name, state");
+    const r = await pool.query<{ name: string; state: string; n: number }>(
+      "select name, state::text as state, count(*)::int as n from pgboss.job where state in ('created', 'retry') group by name, state",
+    );
     gauge.reset();
     for (const row of r.rows) gauge.set({ queue: row.name, state: row.state }, row.n);
   } catch (err) {

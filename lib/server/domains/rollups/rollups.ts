@@ -165,9 +165,20 @@ export async function rollupSamples(pool: pg.Pool, options: RollupSamplesOptions
       const list = byKey.get(`${minuteMs}\u0000${r.operation}\u0000${r.variant}`) ?? [];
       for (let i = 0; i < list.length; i += 2) h.recordValueWithCount(list[i]!, list[i + 1]!);
       const row = [
-        ts(minuteMs), r.operation, r.variant, r.count, r.errors, r.fallbacks, r.cache_hits,
-        num(r.mean_ms), h.getValueAtPercentile(50) / 1000, h.getValueAtPercentile(95) / 1000,
-        h.getValueAtPercentile(99) / 1000, num(r.max_ms), num(r.memory_mean_bytes), encodeIntoCompressedBase64(h),
+        ts(minuteMs),
+        r.operation,
+        r.variant,
+        r.count,
+        r.errors,
+        r.fallbacks,
+        r.cache_hits,
+        num(r.mean_ms),
+        h.getValueAtPercentile(50) / 1000,
+        h.getValueAtPercentile(95) / 1000,
+        h.getValueAtPercentile(99) / 1000,
+        num(r.max_ms),
+        num(r.memory_mean_bytes),
+        encodeIntoCompressedBase64(h),
       ];
       row.forEach((v, i) => cols[i]!.push(v));
     }
@@ -196,10 +207,7 @@ interface StoredRollupRow {
 }
 
 /** Rollup rows of one operation (optionally one variant) with from ≤ minute < to, oldest first. */
-export async function readRollups(
-  pool: pg.Pool,
-  q: { operation: string; variant?: string; from: Date; to: Date },
-): Promise<RollupRow[]> {
+export async function readRollups(pool: pg.Pool, q: { operation: string; variant?: string; from: Date; to: Date }): Promise<RollupRow[]> {
   const r = await pool.query<StoredRollupRow>(
     `select extract(epoch from minute) * 1000 as minute_ms, operation, variant, count, errors, fallbacks, cache_hits,
             mean_ms, p50_ms, p95_ms, p99_ms, max_ms, memory_mean_bytes, histogram
@@ -247,7 +255,18 @@ type MergeInput = Pick<RollupRow, "count" | "errors" | "fallbacks" | "cacheHits"
 /** Merges rollup rows (e.g. the minutes of 1 h or 24 h) by adding their histograms: exact percentiles of the union. */
 export function mergeRollups(rows: readonly MergeInput[]): MergedRollup {
   const acc = newHistogram(64);
-  const m: MergedRollup = { count: 0, errors: 0, fallbacks: 0, cacheHits: 0, meanMs: null, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null, memoryMeanBytes: null };
+  const m: MergedRollup = {
+    count: 0,
+    errors: 0,
+    fallbacks: 0,
+    cacheHits: 0,
+    meanMs: null,
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+    maxMs: null,
+    memoryMeanBytes: null,
+  };
   let sum = 0;
   let memSum = 0;
   let memCount = 0;
@@ -285,10 +304,10 @@ export interface RetentionOptions {
 async function deleteInBatches(pool: pg.Pool, table: "sample" | "rollup", column: "at" | "minute", before: number, batch: number): Promise<number> {
   let total = 0;
   for (;;) {
-    const r = await pool.query(
-      `delete from ${table} where ctid = any(array(select ctid from ${table} where ${column} < $1::timestamp limit $2))`,
-      [ts(before), batch],
-    );
+    const r = await pool.query(`delete from ${table} where ctid = any(array(select ctid from ${table} where ${column} < $1::timestamp limit $2))`, [
+      ts(before),
+      batch,
+    ]);
     total += r.rowCount ?? 0;
     if ((r.rowCount ?? 0) < batch) return total;
   }

@@ -67,9 +67,7 @@ const FAILURE_LOG_EVERY_MS = 30_000;
 /** Escapes a value for COPY's text format; NUL cannot be stored in a text column, so it is removed. */
 export function copyText(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return /[\\\n\r\t\u0000]/.test(s)
-    ? s.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").replaceAll("\u0000", "")
-    : s;
+  return /[\\\n\r\t\u0000]/.test(s) ? s.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").replaceAll("\u0000", "") : s;
 }
 
 /** COPY text rows of a batch, ROWS_PER_CHUNK per string, encoded lazily so the event loop breathes. */
@@ -259,7 +257,8 @@ export function startSampleFlusher(options: SampleFlusherOptions): SampleFlusher
     while (budget > 0 && recorder.peekCount > 0) {
       const b = recorder.drain(Math.min(batchSize, budget));
       budget -= b.length;
-      if (!healthy) keep(b); // the database is down: move samples to the retry slot without trying
+      if (!healthy)
+        keep(b); // the database is down: move samples to the retry slot without trying
       else if (!(await attempt(b, false))) healthy = false;
     }
     s.lastFlushMs = performance.now() - t0;

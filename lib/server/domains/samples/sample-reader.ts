@@ -36,7 +36,13 @@ function pack(rows: Row[]): Map<string, { operation: string; variant: string; wi
   }
   const out = new Map<string, { operation: string; variant: string; window: SeriesWindow }>();
   for (const [key, g] of groups) {
-    const w: SeriesWindow = { length: g.length, at: new Float64Array(g.length), durationMs: new Float64Array(g.length), memoryBytes: new Float64Array(g.length), failed: new Uint8Array(g.length) };
+    const w: SeriesWindow = {
+      length: g.length,
+      at: new Float64Array(g.length),
+      durationMs: new Float64Array(g.length),
+      memoryBytes: new Float64Array(g.length),
+      failed: new Uint8Array(g.length),
+    };
     g.forEach((r, i) => {
       w.at[i] = r.at_ms;
       w.durationMs[i] = r.duration_ms;
@@ -48,7 +54,13 @@ function pack(rows: Row[]): Map<string, { operation: string; variant: string; wi
   return out;
 }
 
-const empty = (): SeriesWindow => ({ length: 0, at: new Float64Array(0), durationMs: new Float64Array(0), memoryBytes: new Float64Array(0), failed: new Uint8Array(0) });
+const empty = (): SeriesWindow => ({
+  length: 0,
+  at: new Float64Array(0),
+  durationMs: new Float64Array(0),
+  memoryBytes: new Float64Array(0),
+  failed: new Uint8Array(0),
+});
 
 /** The recent and reference windows of every operation and variant with samples. */
 export async function readSeries(pool: pg.Pool, now: number, config: MonitorConfig): Promise<VariantSeries[]> {

@@ -14,8 +14,7 @@ export function acquireDataDirLock(dataDir: string): () => void {
     const holder = Number(fs.readFileSync(file, "utf8").trim());
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
       throw new Error(
-        `another Perfpilot (pid ${holder}) is running with data dir ${path.resolve(dataDir)}; ` +
-          `stop it first, or set PERFPILOT_DATA_DIR to another folder`,
+        `another Perfpilot (pid ${holder}) is running with data dir ${path.resolve(dataDir)}; ` + `stop it first, or set PERFPILOT_DATA_DIR to another folder`,
       );
     }
   } catch (err) {

@@ -151,14 +151,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const child = spawn(
     postgres,
     [
-      "-D", dataDir,
-      "-p", String(opts.port),
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "max_connections=200",
+      "-D",
+      dataDir,
+      "-p",
+      String(opts.port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=200",
       // Local development store: durability of the last milliseconds is traded for speed of
       // the bulk import; a crash still never corrupts the cluster (WAL is kept).
-      "-c", "synchronous_commit=off",
+      "-c",
+      "synchronous_commit=off",
     ],
     { detached: true, stdio: ["ignore", out, out], ...(ids ?? {}) },
   );

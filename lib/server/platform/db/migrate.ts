@@ -38,9 +38,7 @@ function loadEngineModule(): Promise<WasmEngineModule> {
 
 async function withEngine<T>(connectionString: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const mod = await loadEngineModule();
-  const adapter = bindMigrationAwareSqlAdapterFactory(
-    new PrismaPg({ connectionString }),
-  );
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
   const schema = fs.readFileSync(SCHEMA_FILE, "utf8");
   const engine = await mod.SchemaEngine.new({ datamodels: [[SCHEMA_FILE, schema]] }, () => undefined, adapter);
   try {

@@ -10,7 +10,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (typeof code === "string") {
       if (NETWORK_CODES.has(code) || code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300") return true;
     }
-    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i.test(e.message)) return true;
+    if (
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i.test(e.message)
+    )
+      return true;
   }
   return false;
 }

@@ -26,12 +26,7 @@ export function safeText(opts: { max: number; min?: number; multiline?: boolean;
 }
 
 /** A ticker as stored (upper-case, e.g. `BRK.B`); lower-case input is normalised. */
-export const symbolSchema = z
-  .string()
-  .max(20)
-  .trim()
-  .toUpperCase()
-  .regex(SYMBOL, "not a valid ticker symbol");
+export const symbolSchema = z.string().max(20).trim().toUpperCase().regex(SYMBOL, "not a valid ticker symbol");
 
 // Dates outside this range are no product's data (the price history starts in the 1990s) and
 // several of them (year 0, negative or 6-digit years) are not representable in Postgres `date`.

@@ -53,7 +53,13 @@ function errorResponse(err: unknown, req: NextRequest): NextResponse {
   // By name as well: a ZodError from the server's module graph is not the bundle's ZodError class.
   if (err instanceof ZodError || (err instanceof Error && err.name === "ZodError" && Array.isArray((err as ZodError).issues))) {
     return json(
-      { error: { code: "validation_failed", message: "invalid input", details: (err as ZodError).issues.map((i) => ({ path: i.path.join("."), message: i.message })) } },
+      {
+        error: {
+          code: "validation_failed",
+          message: "invalid input",
+          details: (err as ZodError).issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        },
+      },
       { status: 422 },
     );
   }
@@ -101,8 +107,14 @@ function mark<P>(fn: (req: NextRequest, ctx: RouteContext<P>) => Promise<Respons
  * (401 without a session or token, 403 below the role or for a cross-site write) and hands the
  * handler the actor to audit. `access: "public"` skips authorization (the actor is null).
  */
-export function route<P = Params>(opts: { access: "public" }, handler: (req: NextRequest, ctx: RouteContext<P>, actor: null) => Promise<Response>): RouteHandler<P>;
-export function route<P = Params>(opts: { access: Role }, handler: (req: NextRequest, ctx: RouteContext<P>, actor: AuthActor) => Promise<Response>): RouteHandler<P>;
+export function route<P = Params>(
+  opts: { access: "public" },
+  handler: (req: NextRequest, ctx: RouteContext<P>, actor: null) => Promise<Response>,
+): RouteHandler<P>;
+export function route<P = Params>(
+  opts: { access: Role },
+  handler: (req: NextRequest, ctx: RouteContext<P>, actor: AuthActor) => Promise<Response>,
+): RouteHandler<P>;
 export function route<P = Params>(
   opts: { access: Access },
   maybeHandler: (req: NextRequest, ctx: RouteContext<P>, actor: never) => Promise<Response>,
@@ -163,7 +175,11 @@ async function decodedParams<P>(req: NextRequest, ctx: RouteContext<P> | undefin
  * One path param through a schema; invalid → 422 naming the param (`details[].path` = its name).
  * The value is already decoded (see decodedParams).
  */
-export async function parseParam<S extends z.ZodType>(ctx: RouteContext<Record<string, string>> | RouteContext<never>, name: string, schema: S): Promise<z.output<S>> {
+export async function parseParam<S extends z.ZodType>(
+  ctx: RouteContext<Record<string, string>> | RouteContext<never>,
+  name: string,
+  schema: S,
+): Promise<z.output<S>> {
   const params = (await (ctx as RouteContext<Record<string, unknown>>).params) as Record<string, unknown>;
   const r = schema.safeParse(Object.hasOwn(params, name) ? params[name] : undefined);
   if (r.success) return r.data;
@@ -223,12 +239,16 @@ async function readCapped(req: NextRequest, max: number): Promise<Uint8Array> {
 export async function parseBody<S extends z.ZodType>(req: NextRequest, schema: S): Promise<z.output<S>> {
   const type = req.headers.get("content-type");
   if (type !== null && type.trim() !== "" && !JSON_TYPE.test(type)) {
-    throw new HttpRefusal(415, "unsupported_media_type", "send the body as application/json", [{ path: "content-type", message: `expected application/json, got ${type.slice(0, 100)}` }]);
+    throw new HttpRefusal(415, "unsupported_media_type", "send the body as application/json", [
+      { path: "content-type", message: `expected application/json, got ${type.slice(0, 100)}` },
+    ]);
   }
   const bytes = await readCapped(req, MAX_BODY_BYTES);
   if (bytes.byteLength === 0) return schema.parse({});
   if (type === null || type.trim() === "") {
-    throw new HttpRefusal(415, "unsupported_media_type", "send the body as application/json", [{ path: "content-type", message: "missing; expected application/json" }]);
+    throw new HttpRefusal(415, "unsupported_media_type", "send the body as application/json", [
+      { path: "content-type", message: "missing; expected application/json" },
+    ]);
   }
   let data: unknown;
   try {

@@ -125,7 +125,13 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
       // heartbeatSeconds: pg-boss's worker refreshes a running job every 10 s; a job whose worker
       // died (kill -9, lost host) misses its heartbeat and is retried within ~20 s, instead of
       // waiting for expireInSeconds (10 min), which still bounds a job that hangs alive.
-      const options = { retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: 600, heartbeatSeconds: deps.heartbeatSeconds ?? TASK_HEARTBEAT_SECONDS };
+      const options = {
+        retryLimit: 2,
+        retryDelay: 2,
+        retryBackoff: true,
+        expireInSeconds: 600,
+        heartbeatSeconds: deps.heartbeatSeconds ?? TASK_HEARTBEAT_SECONDS,
+      };
       await boss.createQueue(QUEUE, options as never);
       // A queue made by an earlier version keeps its old options unless told (createQueue does not update).
       await boss.updateQueue(QUEUE, options as never);
@@ -182,7 +188,14 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
       const r = await pool.query<TaskRow>("select * from task where id = $1", [id]);
       if (!r.rows[0]) throw new AppError("not_found", `unknown task ${id}`);
       const t = r.rows[0];
-      return { ...payload(t), input: t.input, createdAt: t.created_at.toISOString(), attempts: t.attempts, createdBy: t.created_by, resultUrl: `/api/tasks/task/${id}/result` };
+      return {
+        ...payload(t),
+        input: t.input,
+        createdAt: t.created_at.toISOString(),
+        attempts: t.attempts,
+        createdBy: t.created_by,
+        resultUrl: `/api/tasks/task/${id}/result`,
+      };
     },
 
     async result(id: string): Promise<{ state: string; result: unknown; error: string | null }> {
@@ -208,7 +221,6 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
       }
       await boss.cancel(QUEUE, id).catch(() => undefined);
     },
-
   };
 }
 

@@ -17,15 +17,7 @@
  */
 import { isMainThread, threadId } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
-import {
-  atrInto,
-  bollingerInto,
-  emaInto,
-  macdInto,
-  rsiInto,
-  smaInto,
-  stochasticInto,
-} from "../../../market/indicators/compact";
+import { atrInto, bollingerInto, emaInto, macdInto, rsiInto, smaInto, stochasticInto } from "../../../market/indicators/compact";
 import type { IndicatorParams } from "../../../market/indicators/params";
 import type { IndicatorSet } from "../../../market/indicators/result";
 

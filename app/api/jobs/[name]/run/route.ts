@@ -17,7 +17,8 @@ export const POST = route<{ name: string }>({ access: "operator" }, async (_req,
   // Own properties only: `in` would also find `constructor`, `toString`… on Object.prototype.
   if (!Object.hasOwn(rt.scheduler.nextRuns(), name)) throw new AppError("not_found", `unknown job ${name}`);
   const result = await rt.scheduler.runNow(name);
-  if (result.status === "skipped") throw new AppError("conflict", result.reason === "overlap" ? `${name} is running right now` : `this slot of ${name} already ran`);
+  if (result.status === "skipped")
+    throw new AppError("conflict", result.reason === "overlap" ? `${name} is running right now` : `this slot of ${name} already ran`);
   if (result.status === "error") throw new AppError("internal", `${name} failed; its recorded error is in GET /api/jobs`);
   return json(result);
 });
