@@ -687,7 +687,7 @@ describe("one bad item cannot stop a crawl", () => {
     expect(titles).toContain("NUL in the title");
     expect(inner.listArticles().find((a) => a.title === "Far future")?.publishedAt).toBeNull();
     expect(inner.listArticles().find((a) => a.title === "javascript link")?.link).toBeNull();
-    expect(titles.every((t) => !/[<>\u0000]/.test(t!))).toBe(true);
+    expect(titles.every((t) => !t!.includes("<") && !t!.includes(">") && !t!.includes("\u0000"))).toBe(true);
   });
 
   it("reads title-less and HTML-titled Atom entries", async () => {
