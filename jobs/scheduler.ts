@@ -36,10 +36,13 @@ export function startScheduler(jobs: JobDefinition[], deps: { pool: pg.Pool; log
     try {
       const lock = await client.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtext($1)) as ok", [`job:${job.name}`]);
       if (!lock.rows[0]?.ok) {
-        // The previous run (here or on another instance) still holds the job: this slot runs
-        // nowhere, and says why (first instance to get here records it).
+        // The job is held by a run (here or on another instance). When that run is an earlier
+        // slot's, this slot runs nowhere: record why. When it is this same slot (two instances
+        // ticking together), the holder records it, so nothing is written here.
         await client.query(
-          `insert into job_run (job, slot, instance, started_at, finished_at, outcome, error) values ($1, $2, $3, now(), now(), 'skipped', $4)
+          `insert into job_run (job, slot, instance, started_at, finished_at, outcome, error)
+           select $1, $2, $3, now(), now(), 'skipped', $4
+            where exists (select 1 from job_run where job = $1 and outcome = 'running' and slot < $2)
            on conflict (job, slot) do nothing`,
           [job.name, slot, deps.instanceId, "skipped: the previous run of this job was still running"],
         );
