@@ -8,6 +8,7 @@ import type { RealtimeBench } from "./realtime";
 import type { SamplesBenchResult } from "./samples";
 import type { StatsCalibrationResult } from "./stats-calibration";
 import type { SequentialBenchResult } from "./sequential";
+import type { DataAccessBenchResult } from "./data-access";
 
 const f = (n: number | null | undefined, d = 2) => (n === null || n === undefined || !Number.isFinite(n) ? "—" : n.toFixed(d));
 const pct = (n: number | null | undefined, d = 1) => (n === null || n === undefined || !Number.isFinite(n) ? "—" : `${n.toFixed(d)}%`);
@@ -25,6 +26,7 @@ export function renderMarkdown(r: Record<string, unknown>): string {
   const cf = r.chartFps as ChartFpsBench | undefined;
   const ops = r.operations as OperationBenchRow[];
   const seq = r.sequential as SequentialBenchResult | undefined;
+  const da = r.dataAccess as DataAccessBenchResult | undefined;
   // The sustained figure is the best run that dropped nothing (the burst run overflows its ring on purpose).
   const lossless = s.ingestion.filter((x) => x.dropped === 0);
   const ingest = (lossless.length > 0 ? lossless : s.ingestion).reduce((best, x) => (x.writtenPerSec > best.writtenPerSec ? x : best));
@@ -71,6 +73,12 @@ export function renderMarkdown(r: Record<string, unknown>): string {
         ]
       : []),
     ``,
+    ...(da
+      ? [
+          `Data access over the same pool (median per call, interleaved): Prisma Client \`findUnique\` ${f(da.prismaFindUniqueUs, 0)} µs vs typed raw select ${f(da.rawSelectUs, 0)} µs; a one-row write in a transaction ${f(da.prismaTxWriteUs, 0)} µs vs ${f(da.rawTxWriteUs, 0)} µs (${da.reads} reads, ${da.writes} writes).`,
+          ``,
+        ]
+      : []),
     `## Every operation: baseline vs each optimized variant`,
     ``,
     `On-demand benchmarks through the product (identical real inputs, interleaved A B A B after a warm-up). Improvement = 1 − the ratio of typical durations (Hodges–Lehmann shift of log durations); its 95% interval and the verdict both come from inverting the Mann–Whitney test (p), so they never disagree. Percentiles are nearest-rank.`,

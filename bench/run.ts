@@ -17,6 +17,7 @@ import { benchRealtime } from "./realtime";
 import { benchSamples } from "./samples";
 import { runStatsCalibration } from "./stats-calibration";
 import { runSequentialBench } from "./sequential";
+import { benchDataAccess } from "./data-access";
 import { renderMarkdown } from "./report";
 
 const ADMIN = { email: "bench@perfpilot.local", password: "bench-admin-password-123" };
@@ -63,6 +64,8 @@ async function main() {
       results.import = { rows: imp.rowsRead, ms: imp.durationMs };
       log("indicators: compute, memory per bar, universe analysis, worker pool");
       results.indicators = await benchIndicators(pool);
+      log("data access: Prisma Client vs typed raw queries over the same pool");
+      results.dataAccess = await benchDataAccess(pool);
       log("samples: record() cost and sustained ingestion into Postgres");
       results.samples = await benchSamples(pool, { samples: 1_000_000 });
     } finally {
