@@ -34,7 +34,7 @@ async function runOnce(job: JobDefinition, second: number) {
 }
 
 describe("peak RSS of a job run", () => {
-  it("keeps the job's summary and adds a peak that saw 96 MiB held for 200 ms", async () => {
+  it("keeps the job's summary and adds a peak that saw 96 MiB held for 100 ms", async () => {
     const job: JobDefinition = {
       name: "rss-ok",
       schedule: NEVER_IN_THE_TEST,
@@ -42,7 +42,7 @@ describe("peak RSS of a job run", () => {
       handler: async () => {
         // Buffer.alloc(n, 1) writes every byte: 96 MiB resident while the job runs.
         const held = Buffer.alloc(96 * MiB, 1);
-        await sleep(200);
+        await sleep(100);
         return { rows: held.length > 0 ? 7 : 0 };
       },
     };
@@ -51,8 +51,8 @@ describe("peak RSS of a job run", () => {
     expect(row.summary.rows).toBe(7);
     const p = row.summary.peakRss as { peakBytes: number; startBytes: number; endBytes: number; readings: number; measure: string };
     expect(p.peakBytes - p.startBytes).toBeGreaterThan(0.95 * 96 * MiB);
-    // Start, end and a reading every 50 ms over ≥ 200 ms.
-    expect(p.readings).toBeGreaterThanOrEqual(5);
+    // Start, end and at least one 50 ms reading in between.
+    expect(p.readings).toBeGreaterThanOrEqual(3);
     expect(p.measure).toMatch(/peak resident set size of the whole process/);
   });
 

@@ -10,7 +10,7 @@ describe("peak RSS during a run", () => {
     {
       // Buffer.alloc(n, 1) writes every byte: 128 MiB of pages become resident (outside the V8 heap).
       const held = Buffer.alloc(128 * MiB, 1);
-      await sleep(120);
+      await sleep(100);
       expect(held.length).toBe(128 * MiB);
     }
     const r = sampler.stop();
