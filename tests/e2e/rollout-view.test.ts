@@ -105,7 +105,8 @@ describe("the rollout view in Chromium", () => {
         if (p.ready) await page.getByTestId(p.ready).first().waitFor({ timeout: 30_000 });
         // Queries settle and skeletons give way to content (sockets keep the network busy, so no networkidle).
         await page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0, undefined, { timeout: 20_000 }).catch(() => undefined);
-        await page.waitForTimeout(800);
+        // Two animation frames: the last data has been laid out and painted (no fixed wait).
+        await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
         await screenshot(page, `${p.name}-${vp.width}`);
         report[`${p.name}-${vp.width}`] = { overflows: await overflows(page), axe: await axeSerious(page) };
         fs.mkdirSync(ARTIFACTS, { recursive: true });
