@@ -392,19 +392,34 @@ export function computeIndicatorsCompactInto(cols: BarColumns, params: Indicator
     next++;
     return b.subarray(0, n);
   };
+  return computeIndicatorsWith(close, high, low, params, out);
+}
+
+/**
+ * The kernels of {@link computeIndicatorsCompact} in their order, each writing into the next view
+ * `next()` hands out (fresh arrays, reused scratch, or a worker's shared slab): one body for every
+ * caller, so all of them are bit-identical to the compact variant.
+ */
+export function computeIndicatorsWith(
+  close: Float64Array,
+  high: Float64Array,
+  low: Float64Array,
+  params: IndicatorParams,
+  next: () => Float64Array,
+): IndicatorSet {
   const sma: Record<number, Float64Array> = {};
-  for (const period of params.sma) smaInto(close, period, (sma[period] = out()));
+  for (const period of params.sma) smaInto(close, period, (sma[period] = next()));
   const ema: Record<number, Float64Array> = {};
-  for (const period of params.ema) emaInto(close, period, (ema[period] = out()));
+  for (const period of params.ema) emaInto(close, period, (ema[period] = next()));
   const set: IndicatorSet = {
-    length: n,
+    length: close.length,
     sma,
     ema,
-    rsi: out(),
-    macd: { macd: out(), signal: out(), histogram: out() },
-    bollinger: { middle: out(), upper: out(), lower: out() },
-    atr: out(),
-    stochastic: { k: out(), d: out() },
+    rsi: next(),
+    macd: { macd: next(), signal: next(), histogram: next() },
+    bollinger: { middle: next(), upper: next(), lower: next() },
+    atr: next(),
+    stochastic: { k: next(), d: next() },
   };
   rsiInto(close, params.rsi, set.rsi);
   macdInto(close, params.macd.fast, params.macd.slow, params.macd.signal, set.macd.macd, set.macd.signal, set.macd.histogram);

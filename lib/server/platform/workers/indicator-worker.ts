@@ -17,7 +17,7 @@
  */
 import { isMainThread, threadId } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
-import { atrInto, bollingerInto, emaInto, macdInto, rsiInto, smaInto, stochasticInto } from "../../../market/indicators/compact";
+import { computeIndicatorsWith } from "../../../market/indicators/compact";
 import type { IndicatorParams } from "../../../market/indicators/params";
 import type { IndicatorSet } from "../../../market/indicators/result";
 
@@ -58,40 +58,6 @@ export function seriesPerSymbol(params: IndicatorParams): number {
 }
 
 /**
- * Same kernels, order and arguments as `computeIndicatorsCompact` (lib/market/indicators/compact),
- * writing into caller-provided views instead of fresh arrays, so results are bit-identical (the
- * integration test compares every symbol with zero tolerance).
- */
-export function computeIndicatorsInto(
-  close: Float64Array,
-  high: Float64Array,
-  low: Float64Array,
-  params: IndicatorParams,
-  next: () => Float64Array,
-): IndicatorSet {
-  const sma: Record<number, Float64Array> = {};
-  for (const period of params.sma) smaInto(close, period, (sma[period] = next()));
-  const ema: Record<number, Float64Array> = {};
-  for (const period of params.ema) emaInto(close, period, (ema[period] = next()));
-  const set: IndicatorSet = {
-    length: close.length,
-    sma,
-    ema,
-    rsi: next(),
-    macd: { macd: next(), signal: next(), histogram: next() },
-    bollinger: { middle: next(), upper: next(), lower: next() },
-    atr: next(),
-    stochastic: { k: next(), d: next() },
-  };
-  rsiInto(close, params.rsi, set.rsi);
-  macdInto(close, params.macd.fast, params.macd.slow, params.macd.signal, set.macd.macd, set.macd.signal, set.macd.histogram);
-  bollingerInto(close, params.bollinger.period, params.bollinger.k, set.bollinger.middle, set.bollinger.upper, set.bollinger.lower);
-  atrInto(high, low, close, params.atr, set.atr);
-  stochasticInto(high, low, close, params.stochastic.k, params.stochastic.d, set.stochastic.k, set.stochastic.d);
-  return set;
-}
-
-/**
  * Computes a chunk into `task.output`: symbol after symbol, each series a consecutive view. The
  * kernels write every element (NaN warm-up included), so a recycled, dirty slab is fine.
  */
@@ -108,7 +74,7 @@ export function computeChunk(task: ComputeTask): IndicatorSet[] {
     const low = task.input.subarray(inAt + 2 * n, inAt + 3 * n);
     inAt += 3 * n;
     const next = () => task.output.subarray(outAt, (outAt += n));
-    sets.push(computeIndicatorsInto(close, high, low, task.params, next));
+    sets.push(computeIndicatorsWith(close, high, low, task.params, next));
   }
   return sets;
 }
