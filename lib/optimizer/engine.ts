@@ -467,7 +467,7 @@ export class Engine {
     const primary = info === null ? this.baselineRun(op, key, input, progress) : this.optimizedRun(op, info, key, input, progress);
     const shadowRun = (async () => {
       if (op.sideEffects && op.shadowWritesDiscarded !== true) await primary.catch(() => undefined);
-      return this.measured(op, candidateVariant, key, input, true, noProgress);
+      return this.shadowRun(op, candidateVariant, key, input);
     })();
     const [p, s] = await Promise.allSettled([primary, shadowRun]);
     this.count(shadowIds, "shadowRuns");
@@ -516,31 +516,21 @@ export class Engine {
     }
   }
 
-  /** Runs one implementation with timing (and sampled memory) and records its sample. */
-  private async measured(
-    op: OperationSpec,
-    variant: string,
-    key: string,
-    input: unknown,
-    shadow: boolean,
-    progress: CallContext["progress"],
-    timeoutMs?: number,
-  ): Promise<{ ok: true; result: unknown } | { ok: false; error: unknown; outcome: Outcome }> {
-    const impl = variant === BASELINE ? op.baseline : this.implementationOf(op, variant);
-    const cx: CallContext = { key, shadow, cacheHit: false, progress };
+  /** The shadow run of a candidate variant: timed and recorded like any run, its result only compared. */
+  private async shadowRun(op: OperationSpec, variant: string, key: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false }> {
+    const impl = this.implementationOf(op, variant);
+    const cx: CallContext = { key, shadow: true, cacheHit: false, progress: noProgress };
     const meter = this.memoryProbe(op, variant);
     const allocated0 = meter ? meter.allocatedBytes() : 0;
     const t0 = this.now();
     const fault = this.options.faults?.(op.name, variant, 0) ?? null;
     try {
-      const run = fault ? withFault(fault, () => impl(input, cx), this.random) : impl(input, cx);
-      const result = timeoutMs === undefined ? await run : await withTimeout(run, timeoutMs);
+      const result = await (fault ? withFault(fault, () => impl(input, cx), this.random) : impl(input, cx));
       this.recordRun(op, variant, key, t0, meter, allocated0, cx.failed === true ? "error" : "ok", cx);
       return { ok: true, result };
     } catch (error) {
-      const outcome: Outcome = error instanceof VariantTimeout ? "timeout" : variant === BASELINE ? "error" : "fallback";
-      this.recordRun(op, variant, key, t0, meter, allocated0, outcome, cx);
-      return { ok: false, error, outcome };
+      this.recordRun(op, variant, key, t0, meter, allocated0, error instanceof VariantTimeout ? "timeout" : "fallback", cx);
+      return { ok: false };
     }
   }
 }

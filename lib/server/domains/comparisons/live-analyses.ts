@@ -52,6 +52,8 @@ interface SampleRow {
 }
 
 function toStored(r: PhaseAnalysisRow): StoredAnalysis {
+  // The split check is stored inside the result JSON; it is returned once, beside it.
+  const { split, ...result } = r.result as AnalysisResult & { split?: StoredAnalysis["split"] };
   return {
     optimizationId: r.optimization_id,
     operation: r.operation,
@@ -72,8 +74,8 @@ function toStored(r: PhaseAnalysisRow): StoredAnalysis {
     windowFrom: r.window_from.getTime(),
     windowTo: r.window_to.getTime(),
     method: r.method,
-    result: r.result,
-    split: (r.result as AnalysisResult & { split?: StoredAnalysis["split"] }).split ?? null,
+    result,
+    split: split ?? null,
   };
 }
 

@@ -66,7 +66,7 @@ export function measureRetainedBytesInWorker(
     warmup: opts.warmup ?? 1,
     repeat: Math.max(1, opts.repeat ?? 3),
   };
-  // A CommonJS stub that requires the TypeScript entry: see ./retained-bytes-worker.ts for why.
+  // A CommonJS loader that requires the TypeScript entry (./retained-bytes-worker.ts says why).
   const worker = new Worker(new URL("./retained-bytes-worker.cjs", import.meta.url), { workerData: request, execArgv: workerExecArgv() });
   return new Promise<RetainedBytes>((resolve, reject) => {
     const timer = setTimeout(() => {
