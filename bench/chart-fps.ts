@@ -11,11 +11,9 @@
  *
  * Usage: node --import tsx bench/chart-fps.ts [seconds] [rate] [warmupSeconds] [settleSeconds] [screenshot.png]
  */
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../scripts/chromium";
 import { spawnServer } from "../scripts/spawn-server";
 
 const OP = "technical-indicators.calculate";
@@ -116,22 +114,7 @@ export async function benchChartFps(opts: {
   if (symbols.length === 0) throw new Error("no symbols imported");
 
   const load = startLoad(baseUrl, headers, symbols, rate);
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "perfpilot-chart-fps-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
-    ],
-  });
+  const { context, close } = await launchChromium("perfpilot-chart-fps-");
   try {
     await context.addCookies(cookiesOf(baseUrl, headers));
     await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
@@ -178,8 +161,7 @@ export async function benchChartFps(opts: {
     };
   } finally {
     load.stop();
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 }
 

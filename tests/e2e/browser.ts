@@ -1,30 +1,13 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "../../scripts/chromium";
 
 export const ARTIFACTS = path.resolve("tests/e2e/artifacts");
 
 /** Real Chromium (the Debian package), a fresh profile, and a list of console errors seen. */
 export async function openBrowser(): Promise<{ context: BrowserContext; page: Page; consoleErrors: string[]; close(): Promise<void> }> {
-  const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  if (!fs.existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium`);
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "perfpilot-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
-    ],
-  });
+  const { context, close } = await launchChromium("perfpilot-chromium-");
   const page = context.pages()[0] ?? (await context.newPage());
   const consoleErrors: string[] = [];
   page.on("console", (m) => {
@@ -35,10 +18,7 @@ export async function openBrowser(): Promise<{ context: BrowserContext; page: Pa
     context,
     page,
     consoleErrors,
-    async close() {
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
