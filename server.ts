@@ -32,7 +32,7 @@ import { ensureAdmin } from "./lib/server/domains/auth/ensure-admin";
 import { stampClientAddress } from "./lib/server/domains/auth/client-ip";
 import { bodyLimitFor, limitRequestBody } from "./lib/server/platform/http/body-limit";
 import { refuseMalformedApiPath } from "./lib/server/platform/http/path-guard";
-import { socketAuthMiddleware } from "./lib/server/domains/auth/socket";
+import { startSocketAccessControl } from "./lib/server/domains/auth/socket";
 import { createFaultRegistry } from "./lib/server/domains/faults/faults";
 import { getMetricsRegistry } from "./lib/server/domains/prometheus/metrics-registry";
 import { startMonitoring } from "./lib/server/domains/monitor/start-monitoring";
@@ -117,7 +117,8 @@ async function main(): Promise<void> {
     serveClient: false,
     adapter: createAdapter(pool, { errorHandler: (err) => log.warn({ err }, "socket.io adapter error") }),
   });
-  io.use(socketAuthMiddleware());
+  const socketAccess = await startSocketAccessControl(io, { connectionString: db.connectionString });
+  shutdownSteps.push({ name: "sockets", run: () => socketAccess.stop() });
   shutdownSteps.push({
     name: "http",
     run: () =>

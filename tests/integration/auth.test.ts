@@ -19,10 +19,11 @@ import { stampClientAddress } from "../../lib/server/domains/auth/client-ip";
 import { ensureAdmin } from "../../lib/server/domains/auth/ensure-admin";
 import { closeAuth, initAuth } from "../../lib/server/domains/auth/instance";
 import { createSignInLimiter, setSignInLimiter } from "../../lib/server/domains/auth/sign-in-limiter";
-import { socketAuthMiddleware } from "../../lib/server/domains/auth/socket";
+import { startSocketAccessControl } from "../../lib/server/domains/auth/socket";
+import { accessCache } from "../../lib/server/domains/auth/access-cache";
 import { json, parseBody, route } from "../../lib/server/platform/http/route";
 import { writeAudit } from "../../lib/server/domains/audit/write-audit";
-import { attachSocketHandlers } from "../../lib/server/platform/realtime/socket-handlers";
+import { JOIN_LIMIT, attachSocketHandlers } from "../../lib/server/platform/realtime/socket-handlers";
 import * as authCatchAll from "../../app/api/auth/[...all]/route";
 import * as tokensRoute from "../../app/api/tokens/route";
 import * as tokenRoute from "../../app/api/tokens/[id]/route";
@@ -467,19 +468,22 @@ describe("API tokens", () => {
 describe("Socket.IO", () => {
   let io: SocketServer;
   let ioServer: http.Server;
+  let access: { stop(): Promise<void> };
   let url = "";
   const clients: ClientSocket[] = [];
 
   beforeAll(async () => {
     ioServer = http.createServer();
     io = new SocketServer(ioServer, { serveClient: false });
-    io.use(socketAuthMiddleware());
+    // From here on this process also LISTENs for access changes, so credentials are cached.
+    access = await startSocketAccessControl(io, { connectionString: db.url, log: quiet });
     attachSocketHandlers(io, quiet);
     await new Promise<void>((resolve) => ioServer.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(ioServer.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     for (const c of clients) c.disconnect();
+    await access.stop();
     await new Promise<void>((resolve) => void io.close(() => resolve()));
   });
 
@@ -533,13 +537,149 @@ describe("Socket.IO", () => {
     expect(await outcome(open({ cookie: viewer.cookie, origin: "http://evil.example" }))).toBe("unauthorized");
   });
 
-  it("accepts an API token, and a revoked token can no longer join rooms", async () => {
+  /** Resolves with the server's reason when the socket is disconnected. */
+  function disconnected(socket: ClientSocket): Promise<string> {
+    return new Promise((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
+  }
+  async function joined(opts: { cookie?: string; token?: string }): Promise<ClientSocket> {
+    const socket = open(opts.cookie ? { cookie: opts.cookie, origin: base } : opts);
+    expect(await outcome(socket)).toBe("connected");
+    expect(await socket.timeout(2000).emitWithAck("room:join", "market")).toEqual({ ok: true, data: { room: "market" } });
+    return socket;
+  }
+
+  it("disconnects a socket at once when its session signs out, and only that session's sockets", async () => {
+    const session = (await signIn(viewer.email, viewer.password)).cookie;
+    const ending = await joined({ cookie: session });
+    const other = await joined({ cookie: viewer.cookie });
+    const gone = disconnected(ending);
+    const out = await fetch(`${base}/api/auth/sign-out`, {
+      method: "POST",
+      headers: { cookie: session, origin: base, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(out.status).toBe(200);
+    expect(await gone).toBe("io server disconnect");
+    const ticks: number[] = [];
+    ending.on("market:tick", (t: { tick: number }) => ticks.push(t.tick));
+    const got = new Promise((resolve) => other.once("market:tick", resolve));
+    io.to("market").emit("market:tick", { date: "2016-01-06", tick: 4, symbols: 0, advancers: 0, decliners: 0, prices: [] });
+    expect(await got).toMatchObject({ tick: 4 });
+    expect(ticks).toEqual([]);
+    expect(other.connected).toBe(true);
+    // The HTTP side forgot the session too (it was cached while the socket used it).
+    expect((await call("GET", "/api/test/widget", { cookie: session })).status).toBe(401);
+  });
+
+  it("drops a socket when its session expires", async () => {
+    const session = (await signIn(viewer.email, viewer.password)).cookie;
+    const token = decodeURIComponent(session.split("=")[1]!).split(".")[0]!;
+    // Shortened before the socket connects: the socket learns its expiry at the handshake.
+    await db.pool.query(`update auth_session set expires_at = now() + interval '1500 milliseconds' where token = $1`, [token]);
+    const socket = await joined({ cookie: session });
+    const t0 = Date.now();
+    expect(await disconnected(socket)).toBe("io server disconnect");
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it("drops every socket of a user whose role changes, and of a user who is disabled", async () => {
+    const user = (await call("POST", "/api/users", { cookie: adminCookie, body: { email: "dora@example.com", role: "operator", password: "dora-pass-123" } }))
+      .body.user;
+    const cookie = (await signIn("dora@example.com", "dora-pass-123")).cookie;
+    const token = (await call("POST", "/api/tokens", { cookie: adminCookie, body: { name: "dora-view", role: "viewer" } })).body.token;
+    expect(token).toBeTruthy();
+    const a = await joined({ cookie });
+    const demoted = disconnected(a);
+    expect((await call("PATCH", `/api/users/${user.id}`, { cookie: adminCookie, body: { role: "viewer" } })).status).toBe(200);
+    expect(await demoted).toBe("io server disconnect");
+    // Reconnecting gives the new role at once (the cached operator credential was dropped).
+    expect((await call("POST", "/api/test/widget", { cookie, body: { n: 2 } })).status).toBe(403);
+
+    const b = await joined({ cookie });
+    const c = await joined({ cookie });
+    const gone = Promise.all([disconnected(b), disconnected(c)]);
+    const disabled = await call("PATCH", `/api/users/${user.id}`, { cookie: adminCookie, body: { disabled: true } });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ banned: true });
+    expect(await gone).toEqual(["io server disconnect", "io server disconnect"]);
+    expect((await call("GET", "/api/test/widget", { cookie })).status).toBe(401);
+    expect(await outcome(open({ cookie, origin: base }))).toBe("unauthorized");
+    const refused = await fetch(`${base}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base },
+      body: JSON.stringify({ email: "dora@example.com", password: "dora-pass-123" }),
+    });
+    expect(refused.status).toBe(403);
+    const audit = await db.pool.query(`select actor, after from audit_event where action = 'user.disable' and subject_id = $1`, [user.id]);
+    expect(audit.rows).toEqual([{ actor: ADMIN_EMAIL, after: { disabled: true, sessionsEnded: 1, tokensRevoked: 0 } }]);
+
+    expect((await call("PATCH", `/api/users/${user.id}`, { cookie: adminCookie, body: { disabled: false } })).status).toBe(200);
+    expect((await signIn("dora@example.com", "dora-pass-123")).cookie).toBeTruthy();
+    const enabled = await db.pool.query(`select after from audit_event where action = 'user.enable' and subject_id = $1`, [user.id]);
+    expect(enabled.rows).toEqual([{ after: { disabled: false } }]);
+  });
+
+  it("disables a user's tokens with the user, and never disables the last admin", async () => {
+    const user = (await call("POST", "/api/users", { cookie: adminCookie, body: { email: "abe@example.com", role: "admin", password: "abe-pass-1234" } })).body
+      .user;
+    const abe = (await signIn("abe@example.com", "abe-pass-1234")).cookie;
+    const abeToken = (await call("POST", "/api/tokens", { cookie: abe, body: { name: "abe-ci", role: "operator" } })).body.token;
+    const socket = await joined({ token: abeToken });
+    const gone = disconnected(socket);
+    expect((await call("PATCH", `/api/users/${user.id}`, { cookie: adminCookie, body: { disabled: true } })).status).toBe(200);
+    expect(await gone).toBe("io server disconnect");
+    expect((await call("GET", "/api/test/widget", { token: abeToken })).status).toBe(401);
+    const revoked = await db.pool.query(`select revoked_at from api_token where created_by = $1`, [user.id]);
+    expect(revoked.rows.map((r: { revoked_at: Date | null }) => r.revoked_at !== null)).toEqual([true]);
+    // Re-enabled: the person may sign in again, their tokens stay revoked.
+    expect((await call("PATCH", `/api/users/${user.id}`, { cookie: adminCookie, body: { disabled: false } })).status).toBe(200);
+    expect((await call("GET", "/api/test/widget", { token: abeToken })).status).toBe(401);
+
+    const adminId = (await db.pool.query(`select id from auth_user where email = $1`, [ADMIN_EMAIL])).rows[0].id;
+    // Abe is an admin again, so the root admin may be disabled… by Abe, and then Abe is the last one.
+    const abe2 = (await signIn("abe@example.com", "abe-pass-1234")).cookie;
+    expect((await call("PATCH", `/api/users/${user.id}`, { cookie: abe2, body: { disabled: true } })).status).toBe(200);
+    const last = await call("PATCH", `/api/users/${adminId}`, { cookie: adminCookie, body: { disabled: true } });
+    expect(last.status).toBe(409);
+    expect(last.body.error.message).toBe("cannot disable the last admin");
+    expect((await call("PATCH", `/api/users/${adminId}`, { cookie: adminCookie, body: {} })).status).toBe(422);
+  });
+
+  it("never lets a token mint tokens or users (a 1-day admin token cannot create a non-expiring one)", async () => {
+    const day = (await call("POST", "/api/tokens", { cookie: adminCookie, body: { name: "one-day", role: "admin", expiresInDays: 1 } })).body;
+    const minted = await call("POST", "/api/tokens", { token: day.token, body: { name: "forever", role: "admin" } });
+    expect(minted.status).toBe(403);
+    expect(minted.body.error.message).toMatch(/API tokens cannot create API tokens/);
+    expect((await call("POST", "/api/users", { token: day.token, body: { email: "m@example.com", role: "admin" } })).status).toBe(403);
+    expect((await db.pool.query(`select 1 from api_token where name = 'forever'`)).rowCount).toBe(0);
+  });
+
+  it("serves a cached credential without the database and forgets it when the row changes by any path", async () => {
+    const created = (await call("POST", "/api/tokens", { cookie: adminCookie, body: { name: "hot", role: "viewer" } })).body;
+    expect((await call("GET", "/api/test/widget", { token: created.token })).status).toBe(200);
+    expect(accessCache.size).toBeGreaterThan(0);
+    // Revoked behind the app's back (plain SQL): the trigger's notice still reaches this process.
+    await db.pool.query(`update api_token set revoked_at = now() where id = $1`, [created.apiToken.id]);
+    await expect.poll(async () => (await call("GET", "/api/test/widget", { token: created.token })).status, { timeout: 2_000, interval: 20 }).toBe(401);
+  });
+
+  it("limits room joins per socket", async () => {
+    const socket = await joined({ cookie: viewer.cookie });
+    const acks = await Promise.all(Array.from({ length: JOIN_LIMIT.joins + 5 }, () => socket.timeout(2000).emitWithAck("room:join", "tasks")));
+    const refused = acks.filter((a: { ok: boolean }) => !a.ok);
+    // One join was spent by `joined` above.
+    expect(refused).toHaveLength(6);
+    expect(refused[0]).toMatchObject({ msg: expect.stringMatching(/too many room joins/) });
+  });
+
+  it("accepts an API token, and disconnects its socket at once when it is revoked", async () => {
     const created = (await call("POST", "/api/tokens", { cookie: adminCookie, body: { name: "socket", role: "viewer" } })).body;
     const socket = open({ token: created.token });
     expect(await outcome(socket)).toBe("connected");
     expect(await socket.timeout(2000).emitWithAck("room:join", "tasks")).toEqual({ ok: true, data: { room: "tasks" } });
+    const gone = disconnected(socket);
     await call("DELETE", `/api/tokens/${created.apiToken.id}`, { cookie: adminCookie });
-    expect(await socket.timeout(2000).emitWithAck("room:join", "metrics")).toEqual({ ok: false, msg: "unauthorized" });
+    expect(await gone).toBe("io server disconnect");
     expect(await outcome(open({ token: created.token }))).toBe("unauthorized");
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Engine } from "../../lib/optimizer/engine";
 import { defineOperation } from "../../lib/optimizer/operation";
 import { replaceStrategy } from "../../lib/optimizer/strategies/replace";
-import { listenForOptimizationChanges, pgOptimizationStore } from "../../lib/server/domains/optimizations/pg-optimization-store";
+import { OPTIMIZATIONS_CHANNEL, pgOptimizationStore } from "../../lib/server/domains/optimizations/pg-optimization-store";
+import { listenToChannel } from "../../lib/server/platform/db/listener";
 import { createTestDatabase } from "../helpers/db";
 
 const operator = { name: "alice@example.com", role: "operator", origin: "127.0.0.1" };
@@ -44,7 +45,8 @@ describe("optimization states in Postgres", () => {
     };
     await load(b.engine);
     let notified = 0;
-    const listener = await listenForOptimizationChanges(db.url, () => void load(b.engine).then(() => notified++), quietLog);
+    const reload = () => void load(b.engine).then(() => notified++);
+    const listener = await listenToChannel({ connectionString: db.url, channel: OPTIMIZATIONS_CHANNEL, onNotify: reload, onReconnect: reload, log: quietLog });
     try {
       const t0 = Date.now();
       await flags.setState("demo.double:memory", { state: "canary", percent: 30, reason: "try it" }, operator);

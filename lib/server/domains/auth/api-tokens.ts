@@ -6,6 +6,8 @@ import { logger } from "../../../log";
 import { writeAudit } from "../audit/write-audit";
 import { hasRole, isRole, lowerRole, type Role } from "./roles";
 import type { AuthActor } from "./types";
+import type { ResolvedAccess } from "./access-cache";
+import { requireSignedInAdmin } from "./roles";
 import { withTransaction } from "../../platform/db/transaction";
 
 const log = logger.child({ component: "auth.tokens" });
@@ -93,6 +95,7 @@ interface TokenActorRow {
   id: string;
   name: string;
   role: string;
+  expires_at: Date | null;
   user_id: string;
   email: string;
   user_role: string | null;
@@ -107,14 +110,16 @@ export async function listApiTokens(pool: pg.Pool): Promise<ApiTokenView[]> {
 }
 
 /**
- * Creates a token scoped to `role` (at most the creator's role) and audits it in the same
- * transaction. Returns the token once; only its hash is stored.
+ * Creates a token scoped to `role` and audits it in the same transaction. The rule for tokens:
+ * only an admin signed in with a session creates them, so a token never mints another token
+ * (nor a user) — a leaked token cannot outlive its revocation through children. Returns the token once; only its hash is stored.
  */
 export async function createApiToken(
   pool: pg.Pool,
   actor: AuthActor,
   input: { name: string; role: Role; expiresInDays?: number | undefined },
 ): Promise<{ token: string; apiToken: ApiTokenView }> {
+  requireSignedInAdmin(actor, "create API tokens");
   if (!hasRole(actor.role, input.role)) throw new AppError("forbidden", `a ${actor.role} cannot create a token with role ${input.role}`);
   const { token, hash, prefix } = generateToken();
   const id = crypto.randomUUID();
@@ -141,7 +146,10 @@ export async function createApiToken(
   });
 }
 
-/** Revokes a token at once (every lookup reads the row; nothing caches a valid token). Idempotent. */
+/**
+ * Revokes a token at once: the update's trigger tells every instance to forget the cached token
+ * and disconnect its sockets. Idempotent.
+ */
 export async function revokeApiToken(pool: pg.Pool, actor: AuthActor, id: string): Promise<ApiTokenView> {
   return withTransaction(pool, async (client) => {
     const cur = await client.query<{ id: string; revoked_at: Date | null }>(`select id, revoked_at from api_token where id = $1 for update`, [id]);
@@ -164,7 +172,8 @@ export async function revokeApiToken(pool: pg.Pool, actor: AuthActor, id: string
 
 const LAST_USED = processSlot<Map<string, number>>("tokenLastUsed");
 
-function touchLastUsed(pool: pg.Pool, id: string): void {
+/** Records that a token was used (at most once a minute per token and instance; never waits). */
+export function touchTokenUse(pool: pg.Pool, id: string): void {
   const seen = LAST_USED.getOrCreate(() => new Map());
   const now = Date.now();
   if (now - (seen.get(id) ?? 0) < LAST_USED_RESOLUTION_MS) return;
@@ -176,14 +185,14 @@ function touchLastUsed(pool: pg.Pool, id: string): void {
 }
 
 /**
- * The actor of a bearer token, or null when it is malformed, unknown, revoked, expired, or its
+ * Who a bearer token acts as, or null when it is malformed, unknown, revoked, expired, or its
  * creator is banned or no longer has a role. Acts with the lower of the token's role and the
  * creator's current role, so demoting a person also demotes their tokens.
  */
-export async function actorForToken(pool: pg.Pool, token: string, origin: string): Promise<AuthActor | null> {
+export async function resolveToken(pool: pg.Pool, token: string): Promise<ResolvedAccess | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const { rows } = await pool.query<TokenActorRow>(
-    `select t.id, t.name, t.role, u.id as user_id, u.email, u.role as user_role, u.banned, u.ban_expires
+    `select t.id, t.name, t.role, t.expires_at, u.id as user_id, u.email, u.role as user_role, u.banned, u.ban_expires
        from api_token t join auth_user u on u.id = t.created_by
       where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())`,
     [hashToken(token)],
@@ -191,14 +200,9 @@ export async function actorForToken(pool: pg.Pool, token: string, origin: string
   const r = rows[0];
   if (!r || !isRole(r.role) || !isRole(r.user_role)) return null;
   if (r.banned && !(r.ban_expires !== null && r.ban_expires.getTime() < Date.now())) return null;
-  touchLastUsed(pool, r.id);
   return {
-    name: `${r.email} [token ${r.name}]`,
-    role: lowerRole(r.role, r.user_role),
-    origin,
-    via: "token",
-    userId: r.user_id,
-    email: r.email,
-    tokenId: r.id,
+    actor: { name: `${r.email} [token ${r.name}]`, role: lowerRole(r.role, r.user_role), via: "token", userId: r.user_id, email: r.email, tokenId: r.id },
+    sessionId: null,
+    expiresAt: r.expires_at?.getTime() ?? null,
   };
 }

@@ -24,8 +24,11 @@ export const createUserSchema = z
   })
   .strict();
 
-/** `PATCH /api/users/{id}`. */
-export const updateUserSchema = z.object({ role: z.enum(ROLES) }).strict();
+/** `PATCH /api/users/{id}`: a new role, disable (`true`) or re-enable (`false`), or both. */
+export const updateUserSchema = z
+  .object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional() })
+  .strict()
+  .refine((u) => u.role !== undefined || u.disabled !== undefined, { message: "give a role, disabled, or both" });
 
 /** Ids in paths (users and tokens are UUIDs; users made by better-auth itself have other ids). */
 export const idParamSchema = z

@@ -1,5 +1,7 @@
+import crypto from "node:crypto";
 import { AppError } from "../../../errors";
-import { actorForToken } from "./api-tokens";
+import { accessCache, type ResolvedAccess } from "./access-cache";
+import { resolveToken, touchTokenUse } from "./api-tokens";
 import { clientIp } from "./client-ip";
 import { authConfig, getAuth, trustedOrigins } from "./instance";
 import { header, isAllowedOrigin, type HeaderSource } from "./origins";
@@ -20,28 +22,73 @@ function toHeaders(h: HeaderSource): Headers {
   return out;
 }
 
-/**
- * Who sent these headers: a bearer API token (`Authorization: Bearer pp_…`) or a session
- * cookie, else null. A request carrying a bearer token is judged by the token alone: a bad
- * token is a 401 even when a valid cookie rides along, so automation never acts as a person
- * by accident.
- */
-export async function resolveActor(h: HeaderSource): Promise<AuthActor | null> {
-  const origin = clientIp(h);
-  const authorization = header(h, "authorization");
-  if (authorization) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    const actor = m?.[1] ? await actorForToken(authConfig().pool, m[1], origin) : null;
-    if (!actor) throw new AppError("unauthorized", "invalid, expired or revoked API token");
-    return actor;
-  }
-  if (!header(h, "cookie")) return null;
+/** The session cookie's value (better-auth names it `perfpilot.session_token`, `__Secure-` over https). */
+function sessionCookie(h: HeaderSource): string | null {
+  const cookies = header(h, "cookie");
+  if (!cookies) return null;
+  const m = /(?:^|;\s*)(?:__Secure-)?perfpilot\.session_token=([^;]+)/.exec(cookies);
+  return m?.[1] ?? null;
+}
+
+function cacheKey(kind: "s" | "t", credential: string): string {
+  return `${kind}:${crypto.createHash("sha256").update(credential).digest("base64url")}`;
+}
+
+async function resolveSession(h: HeaderSource): Promise<ResolvedAccess | null> {
   const session = await getAuth().api.getSession({ headers: toHeaders(h) });
   if (!session) return null;
   const user = session.user;
   if (user.banned && !(user.banExpires && new Date(user.banExpires).getTime() < Date.now())) return null;
   if (!isRole(user.role)) throw new AppError("forbidden", "this account has no role; ask an admin to assign one");
-  return { name: user.email, role: user.role, origin, via: "session", userId: user.id, email: user.email, tokenId: null };
+  return {
+    actor: { name: user.email, role: user.role, via: "session", userId: user.id, email: user.email, tokenId: null },
+    sessionId: session.session.id,
+    expiresAt: new Date(session.session.expiresAt).getTime(),
+  };
+}
+
+/**
+ * Who sent these headers — a bearer API token (`Authorization: Bearer pp_…`) or a session
+ * cookie — with the session's id and when the credential expires; null when neither is there
+ * or valid. A request carrying a bearer token is judged by the token alone: a bad token is a
+ * 401 even when a valid cookie rides along, so automation never acts as a person by accident.
+ *
+ * Resolved credentials are cached in-process (`accessCache`) and dropped at once when a
+ * trigger announces that access changed, so the hot path asks the database only once per
+ * credential and per 30 s.
+ */
+export async function resolveAccess(h: HeaderSource): Promise<(ResolvedAccess & { actor: AuthActor }) | null> {
+  const origin = clientIp(h);
+  const authorization = header(h, "authorization");
+  let key: string;
+  let resolve: () => Promise<ResolvedAccess | null>;
+  if (authorization) {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    if (!token) throw new AppError("unauthorized", "invalid, expired or revoked API token");
+    key = cacheKey("t", token);
+    resolve = () => resolveToken(authConfig().pool, token);
+  } else {
+    const cookie = sessionCookie(h);
+    if (!cookie) return null;
+    key = cacheKey("s", cookie);
+    resolve = () => resolveSession(h);
+  }
+  let access = accessCache.get(key);
+  if (!access) {
+    access = await resolve();
+    if (access) accessCache.set(key, access);
+  }
+  if (!access) {
+    if (authorization) throw new AppError("unauthorized", "invalid, expired or revoked API token");
+    return null;
+  }
+  if (access.actor.tokenId) touchTokenUse(authConfig().pool, access.actor.tokenId);
+  return { ...access, actor: { ...access.actor, origin } };
+}
+
+/** The actor of these headers (see `resolveAccess`), or null. */
+export async function resolveActor(h: HeaderSource): Promise<AuthActor | null> {
+  return (await resolveAccess(h))?.actor ?? null;
 }
 
 /**

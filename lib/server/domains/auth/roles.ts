@@ -1,3 +1,5 @@
+import { AppError } from "../../../errors";
+
 /**
  * Roles, ordered: each one may do everything the one before it may.
  * - viewer: read everything (pages, API reads, live rooms)
@@ -25,4 +27,14 @@ export function hasRole(role: string | null | undefined, min: Role): boolean {
 /** The lower of two roles (a token never acts above its creator). */
 export function lowerRole(a: Role, b: Role): Role {
   return RANK[a] <= RANK[b] ? a : b;
+}
+
+/**
+ * The rule for managing people and tokens: only an admin signed in with a session does it. An
+ * API token — even an admin's — never creates tokens or users nor changes them, so nothing a
+ * token made can outlive or outrank the person who revokes it.
+ */
+export function requireSignedInAdmin(actor: { role: Role; via: "session" | "token" }, what: string): void {
+  if (actor.via !== "session") throw new AppError("forbidden", `API tokens cannot ${what}: sign in as an admin to do it`);
+  if (!hasRole(actor.role, "admin")) throw new AppError("forbidden", `only admins can ${what}`);
 }

@@ -4,7 +4,8 @@ import { AppError } from "../../../errors";
 import type { Actor } from "../../../optimizer/types";
 import { writeAudit } from "../audit/write-audit";
 import { getAuth } from "./instance";
-import { isRole, type Role } from "./roles";
+import { isRole, requireSignedInAdmin, type Role } from "./roles";
+import type { AuthActor } from "./types";
 import { withTransaction } from "../../platform/db/transaction";
 
 /** A user as listed to admins (no password material). */
@@ -102,30 +103,70 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
 /** Creates a user; without a password one is generated and returned (once). */
 export async function createUser(
   pool: pg.Pool,
-  actor: Actor,
+  actor: AuthActor,
   input: { email: string; name?: string | undefined; role: Role; password?: string | undefined },
 ): Promise<{ user: UserView; password: string | null }> {
+  requireSignedInAdmin(actor, "create users");
   const password = input.password ?? randomPassword();
   const user = await inTransaction(pool, (client) => insertUser(client, actor, { ...input, password }));
   return { user, password: input.password ? null : password };
 }
 
+/** What an admin may change about a user (`PATCH /api/users/{id}`). */
+export interface UserUpdate {
+  role?: Role | undefined;
+  /** true: signed out everywhere, tokens revoked, sign-in refused; false: may sign in again. */
+  disabled?: boolean | undefined;
+}
+
 /**
- * Changes a user's role, audited in the same transaction. Refuses to demote the last admin
- * (nobody could manage users or tokens any more). Takes effect on the user's next request:
- * sessions are read from the database every time, and their tokens are capped at their role.
+ * Changes a user's role and/or disables or re-enables them, audited in the same transaction.
+ * Refuses to demote or disable the last active admin (nobody could manage users or tokens any
+ * more). Disabling ends the user's sessions and revokes their tokens; re-enabling does not bring
+ * the tokens back. Every change reaches every instance at once through the access triggers:
+ * cached credentials are dropped and the user's sockets disconnected.
  */
-export async function setUserRole(pool: pg.Pool, actor: Actor, id: string, role: Role): Promise<UserView> {
+export async function updateUser(pool: pg.Pool, actor: AuthActor, id: string, update: UserUpdate): Promise<UserView> {
+  requireSignedInAdmin(actor, "manage users");
   return inTransaction(pool, async (client) => {
-    // Lock every admin row: two admins demoting each other at once must not both succeed.
-    const admins = await client.query<{ id: string }>(`select id from auth_user where role = 'admin' order by id for update`);
-    const cur = await client.query<{ role: string | null }>(`select role from auth_user where id = $1 for update`, [id]);
-    if (!cur.rows[0]) throw new AppError("not_found", `unknown user ${id}`);
-    const before = cur.rows[0].role;
-    if (before !== role) {
-      if (before === "admin" && admins.rows.length <= 1) throw new AppError("conflict", "cannot demote the last admin");
-      await client.query(`update auth_user set role = $2, updated_at = now() where id = $1`, [id, role]);
-      await writeAudit(client, { actor, action: "user.set_role", subjectType: "user", subjectId: id, before: { role: before }, after: { role } });
+    // Lock every admin row: two admins demoting or disabling each other at once must not both succeed.
+    const admins = await client.query<{ id: string }>(`select id from auth_user where role = 'admin' and banned is not true order by id for update`);
+    const cur = await client.query<{ role: string | null; banned: boolean | null }>(`select role, banned from auth_user where id = $1 for update`, [id]);
+    const row = cur.rows[0];
+    if (!row) throw new AppError("not_found", `unknown user ${id}`);
+    const lastActiveAdmin = row.role === "admin" && row.banned !== true && admins.rows.length <= 1;
+    if (update.role !== undefined && update.role !== row.role) {
+      if (lastActiveAdmin) throw new AppError("conflict", "cannot demote the last admin");
+      await client.query(`update auth_user set role = $2, updated_at = now() where id = $1`, [id, update.role]);
+      await writeAudit(client, {
+        actor,
+        action: "user.set_role",
+        subjectType: "user",
+        subjectId: id,
+        before: { role: row.role },
+        after: { role: update.role },
+      });
+    }
+    const wasDisabled = row.banned === true;
+    if (update.disabled === true && !wasDisabled) {
+      if (lastActiveAdmin) throw new AppError("conflict", "cannot disable the last admin");
+      await client.query(`update auth_user set banned = true, ban_reason = $2, ban_expires = null, updated_at = now() where id = $1`, [
+        id,
+        `disabled by ${actor.name}`,
+      ]);
+      const sessions = await client.query(`delete from auth_session where user_id = $1`, [id]);
+      const tokens = await client.query(`update api_token set revoked_at = now() where created_by = $1 and revoked_at is null`, [id]);
+      await writeAudit(client, {
+        actor,
+        action: "user.disable",
+        subjectType: "user",
+        subjectId: id,
+        before: { disabled: false },
+        after: { disabled: true, sessionsEnded: sessions.rowCount ?? 0, tokensRevoked: tokens.rowCount ?? 0 },
+      });
+    } else if (update.disabled === false && wasDisabled) {
+      await client.query(`update auth_user set banned = false, ban_reason = null, ban_expires = null, updated_at = now() where id = $1`, [id]);
+      await writeAudit(client, { actor, action: "user.enable", subjectType: "user", subjectId: id, before: { disabled: true }, after: { disabled: false } });
     }
     const { rows } = await client.query<UserViewRow>(`${SELECT_VIEW} where u.id = $1`, [id]);
     return toView(rows[0]!);

@@ -9,7 +9,8 @@ import { meteredSink } from "../samples/metered-sink";
 import type { PerfpilotMetrics } from "../prometheus/metrics-registry";
 import type { Broadcaster, OptimizationPayload } from "../../../realtime/events";
 import { startSampleFlusher, type SampleFlusher } from "../samples/sample-flusher";
-import { listenForOptimizationChanges, pgOptimizationStore } from "./pg-optimization-store";
+import { OPTIMIZATIONS_CHANNEL, pgOptimizationStore } from "./pg-optimization-store";
+import { listenToChannel } from "../../platform/db/listener";
 
 function toPayload(o: OptimizationState): OptimizationPayload {
   return {
@@ -108,7 +109,13 @@ export async function startEngineHost(deps: {
   };
 
   const flusher: SampleFlusher = startSampleFlusher({ recorder, pool, instanceId: deps.instanceId, log: log.child({ component: "flusher" }) });
-  const listener = await listenForOptimizationChanges(deps.connectionString, scheduleReload, log);
+  const listener = await listenToChannel({
+    connectionString: deps.connectionString,
+    channel: OPTIMIZATIONS_CHANNEL,
+    onNotify: scheduleReload,
+    onReconnect: scheduleReload,
+    log,
+  });
 
   const guard = new GuardEvaluator({
     engine,

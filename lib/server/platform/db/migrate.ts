@@ -36,9 +36,39 @@ function loadEngineModule(): Promise<WasmEngineModule> {
   return loaded;
 }
 
+type PgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+/**
+ * The pg driver adapter runs a migration script by splitting it on every `;`, which breaks any
+ * statement with a semicolon inside (a PL/pgSQL function body, a string). Postgres's simple
+ * query protocol runs a whole script in one round trip, as one implicit transaction, and parses
+ * dollar quotes and strings itself: send the script as it is.
+ */
+function wholeScripts(adapter: PgAdapter): PgAdapter {
+  adapter.executeScript = async (script: string) => {
+    try {
+      await (adapter.underlyingDriver() as { query(sql: string): Promise<unknown> }).query(script);
+    } catch (error) {
+      // The adapter's own conversion, so the engine reports the database's message as before.
+      (adapter as unknown as { onError(e: unknown): never }).onError(error);
+    }
+  };
+  return adapter;
+}
+
+/** The pg adapter factory, with migration scripts sent whole (see `wholeScripts`). */
+class WholeScriptPg extends PrismaPg {
+  override async connect(): Promise<PgAdapter> {
+    return wholeScripts(await super.connect());
+  }
+  override async connectToShadowDb(): Promise<PgAdapter> {
+    return wholeScripts(await super.connectToShadowDb());
+  }
+}
+
 async function withEngine<T>(connectionString: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const mod = await loadEngineModule();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
+  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg({ connectionString }));
   const schema = fs.readFileSync(SCHEMA_FILE, "utf8");
   const engine = await mod.SchemaEngine.new({ datamodels: [[SCHEMA_FILE, schema]] }, () => undefined, adapter);
   try {

@@ -7,16 +7,39 @@ import { hasRole } from "../../domains/auth/roles";
 
 const roomSchema = z.enum(ROOMS);
 
+/** Room joins one socket may make per window; each one authenticates again. */
+export const JOIN_LIMIT = { joins: 20, windowMs: 10_000 } as const;
+
+/** A fixed-window counter per socket: true while the socket is within JOIN_LIMIT. */
+function joinBudget(now: () => number = Date.now): () => boolean {
+  let windowStart = 0;
+  let used = 0;
+  return () => {
+    const t = now();
+    if (t - windowStart >= JOIN_LIMIT.windowMs) {
+      windowStart = t;
+      used = 0;
+    }
+    return ++used <= JOIN_LIMIT.joins;
+  };
+}
+
 /**
  * Socket handlers: clients join and leave the rooms they show; payloads are validated.
- * Sockets arrive authenticated (`io.use(socketAuthMiddleware())`); each join authenticates
- * again, so a socket whose session ended or token was revoked is disconnected instead of
- * joining, and a room only admits the roles it allows (`ROOM_MIN_ROLE`).
+ * Sockets arrive authenticated (`startSocketAccessControl`); each join authenticates again
+ * (a cache hit while access is unchanged), so a socket whose session ended or token was revoked
+ * is disconnected instead of joining, and a room only admits the roles it allows
+ * (`ROOM_MIN_ROLE`). Joins are limited per socket (JOIN_LIMIT).
  */
 export function attachSocketHandlers(io: SocketServer, log: Logger): void {
   io.on("connection", (socket) => {
+    const mayJoin = joinBudget();
     socket.on("room:join", (room: unknown, ack?: unknown) => {
       const reply = typeof ack === "function" ? (ack as (r: unknown) => void) : () => undefined;
+      if (!mayJoin()) {
+        reply({ ok: false, msg: `too many room joins: at most ${JOIN_LIMIT.joins} per ${JOIN_LIMIT.windowMs / 1000} s` });
+        return;
+      }
       const parsed = roomSchema.safeParse(room);
       if (!parsed.success) {
         reply({ ok: false, msg: `unknown room; expected one of ${ROOMS.join(", ")}` });
