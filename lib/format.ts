@@ -140,3 +140,14 @@ export function formatShare(v: number | null | undefined, digits = 2): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "—";
   return `${(v * 100).toFixed(digits)}%`;
 }
+
+/** A rollout percentage as the server stores it (it may be fractional). */
+export function formatPercent(p: number): string {
+  return `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
+}
+
+/** An optimization state in words: "off", "shadow", "canary 25%", "on", "rolled back". */
+export function stateLabel(state: string, percent?: number | null): string {
+  if (state === "canary") return percent == null ? "canary" : `canary ${formatPercent(percent)}`;
+  return state === "rolled_back" ? "rolled back" : state;
+}

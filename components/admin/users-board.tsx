@@ -75,15 +75,23 @@ function CreateUser({ roles }: { roles: readonly Role[] }) {
   );
 }
 
+type UserUpdate = { role: Role } | { disabled: boolean };
+
+function describeUpdate(r: UserRow, update: UserUpdate): string {
+  if ("role" in update) return `${r.email} is now ${r.role ?? "without a role"}.`;
+  return update.disabled ? `${r.email} is disabled: signed out everywhere, API tokens revoked.` : `${r.email} may sign in again.`;
+}
+
 function UserRowView({ u, roles }: { u: UserRow; roles: readonly Role[] }) {
   const qc = useQueryClient();
-  const setRole = useMutation({
-    mutationFn: (role: Role) => fetchJson<UserRow>(`/api/users/${encodeURIComponent(u.id)}`, { method: "PATCH", body: JSON.stringify({ role }) }),
-    onSuccess: (r) => {
-      notifyAction(`${r.email} is now ${r.role ?? "without a role"}.`);
+  const update = useMutation({
+    mutationFn: (change: UserUpdate) => fetchJson<UserRow>(`/api/users/${encodeURIComponent(u.id)}`, { method: "PATCH", body: JSON.stringify(change) }),
+    onSuccess: (r, change) => {
+      notifyAction(describeUpdate(r, change));
       void qc.invalidateQueries({ queryKey: keys.users });
+      void qc.invalidateQueries({ queryKey: keys.tokens });
     },
-    onError: (err) => notifyAction(`Could not change the role of ${u.email}: ${err.message}`, "bad"),
+    onError: (err) => notifyAction(`Could not change ${u.email}: ${err.message}`, "bad"),
   });
   return (
     <tr data-testid="user-row">
@@ -92,7 +100,12 @@ function UserRowView({ u, roles }: { u: UserRow; roles: readonly Role[] }) {
         {u.name && u.name !== u.email && <div className="muted">{u.name}</div>}
       </td>
       <td>
-        <select aria-label={`Role of ${u.email}`} value={u.role ?? ""} disabled={setRole.isPending} onChange={(e) => setRole.mutate(e.target.value as Role)}>
+        <select
+          aria-label={`Role of ${u.email}`}
+          value={u.role ?? ""}
+          disabled={update.isPending}
+          onChange={(e) => update.mutate({ role: e.target.value as Role })}
+        >
           {u.role === null && <option value="">no role</option>}
           {roles.map((r) => (
             <option key={r}>{r}</option>
@@ -104,17 +117,30 @@ function UserRowView({ u, roles }: { u: UserRow; roles: readonly Role[] }) {
       <td>{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : <span className="muted">never</span>}</td>
       <td>
         <div className={styles.cellActions}>
-          <button type="button" disabled>
-            Disable
-          </button>
-          <span className={styles.reason}>not available yet (no API)</span>
+          {u.banned ? (
+            <button type="button" disabled={update.isPending} onClick={() => update.mutate({ disabled: false })} data-testid="user-enable">
+              Enable
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="danger"
+              disabled={update.isPending}
+              onClick={() => {
+                if (window.confirm(`Disable ${u.email}? They are signed out everywhere and their API tokens are revoked.`)) update.mutate({ disabled: true });
+              }}
+              data-testid="user-disable"
+            >
+              Disable
+            </button>
+          )}
         </div>
       </td>
     </tr>
   );
 }
 
-/** Every user with role and last sign-in; create, change role (the last admin cannot be demoted: the API says so). */
+/** Every user with role and last sign-in; create, change role, disable or enable (the last admin cannot be demoted or disabled: the API says so). */
 /** `roles`: the role names, from the server (lib/server/domains/auth/roles.ts). */
 export function UsersBoard({ roles }: { roles: readonly Role[] }) {
   const q = useQuery(usersQuery);

@@ -1,3 +1,4 @@
+import { stateLabel } from "@/lib/format";
 import { JsonValue } from "./json-value";
 import styles from "./evidence.module.css";
 
@@ -6,7 +7,7 @@ const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !
 
 function describe(v: unknown): string | null {
   if (!isRec(v)) return null;
-  if (typeof v.state === "string") return v.state === "canary" && typeof v.percent === "number" ? `canary ${v.percent}%` : v.state;
+  if (typeof v.state === "string") return stateLabel(v.state, typeof v.percent === "number" ? v.percent : null);
   if (typeof v.enabled === "boolean") return v.enabled ? "on" : "off";
   return null;
 }

@@ -51,12 +51,12 @@ describe("dashboard in Chromium", () => {
 
     await page.getByTestId("rollback-memory").click();
     await page.getByTestId("rollback-confirm-memory").click();
-    await expect.poll(async () => page.getByTestId("current-state-memory").textContent(), { timeout: 10_000 }).toBe("rolled_back");
+    await expect.poll(async () => page.getByTestId("current-state-memory").textContent(), { timeout: 10_000 }).toBe("rolled back");
 
     await page.goto(`${baseUrl}/audit?subjectId=${encodeURIComponent(`${OP}:memory`)}`);
     const rows = page.getByTestId("audit-row");
     await expect.poll(async () => rows.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
-    await expect.poll(async () => (await rows.first().textContent()) ?? "", { timeout: 5_000 }).toMatch(/rolled_back/);
+    await expect.poll(async () => (await rows.first().textContent()) ?? "", { timeout: 5_000 }).toMatch(/rolled back/);
     await screenshot(page, "audit");
   });
 

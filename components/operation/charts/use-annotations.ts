@@ -2,6 +2,7 @@
 import { useQueries, useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import type { AuditEvent } from "@/lib/client/api-types";
+import { stateLabel } from "@/lib/format";
 import { auditQuery, operationsQuery } from "@/lib/client/queries";
 import type { OptimizationPayload } from "@/lib/realtime/events";
 import { useRoom, useSocketEvent } from "../../realtime/socket-provider";
@@ -11,10 +12,6 @@ const NONE: ChartMarker[] = [];
 
 function strategyOf(id: string): string {
   return id.slice(id.indexOf(":") + 1);
-}
-
-function stateLabel(state: string, percent: number | undefined): string {
-  return state === "canary" && percent !== undefined ? `canary ${percent}%` : state;
 }
 
 function markerOf(e: AuditEvent): ChartMarker | null {
@@ -34,7 +31,7 @@ function markerOfPayload(p: OptimizationPayload, rollback: boolean): ChartMarker
   return {
     t: Date.parse(p.updatedAt),
     kind: rollback || p.state === "rolled_back" ? "rollback" : "state",
-    label: `${p.strategy}: ${rollback || p.state === "rolled_back" ? "rolled back" : stateLabel(p.state, p.percent)}`,
+    label: `${p.strategy}: ${rollback ? "rolled back" : stateLabel(p.state, p.percent)}`,
   };
 }
 

@@ -1,9 +1,8 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import type { Optimization } from "@/lib/client/api-types";
-import { formatDateTime, humanize } from "@/lib/format";
+import { formatDateTime, humanize, stateLabel } from "@/lib/format";
 import type { OptimizationStateName } from "@/lib/optimizer/types";
-import { formatPercent } from "../../ui/state-badge";
 import { PercentControl } from "./percent-control";
 import { RollbackButton } from "./rollback-button";
 import { StateRadio } from "./state-radio";
@@ -32,7 +31,7 @@ export function OptimizationCard({ opt, switchOff }: { opt: Optimization; switch
     if (state === opt.state && (state !== "canary" || p === opt.percent)) return;
     change.mutate({ id: opt.id, state, ...(state === "canary" ? { percent: p ?? percent } : {}) }, { onSettled: () => setDraft(null) });
   };
-  const current = opt.state === "canary" ? `canary ${formatPercent(opt.percent)}` : opt.state;
+  const current = stateLabel(opt.state, opt.percent);
 
   return (
     <article className={styles.card} data-testid={`optimization-${opt.strategy}`} aria-label={`${opt.strategy} optimization`}>
