@@ -1,32 +1,21 @@
-import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/route";
-import { limitSchema, operationName, safeText } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { listComparisons } from "@/lib/server/domains/comparisons/comparison-queries";
-import { STRATEGIES } from "@/lib/optimizer/types";
+import { benchmarkRunSchema, comparisonListQuerySchema } from "@/lib/server/domains/comparisons/comparison-schemas";
 import { benchmarkProblem } from "@/lib/optimizer/benchmark";
 
 export const dynamic = "force-dynamic";
 
 /** Comparisons (live and benchmark), newest first. */
 export const GET = route({ access: "viewer" }, async (req) => {
-  const q = parseQuery(req, z.object({ operation: safeText({ max: 100 }).optional(), limit: limitSchema(500, 50) }));
+  const q = parseQuery(req, comparisonListQuerySchema);
   return json({ comparisons: await listComparisons(getRuntime().pool, q) });
 });
 
-const runSchema = z
-  .object({
-    operation: operationName,
-    strategies: z.array(z.enum(STRATEGIES)).min(1).max(4),
-    iterations: z.number().int().min(5).max(500).default(40),
-    warmup: z.number().int().min(0).max(50).default(3),
-  })
-  .strict();
-
 /** Runs an on-demand benchmark as a background task; answers at once with the task handle. */
 export const POST = route({ access: "operator" }, async (req, _ctx, actor) => {
-  const body = await parseBody(req, runSchema);
+  const body = await parseBody(req, benchmarkRunSchema);
   const rt = getRuntime();
   // Refused here, at submit, rather than by the task after its retries: the engine knows the operations.
   const problem = benchmarkProblem(rt.engine.operation(body.operation), body.operation, body.strategies);

@@ -1,21 +1,18 @@
-import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_INDICATOR_PARAMS } from "@/lib/market/indicators/params";
 import { buildReport } from "@/lib/operations/reports/build";
 import { route, json, parseBody } from "@/lib/server/platform/http/route";
-import { symbolSchema } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
+import { reportRequestSchema } from "@/lib/server/domains/market/market-schemas";
 
 export const dynamic = "force-dynamic";
-
-const bodySchema = z.object({ symbols: z.array(symbolSchema).min(1).max(100) }).strict();
 
 /**
  * The market report: built inside the request (the slow baseline) and returned, or — with the queue
  * optimization — a task handle at once, the report stored with the task (its one place).
  */
 export const POST = route({ access: "operator" }, async (req, _ctx, actor) => {
-  const { symbols } = await parseBody(req, bodySchema);
+  const { symbols } = await parseBody(req, reportRequestSchema);
   const { market, operations, tasks } = getRuntime();
   const asOf = await market.marketDate();
   if (!asOf) throw new AppError("unavailable", "the market clock has not started yet; retry in a few seconds");

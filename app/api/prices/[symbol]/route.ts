@@ -1,18 +1,16 @@
-import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { route, json, parseQuery, parseParam } from "@/lib/server/platform/http/route";
-import { isoDateSchema, limitSchema, symbolSchema } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
+import { priceQuerySchema } from "@/lib/server/domains/market/market-schemas";
+import { symbolSchema } from "@/lib/server/platform/http/params";
 import { priceHistory } from "@/lib/server/domains/market/market-queries";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({ from: isoDateSchema.optional(), limit: limitSchema(2000, 250) });
-
 /** Daily bars of one symbol up to the market clock (never the replay's future). */
 export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, ctx) => {
   const symbol = await parseParam(ctx, "symbol", symbolSchema);
-  const q = parseQuery(req, querySchema);
+  const q = parseQuery(req, priceQuerySchema);
   const { pool, market } = getRuntime();
   if (!(await market.isKnownSymbol(symbol))) throw new AppError("not_found", `unknown symbol ${symbol}`);
   const asOf = await market.marketDate();

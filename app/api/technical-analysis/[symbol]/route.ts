@@ -1,28 +1,17 @@
-import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { parseIndicatorParams } from "@/lib/market/indicators/params";
 import { route, json, parseQuery, parseParam } from "@/lib/server/platform/http/route";
-import { isoDateSchema, periodListSchema, symbolSchema } from "@/lib/server/platform/http/params";
 import { getRuntime } from "@/lib/server/platform/runtime";
+import { indicatorQuerySchema } from "@/lib/server/domains/market/market-schemas";
+import { symbolSchema } from "@/lib/server/platform/http/params";
 import { calculateIndicators } from "@/lib/operations/technical-indicators/calculate";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({
-  asOf: isoDateSchema.optional(),
-  sma: periodListSchema.optional(),
-  ema: periodListSchema.optional(),
-  rsi: z.coerce.number().int().min(1).max(500).optional(),
-  bollinger: z.coerce.number().int().min(1).max(500).optional(),
-  bollingerK: z.coerce.number().gt(0).lte(10).optional(),
-  atr: z.coerce.number().int().min(1).max(500).optional(),
-  points: z.coerce.number().int().min(0).max(1500).default(60),
-});
-
 /** All indicators of one symbol at the market clock (or `asOf`, never past the clock): cached, computed or queued. */
 export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, ctx, actor) => {
   const symbol = await parseParam(ctx, "symbol", symbolSchema);
-  const q = parseQuery(req, querySchema);
+  const q = parseQuery(req, indicatorQuerySchema);
   const params = parseIndicatorParams({
     ...(q.sma ? { sma: q.sma } : {}),
     ...(q.ema ? { ema: q.ema } : {}),

@@ -1,10 +1,11 @@
 /**
- * Request bodies and queries of the alerts API (alerts, silences).
+ * Request bodies, queries and responses of the alerts API (alerts, silences).
  */
 import { z } from "zod";
 import { ALERT_STATES } from "../../../optimizer/alerts/types";
 import { MONITOR_RULES } from "../../../optimizer/monitor/types";
 import { isoTime, limitSchema, operationName, safeText } from "../../platform/http/params";
+import { instantWire } from "../../platform/http/wire";
 
 export const alertListQuerySchema = z
   .object({
@@ -17,6 +18,8 @@ export const alertListQuerySchema = z
   .strict();
 
 export const alertIdSchema = z.uuid("not an alert id");
+
+export const silenceIdSchema = z.uuid("not a silence id");
 
 export const acknowledgeSchema = z.object({ note: safeText({ min: 1, max: 1000, multiline: true }), expiresAt: isoTime.nullable().optional() }).strict();
 
@@ -50,3 +53,51 @@ export const silenceListQuerySchema = z
       .transform((v) => v === "true"),
   })
   .strict();
+
+// ── responses ──────────────────────────────────────────────────────────────────────────────
+
+/** An alert as routes and the `alerts` room send it (`toAlertPayload`; lib/realtime/events.ts `AlertPayload`). */
+export const alertSchema = z
+  .strictObject({
+    id: z.uuid(),
+    fingerprint: z.string(),
+    operation: z.string(),
+    variant: z.string(),
+    rule: z.string(),
+    severity: z.enum(["warning", "critical"]),
+    state: z.enum(["pending", "firing", "resolved", "discarded"]),
+    summary: z.string(),
+    evidence: z.unknown().meta({ description: "Values, thresholds, sample sizes, test and window of the finding." }),
+    startedAt: instantWire,
+    firingAt: instantWire.nullable(),
+    lastSeenAt: instantWire,
+    clearedAt: instantWire.nullable(),
+    resolvedAt: instantWire.nullable(),
+    acknowledgedAt: instantWire.nullable(),
+    acknowledgedBy: z.string().nullable(),
+    ackNote: z.string().nullable(),
+    ackExpiresAt: instantWire.nullable(),
+    notifiedAt: instantWire.nullable(),
+    reopenCount: z.number().int(),
+  })
+  .meta({ id: "Alert" });
+
+export const alertListSchema = z.strictObject({ alerts: z.array(alertSchema) });
+
+/** A silence with its times as ISO strings (null operation or rule = every one). */
+export const silenceSchema = z
+  .strictObject({
+    id: z.uuid(),
+    operation: z.string().nullable(),
+    rule: z.string().nullable(),
+    startsAt: instantWire,
+    endsAt: instantWire,
+    createdBy: z.string(),
+    comment: z.string().nullable(),
+    createdAt: instantWire,
+  })
+  .meta({ id: "Silence" });
+
+export const silenceListSchema = z.strictObject({ silences: z.array(silenceSchema) });
+
+export const silenceDeletedSchema = z.strictObject({ deleted: z.uuid() });

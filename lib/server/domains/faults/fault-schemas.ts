@@ -1,6 +1,7 @@
-/** Request bodies and queries of the fault-injection API. */
+/** Request bodies, queries and responses of the fault-injection API. */
 import { z } from "zod";
 import { isoTime, operationName, variantName } from "../../platform/http/params";
+import { instantWire } from "../../platform/http/wire";
 import { FAULT_KINDS } from "./fault-index";
 
 export const faultCreateSchema = z
@@ -32,3 +33,25 @@ export const faultCreateSchema = z
 export type FaultCreateInput = z.output<typeof faultCreateSchema>;
 
 export const faultDeleteQuerySchema = z.object({ id: z.uuid("not a fault id") }).strict();
+
+/** A fault with its window as ISO strings (`FaultDefinition`). */
+export const faultSchema = z
+  .strictObject({
+    id: z.uuid(),
+    operation: z.string(),
+    variant: z.string(),
+    kind: z.enum(FAULT_KINDS),
+    amount: z.number().meta({ description: "latency: ms (absolute) or % of the recent median (relative); error: probability; memory: MB held per call." }),
+    mode: z.enum(["absolute", "relative"]),
+    startsAt: instantWire,
+    endsAt: instantWire,
+    createdBy: z.string(),
+  })
+  .meta({ id: "Fault" });
+
+export const faultListSchema = z.strictObject({
+  enabled: z.boolean().meta({ description: "Whether this server accepts faults (PERFPILOT_FAULT_INJECTION=1)." }),
+  faults: z.array(faultSchema),
+});
+
+export const faultDeletedSchema = z.strictObject({ deleted: z.uuid() });

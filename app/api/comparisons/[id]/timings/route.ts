@@ -1,20 +1,18 @@
-import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { route, json, parseQuery, parseParam } from "@/lib/server/platform/http/route";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { comparisonTimings } from "@/lib/server/domains/comparisons/comparisons";
+import { comparisonIdSchema, timingsQuerySchema } from "@/lib/server/domains/comparisons/comparison-schemas";
 
 export const dynamic = "force-dynamic";
-
-const querySchema = z.object({ format: z.enum(["json", "csv"]).default("json") });
 
 /**
  * A benchmark's per-call timings (ms, in run order), to recompute its verdict: JSON with the
  * stored verdict, interval and method, or CSV (`run,variant,duration_ms`).
  */
 export const GET = route<{ id: string }>({ access: "viewer" }, async (req, ctx) => {
-  const id = await parseParam(ctx, "id", z.uuid("not a comparison id"));
-  const { format } = parseQuery(req, querySchema);
+  const id = await parseParam(ctx, "id", comparisonIdSchema);
+  const { format } = parseQuery(req, timingsQuerySchema);
   const c = await comparisonTimings(getRuntime().pool, id);
   if (!c) throw new AppError("not_found", `unknown comparison ${id}`);
   if (!c.timings) throw new AppError("not_found", `comparison ${id} has no stored per-call timings (only benchmarks do)`);

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { route, json, parseParam } from "@/lib/server/platform/http/route";
 import { getRuntime } from "@/lib/server/platform/runtime";
+import { jobNameSchema } from "@/lib/server/domains/market/job-schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
  * operations on demand.
  */
 export const POST = route<{ name: string }>({ access: "operator" }, async (_req, ctx) => {
-  const name = await parseParam(ctx, "name", z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, "not a job name"));
+  const name = await parseParam(ctx, "name", jobNameSchema);
   const rt = getRuntime();
   if (!rt.scheduler.running) throw new AppError("unavailable", "the scheduler is disabled on this instance");
   // Own properties only: `in` would also find `constructor`, `toString`… on Object.prototype.
