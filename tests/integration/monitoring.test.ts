@@ -141,7 +141,7 @@ describe("monitoring on Postgres", () => {
         key: (i: { symbol: string }) => i.symbol,
         sideEffects: false,
         baseline: async (i: { symbol: string }) => ({ symbol: i.symbol }),
-        strategies: [cacheStrategy<{ symbol: string }, { symbol: string }>({ key: (i) => i.symbol, ttlMs: 60_000, max: 10 })],
+        strategies: [cacheStrategy<{ symbol: string }, { symbol: string }>({ key: (i) => i.symbol, ttlMs: 60_000, max: 10, maxBytes: 1_000_000 })],
       }),
     );
     const at = new Date().toISOString();

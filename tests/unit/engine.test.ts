@@ -3,7 +3,7 @@ import { Engine } from "../../lib/optimizer/engine";
 import { GuardEvaluator, type LiveSamples } from "../../lib/optimizer/guards";
 import { MemoryOptimizationStore } from "../../lib/optimizer/memory-optimization-store";
 import { defineOperation, type StrategyImplementation } from "../../lib/optimizer/operation";
-import { cacheStrategy } from "../../lib/optimizer/strategies/cache";
+import { cacheStrategy, estimateBytes } from "../../lib/optimizer/strategies/cache";
 import { replaceStrategy } from "../../lib/optimizer/strategies/replace";
 import type { EngineEvent, SampleInput } from "../../lib/optimizer/types";
 
@@ -251,7 +251,7 @@ describe("guards", () => {
 describe("cache strategy", () => {
   it("computes concurrent misses once, counts hits, and invalidates", async () => {
     let computed = 0;
-    const cache = cacheStrategy<{ key: string; x: number }, { v: number }>({ key: (i) => i.key, ttlMs: 60_000, max: 2 });
+    const cache = cacheStrategy<{ key: string; x: number }, { v: number }>({ key: (i) => i.key, ttlMs: 60_000, max: 2, maxBytes: 1_000_000 });
     const impl = cache.wrap(async (i) => {
       computed++;
       await new Promise((r) => setTimeout(r, 10));
@@ -274,7 +274,7 @@ describe("cache strategy", () => {
 
   it("does not cache failures", async () => {
     let calls = 0;
-    const cache = cacheStrategy<{ key: string }, { v: number }>({ key: (i) => i.key, ttlMs: 60_000, max: 10 });
+    const cache = cacheStrategy<{ key: string }, { v: number }>({ key: (i) => i.key, ttlMs: 60_000, max: 10, maxBytes: 1_000_000 });
     const impl = cache.wrap(async () => {
       calls++;
       if (calls === 1) throw new Error("first fails");
@@ -283,5 +283,31 @@ describe("cache strategy", () => {
     const cx = { key: "", shadow: false, cacheHit: false, progress: () => undefined };
     await expect(impl({ key: "a" }, cx)).rejects.toThrow("first fails");
     await expect(impl({ key: "a" }, cx)).resolves.toEqual({ v: 1 });
+  });
+
+  it("bounds the bytes it holds, not only the entries (large values evict older ones; one too big is not kept)", async () => {
+    // 1,000 numbers ≈ 8 KB each by the estimate; 20 KB hold two of them.
+    const cache = cacheStrategy<{ key: string; n: number }, { series: number[] }>({ key: (i) => i.key, ttlMs: 60_000, max: 1_000, maxBytes: 20_000 });
+    const impl = cache.wrap(async (i) => ({ series: Array.from({ length: i.n }, (_, j) => j + 0.5) }));
+    const cx = () => ({ key: "", shadow: false, cacheHit: false, progress: () => undefined });
+    for (const key of ["a", "b", "c", "d"]) await impl({ key, n: 1_000 }, cx());
+    expect(cache.stats().size).toBe(2);
+    expect(cache.stats().bytes).toBeLessThanOrEqual(20_000);
+    expect(cache.stats().bytes).toBeGreaterThan(16_000);
+    expect(cache.peek({ key: "d", n: 1_000 })).toBeDefined();
+    expect(cache.peek({ key: "a", n: 1_000 })).toBeUndefined();
+    // Larger than the whole bound: answered, not kept, and nothing else is pushed out for it.
+    const huge = await impl({ key: "huge", n: 10_000 }, cx());
+    expect(huge.series).toHaveLength(10_000);
+    expect(cache.peek({ key: "huge", n: 10_000 })).toBeUndefined();
+    expect(cache.stats().size).toBe(2);
+  });
+
+  it("estimates bytes within a small factor of the JSON size for indicator-like series", () => {
+    const points = Array.from({ length: 500 }, (_, i) => ({ date: `2019-01-${String(i % 28).padStart(2, "0")}`, sma: i * 1.5, rsi: 50.25 }));
+    const est = estimateBytes({ symbol: "AAPL", points });
+    const jsonBytes = JSON.stringify({ symbol: "AAPL", points }).length;
+    expect(est / jsonBytes).toBeGreaterThan(0.5);
+    expect(est / jsonBytes).toBeLessThan(6);
   });
 });

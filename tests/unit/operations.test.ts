@@ -77,7 +77,7 @@ describe("variant names tell what runs", () => {
       strategies: [
         replaceStrategy<{ k: string }, string>("memory", "m", () => run("memory", "m")),
         replaceStrategy<{ k: string }, string>("async", "a", () => run("async", "a")),
-        cacheStrategy<{ k: string }, string>({ key: (i) => i.k, ttlMs: 60_000, max: 10 }),
+        cacheStrategy<{ k: string }, string>({ key: (i) => i.k, ttlMs: 60_000, max: 10, maxBytes: 1_000_000 }),
       ],
       queueable: true,
       baseline: () => run("baseline", "b"),

@@ -15,6 +15,8 @@ export const calculateIndicators = operationModule("technical-indicators.calcula
     key: (i) => `${i.symbol}|${indicatorParamsKey(i.params)}|${i.asOf}|${i.points}`,
     ttlMs: 600_000,
     max: 2_000,
+    // ~100 late-replay full series, or thousands of the usual 60-point answers.
+    maxBytes: 64 * 1024 * 1024,
   });
   return defineOperation({
     name: "technical-indicators.calculate",
