@@ -106,3 +106,15 @@ export async function authorize(req: { method: string; headers: HeaderSource }, 
   if (!hasRole(actor.role, minRole)) throw new AppError("forbidden", `requires the ${minRole} role (you are ${actor.role})`);
   return actor;
 }
+
+/**
+ * Whether a request may start work that outlives it (a queued task). A write already passed the
+ * CSRF check and a token is never sent by a browser on its own; a cookie-authenticated GET may
+ * have been triggered by another site (a link, an image), so it starts work only when the
+ * browser says it came from this app or the address bar (`Sec-Fetch-Site: same-origin` / `none`).
+ */
+export function mayStartWork(req: { method: string; headers: HeaderSource }, actor: AuthActor): boolean {
+  if (!SAFE_METHODS.has(req.method.toUpperCase()) || actor.via === "token") return true;
+  const site = header(req.headers, "sec-fetch-site");
+  return site === "same-origin" || site === "none";
+}

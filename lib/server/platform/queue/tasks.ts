@@ -53,6 +53,9 @@ function payload(r: TaskRow): TaskPayload {
 /** How a call was served: its result (`kept`: from a cache, without computing), or a task handle. */
 export type Invocation<O> = { kind: "result"; result: O; kept: boolean } | { kind: "queued"; task: TaskHandle };
 
+/** Tasks one caller may have queued or running at once; more is a 429 until some finish. */
+export const TASKS_PER_CALLER = 20;
+
 /** Heartbeat interval of task jobs (pg-boss minimum: 10 s). */
 export const TASK_HEARTBEAT_SECONDS = 20;
 
@@ -155,32 +158,63 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
       });
     },
 
-    /** Accepts a call as a background task and returns its handle at once. */
-    async submit(operation: string, input: unknown, createdBy = "system"): Promise<TaskHandle> {
+    /**
+     * Accepts a call as a background task and returns its handle at once. The same operation with
+     * the same input, already queued or running, is not queued twice: its task is returned
+     * (`deduplicated`). A caller has at most TASKS_PER_CALLER tasks queued or running.
+     */
+    async submit(operation: string, input: unknown, createdBy = "system"): Promise<TaskHandle & { deduplicated: boolean }> {
       const id = crypto.randomUUID();
+      const inputJson = JSON.stringify(input);
       const estimatedSeconds = await estimateSeconds(operation);
       // The task row and its pg-boss job in one transaction: a crash between two statements would
       // otherwise leave a task "queued" forever (or a job without its task).
-      const row = await withTransaction(pool, async (client) => {
+      const { row, deduplicated } = await withTransaction(pool, async (client) => {
+        // Serializes submits of one input (and one caller's count) without a table lock.
+        await client.query(`select pg_advisory_xact_lock(hashtextextended($1, 0)), pg_advisory_xact_lock(hashtextextended($2, 0))`, [
+          `task:${operation}:${inputJson}`,
+          `task-caller:${createdBy}`,
+        ]);
+        const same = await client.query<TaskRow>(
+          `select * from task where operation = $1 and input = $2::jsonb and state in ('queued', 'processing') order by created_at limit 1`,
+          [operation, inputJson],
+        );
+        if (same.rows[0]) return { row: same.rows[0], deduplicated: true };
+        const active = await client.query<{ n: number }>(`select count(*)::int as n from task where created_by = $1 and state in ('queued', 'processing')`, [
+          createdBy,
+        ]);
+        if ((active.rows[0]?.n ?? 0) >= TASKS_PER_CALLER) {
+          throw new AppError("rate_limited", `you already have ${TASKS_PER_CALLER} tasks queued or running; wait for some to finish`, {
+            retryAfterSeconds: Math.max(5, estimatedSeconds ?? 5),
+          });
+        }
         const r = await client.query<TaskRow>(
           `insert into task (id, operation, state, input, estimated_seconds, created_by) values ($1, $2, 'queued', $3, $4, $5) returning *`,
-          [id, operation, JSON.stringify(input), estimatedSeconds, createdBy],
+          [id, operation, inputJson, estimatedSeconds, createdBy],
         );
         await boss.send(QUEUE, { taskId: id }, { id, db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } } as never);
-        return r.rows[0]!;
+        return { row: r.rows[0]!, deduplicated: false };
       });
-      broadcaster.publish("task:updated", payload(row), "tasks");
-      return { taskId: id, status: "processing", estimatedSeconds, resultUrl: `/api/tasks/task/${id}/result` };
+      if (!deduplicated) broadcaster.publish("task:updated", payload(row), "tasks");
+      return {
+        taskId: row.id,
+        status: "processing",
+        estimatedSeconds: row.estimated_seconds ?? estimatedSeconds,
+        resultUrl: `/api/tasks/task/${row.id}/result`,
+        deduplicated,
+      };
     },
 
     /**
      * Serves one call of an operation (SPEC §5): a kept result at once, a background task when the
-     * queue optimization applies to its key, else computed now by whichever variant it is assigned.
+     * queue optimization applies to its key — and the caller may create one (`mayQueue`: false
+     * for a cookie-authenticated GET another site could have triggered) — else computed now by
+     * whichever variant it is assigned.
      */
-    async invoke<I, O>(op: OperationSpec<I, O>, input: I, createdBy: string): Promise<Invocation<O>> {
+    async invoke<I, O>(op: OperationSpec<I, O>, input: I, createdBy: string, opts: { mayQueue?: boolean } = {}): Promise<Invocation<O>> {
       const d = engine.dispatch(op, input);
       if (d.mode === "kept") return { kind: "result", result: d.result, kept: true };
-      if (d.mode === "queue") return { kind: "queued", task: await this.submit(op.name, input, createdBy) };
+      if (d.mode === "queue" && opts.mayQueue !== false) return { kind: "queued", task: await this.submit(op.name, input, createdBy) };
       return { kind: "result", result: await engine.call(op, input), kept: false };
     },
 
