@@ -14,6 +14,7 @@ import { routeJobsThroughEngine } from "./jobs/route-through-engine";
 import { env } from "./lib/env";
 import { logger } from "./lib/log";
 import { startDatabase } from "./lib/server/platform/boot/database";
+import { ensurePortFree, listenFailed, StartFailure } from "./lib/server/platform/start-failure";
 import { importOnStart } from "./lib/server/platform/boot/import-on-start";
 import { buildStaleReason, runNextBuild } from "./lib/server/platform/boot/next-build";
 import { createPool } from "./lib/server/platform/db/pool";
@@ -77,6 +78,8 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
 
 async function main(): Promise<void> {
+  // A taken port fails now, not after the import and the build.
+  await ensurePortFree(env.PORT, env.HOST, (err) => listenFailed(err, env.PORT, env.HOST));
   const db = await startDatabase(log);
   shutdownSteps.push({ name: "database", run: () => db.stop() });
 
@@ -215,19 +218,21 @@ async function main(): Promise<void> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
+    httpServer.once("error", (err) => reject(listenFailed(err, env.PORT, env.HOST) ?? err));
     httpServer.listen(env.PORT, env.HOST, () => resolve());
   });
   // The first admin's password is printed once, last, so it stays on screen.
   await ensureAdmin({ log: logger.child({ component: "auth" }) });
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
-  log.info({ port, instanceId, readyMs: Date.now() - startedAt }, "ready");
-  console.log(`\nPerfpilot is ready on http://localhost:${port} (started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`);
+  log.info({ port, instanceId, database: db.description, readyMs: Date.now() - startedAt }, "ready");
+  console.log(`\nPerfpilot is ready on http://localhost:${port} (started in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; database ${db.description})\n`);
 }
 
 main().catch((err: unknown) => {
-  log.fatal({ err }, "start-up failed");
+  // A failure a person can fix is its one paragraph (cause and fix), without a stack.
+  if (err instanceof StartFailure) log.fatal({ reason: err.reason }, "start-up failed");
+  else log.fatal({ err }, "start-up failed");
   console.error(`\nPerfpilot could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   void shutdown("startup-failure", 1);
 });

@@ -10,8 +10,12 @@ import { freePort } from "../../scripts/spawn-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** Admin connection string of the test cluster (database `postgres`). */
+    /** Superuser connection string of the test cluster (database `postgres`): creating and dropping databases only. */
     pgAdminUrl: string;
+    /** The app role's connection string to the template (never connected to: a base to swap the database name in). */
+    pgAppUrl: string;
+    /** The test cluster's credentials file (mode 0600). */
+    pgCredentialsFile: string;
     /** Name of the template database: migrated, with the real price data imported. */
     pgTemplate: string;
   }
@@ -21,8 +25,9 @@ let pg: EmbeddedPostgresHandle | null = null;
 let tmp: string | null = null;
 
 /**
- * Integration tests get their own real PostgreSQL: a throwaway embedded cluster, one template
- * database migrated and loaded with the real data set once, and a fresh copy of it per test file.
+ * Integration tests get their own real PostgreSQL: a throwaway embedded cluster, locked down as
+ * `npm start`'s is, one template database migrated and loaded with the real data set once (as
+ * the app role, which owns it), and a fresh copy of it per test file.
  */
 export async function setup(project: TestProject): Promise<void> {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "perfpilot-test-"));
@@ -32,7 +37,9 @@ export async function setup(project: TestProject): Promise<void> {
   const pool = createPool(pg.connectionString, 2);
   await importPrices(pool, path.resolve("data/sp500-daily-2015-2019.csv.gz"));
   await pool.end();
-  project.provide("pgAdminUrl", pg.connectionString.replace(/\/perfpilot_template$/, "/postgres"));
+  project.provide("pgAdminUrl", pg.adminConnectionString);
+  project.provide("pgAppUrl", pg.connectionString);
+  project.provide("pgCredentialsFile", pg.credentialsFile);
   project.provide("pgTemplate", "perfpilot_template");
 }
 

