@@ -11,6 +11,7 @@ import { freePort, spawnServer } from "../scripts/spawn-server";
 import { benchChartFps } from "./chart-fps";
 import { benchEngineOverhead } from "./engine-overhead";
 import { benchTechnicalAnalysisHttp } from "./http";
+import { benchHttpCeilings } from "./http-ceilings";
 import { benchIndicators } from "./indicators";
 import { benchOperations } from "./operations";
 import { benchRealtime } from "./realtime";
@@ -94,6 +95,8 @@ async function main() {
     results.operations = await benchOperations(server.baseUrl, headers);
     log("GET /api/technical-analysis over HTTP (autocannon)");
     results.http = await benchTechnicalAnalysisHttp(server.baseUrl, headers, 10);
+    log("HTTP ceilings side by side: raw Node, bare route, cached and uncached technical analysis with token auth");
+    results.httpCeilings = await benchHttpCeilings(server.baseUrl, headers);
     log("live transport: call → browser chart data, and 50 dashboard clients");
     results.realtime = await benchRealtime({ baseUrl: server.baseUrl, pid: server.pid, headers });
     log("operation page live charts in Chromium at 100 calls/s (fps, main-thread busy)");

@@ -12,16 +12,40 @@ const log = logger.child({ component: "http" });
 
 export type RouteContext<P = Record<string, string>> = { params: Promise<P> };
 
+function stringify(data: unknown): string {
+  return JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? Number(v) : v));
+}
+
+function jsonResponse(body: string, init?: ResponseInit): NextResponse {
+  const headers = new Headers(init?.headers);
+  if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
+  return new NextResponse(body, { ...init, headers });
+}
+
 /**
  * JSON with BigInt and Date made safe. `Cache-Control: no-store` unless the caller says otherwise:
  * API answers carry live, per-user data that no browser or proxy cache should keep.
  */
 export function json(data: unknown, init?: ResponseInit): NextResponse {
-  const body = JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? Number(v) : v));
-  const headers = new Headers(init?.headers);
-  if (!headers.has("content-type")) headers.set("content-type", "application/json");
-  if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
-  return new NextResponse(body, { ...init, headers });
+  return jsonResponse(stringify(data), init);
+}
+
+// Serialized bodies of kept results, by identity: collected with the result when the cache drops it.
+const SERIALIZED = new WeakMap<object, string>();
+
+/**
+ * `json` for a value that never changes once made — a result the optimization cache keeps and
+ * hands out again: serialized on its first answer, and every later hit sends the same string
+ * instead of serializing tens of kilobytes again.
+ */
+export function jsonKept(data: object, init?: ResponseInit): NextResponse {
+  let body = SERIALIZED.get(data);
+  if (body === undefined) {
+    body = stringify(data);
+    SERIALIZED.set(data, body);
+  }
+  return jsonResponse(body, init);
 }
 
 /**
