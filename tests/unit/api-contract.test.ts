@@ -21,12 +21,12 @@ describe("the OpenAPI document", () => {
     expect(doc.openapi).toBe("3.1.0");
     // The validator dereferences in place: give it a copy.
     const result = await validate(structuredClone(doc) as never);
-    expect(result.valid, JSON.stringify(result.errors, null, 2)).toBe(true);
+    expect(result.valid, result.valid ? "" : JSON.stringify(result.errors, null, 2)).toBe(true);
     expect(result.warnings).toEqual([]);
   });
 
   it("the validator does reject a broken document (a path parameter left undeclared)", async () => {
-    const broken = structuredClone(doc) as { paths: Record<string, Record<string, { parameters?: unknown[] }>> };
+    const broken = structuredClone(doc) as unknown as { paths: Record<string, Record<string, { parameters?: unknown[] }>> };
     delete broken.paths["/api/tasks/{id}"]!.get!.parameters;
     expect((await validate(broken as never)).valid).toBe(false);
   });

@@ -142,9 +142,9 @@ export const accessPaths: ZodOpenApiPathsObject = {
         },
       },
       errors: {
-        400: "A malformed body.",
+        400: "A malformed body or e-mail.",
         401: "Wrong e-mail or password.",
-        403: "The Origin is not trusted.",
+        403: "The Origin or the `callbackURL` is not trusted.",
         413: "The body is larger than 64 KB.",
         429: "Too many attempts (`Retry-After`).",
       },

@@ -50,7 +50,8 @@ export const isoDateSchema = z
   .refine((s) => {
     const m = DATE_RE.exec(s);
     return m === null || isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
-  }, `not a calendar date between ${MIN_YEAR} and ${MAX_YEAR}`);
+  }, `not a calendar date between ${MIN_YEAR} and ${MAX_YEAR}`)
+  .meta({ examples: ["2016-02-29"] });
 
 // ISO 8601 date-time with a 4-digit year; `Date.parse` alone accepts Feb 30 (rolls it over) and
 // ±6-digit years, so the calendar parts are checked here.
@@ -77,6 +78,7 @@ export const isoTime = z
   .string()
   .max(40)
   .refine((s) => DATETIME_RE.test(s) && parseInstant(s) !== null, INSTANT_MESSAGE)
+  .meta({ examples: ["2026-01-31T12:00:00Z", "2026-01-31T13:00:00.000+01:00"] })
   .transform((s) => parseInstant(s)!);
 
 /** A time-range bound in a query: an ISO date-time with offset or a date (`YYYY-MM-DD`, UTC midnight), as a Date. */
@@ -84,6 +86,7 @@ export const instantQuerySchema = z
   .string()
   .max(40)
   .refine((s) => parseInstant(s) !== null, INSTANT_MESSAGE)
+  .meta({ examples: ["2026-01-31T12:00:00Z", "2026-01-31"] })
   .transform((s) => new Date(parseInstant(s)!));
 
 /** `?limit=`: an integer in [1, max]; digits only (no `1e400`, `-0x1`, `Infinity`). */
@@ -92,6 +95,7 @@ export const limitSchema = (max: number, dflt: number) =>
     .string()
     .max(12)
     .regex(/^\d+$/, "expected a positive integer")
+    .meta({ description: `1 to ${max}; default ${dflt}.`, examples: ["1", String(dflt), String(max)] })
     .transform(Number)
     .pipe(z.number().int().min(1).max(max))
     .optional()
@@ -101,6 +105,7 @@ export const limitSchema = (max: number, dflt: number) =>
 export const periodListSchema = z
   .string()
   .regex(/^\d{1,3}(,\d{1,3}){0,7}$/, "expected comma-separated periods, e.g. 20,50")
+  .meta({ examples: ["20,50"] })
   .transform((s) => s.split(",").map(Number));
 
 /** An operation name (`service.operation`), or `process` for process-wide alerts. */
