@@ -25,6 +25,7 @@ export type JsonSchema = {
   minItems?: number;
   maxItems?: number;
   default?: unknown;
+  examples?: unknown[];
   description?: string;
 };
 
@@ -72,6 +73,7 @@ export function constraints(s: JsonSchema): string[] {
   if (s.maxItems !== undefined) out.push(`at most ${s.maxItems} items`);
   if (s.pattern && !s.format) out.push(`pattern ${s.pattern}`);
   if (s.default !== undefined) out.push(`default ${JSON.stringify(s.default)}`);
+  if (s.examples?.length) out.push(`e.g. ${s.examples.map((e) => `\`${String(e)}\``).join(", ")}`);
   return out;
 }
 

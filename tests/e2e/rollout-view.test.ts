@@ -19,6 +19,7 @@ const PAGES = [
   { name: "account", path: "/account", ready: null },
   { name: "admin-users", path: "/admin/users", ready: "users" },
   { name: "admin-tokens", path: "/admin/tokens", ready: "tokens" },
+  { name: "api-docs", path: "/api-docs", ready: null },
 ] as const;
 
 const VIEWPORTS = [

@@ -51,7 +51,7 @@ export const isoDateSchema = z
     const m = DATE_RE.exec(s);
     return m === null || isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
   }, `not a calendar date between ${MIN_YEAR} and ${MAX_YEAR}`)
-  .meta({ examples: ["2016-02-29"] });
+  .meta({ description: `A calendar date, ${MIN_YEAR}–${MAX_YEAR}.`, examples: ["2016-02-29"] });
 
 // ISO 8601 date-time with a 4-digit year; `Date.parse` alone accepts Feb 30 (rolls it over) and
 // ±6-digit years, so the calendar parts are checked here.
@@ -78,7 +78,7 @@ export const isoTime = z
   .string()
   .max(40)
   .refine((s) => DATETIME_RE.test(s) && parseInstant(s) !== null, INSTANT_MESSAGE)
-  .meta({ examples: ["2026-01-31T12:00:00Z", "2026-01-31T13:00:00.000+01:00"] })
+  .meta({ description: `ISO 8601 date-time with an offset, ${MIN_YEAR}–${MAX_YEAR}.`, examples: ["2026-01-31T12:00:00Z", "2026-01-31T13:00:00.000+01:00"] })
   .transform((s) => parseInstant(s)!);
 
 /** A time-range bound in a query: an ISO date-time with offset or a date (`YYYY-MM-DD`, UTC midnight), as a Date. */
@@ -86,7 +86,10 @@ export const instantQuerySchema = z
   .string()
   .max(40)
   .refine((s) => parseInstant(s) !== null, INSTANT_MESSAGE)
-  .meta({ examples: ["2026-01-31T12:00:00Z", "2026-01-31"] })
+  .meta({
+    description: `ISO 8601 date-time with an offset, or a date (UTC midnight), ${MIN_YEAR}–${MAX_YEAR}.`,
+    examples: ["2026-01-31T12:00:00Z", "2026-01-31"],
+  })
   .transform((s) => new Date(parseInstant(s)!));
 
 /** `?limit=`: an integer in [1, max]; digits only (no `1e400`, `-0x1`, `Infinity`). */
