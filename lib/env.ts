@@ -1,3 +1,4 @@
+import net from "node:net";
 import { z } from "zod";
 
 /**
@@ -42,7 +43,10 @@ const EnvSchema = z.object({
   PERFPILOT_FAULT_INJECTION: boolish.default(false),
   /** E-mail of the admin account created on the first start (when there are no users). */
   ADMIN_EMAIL: z.email().default("admin@perfpilot.local"),
-  /** Password of that first admin; unset → a random one, printed once to the terminal. */
+  /**
+   * Password of that first admin. Unset → a random one, written once to a 0600 file in
+   * PERFPILOT_DATA_DIR (its path is printed) and to be changed at the first sign-in.
+   */
   ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
   /**
    * Key that signs session cookies. Unset → generated once and kept in PERFPILOT_DATA_DIR.
@@ -83,6 +87,31 @@ const EnvSchema = z.object({
         origins.push(url.origin);
       }
       return origins;
+    }),
+  /**
+   * Comma-separated addresses or CIDR ranges (IPv4 or IPv6) of reverse proxies in front of this
+   * server. Only a request whose TCP peer is one of them has its client address taken from
+   * `X-Forwarded-For`; every other request is judged by its peer address, whatever it claims.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const entries = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const entry of entries) {
+        const [address = "", prefix, extra] = entry.split("/");
+        const family = net.isIP(address);
+        const bits = family === 4 ? 32 : 128;
+        const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+        if (family === 0 || !validPrefix || extra !== undefined) {
+          ctx.addIssue({ code: "custom", message: `not an IP address or CIDR range: ${entry} (e.g. 127.0.0.1,10.0.0.0/8)` });
+          return z.NEVER;
+        }
+      }
+      return entries;
     }),
 });
 

@@ -4,6 +4,8 @@ export const ERROR_STATUS = {
   validation_failed: 422,
   unauthorized: 401,
   forbidden: 403,
+  /** Signed in with a one-time password (the first admin's, or one an admin generated): change it first. */
+  password_change_required: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { NewPasswordForm } from "./new-password-form";
 import styles from "./sign-in.module.css";
 
 type Failure = { kind: "credentials" | "rate_limited" | "other"; message: string };
@@ -16,26 +17,36 @@ async function describeFailure(res: Response): Promise<Failure> {
   return { kind: "other", message: body?.error?.message ?? body?.message ?? `Sign-in failed (HTTP ${res.status}).` };
 }
 
-/** E-mail + password form; on success loads `next` (a same-site path checked by the page). */
+/**
+ * E-mail + password form; on success loads `next` (a same-site path checked by the page), or
+ * first asks for a new password when the one used was a one-time password.
+ */
 export function SignInForm({ next }: { next: string }) {
   const [pending, setPending] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
+  const [oneTimePassword, setOneTimePassword] = useState<string | null>(null);
 
   // Never rejects (every failure becomes a message on the form), so the form fires it with `void`.
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
+    const password = String(data.get("password") ?? "");
     setPending(true);
     setFailure(null);
     try {
       const res = await fetch("/api/auth/sign-in/email", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email: String(data.get("email") ?? ""), password: String(data.get("password") ?? "") }),
+        body: JSON.stringify({ email: String(data.get("email") ?? ""), password }),
         credentials: "same-origin",
       });
       if (!res.ok) {
         setFailure(await describeFailure(res));
+        return;
+      }
+      const body = (await res.json().catch(() => null)) as { user?: { mustChangePassword?: boolean } } | null;
+      if (body?.user?.mustChangePassword) {
+        setOneTimePassword(password);
         return;
       }
       // A full load, not a client navigation: server components must render with the new cookie.
@@ -46,6 +57,8 @@ export function SignInForm({ next }: { next: string }) {
       setPending(false);
     }
   }
+
+  if (oneTimePassword !== null) return <NewPasswordForm next={next} currentPassword={oneTimePassword} />;
 
   return (
     <form className={styles.form} onSubmit={(e) => void onSubmit(e)} method="post" noValidate={false}>

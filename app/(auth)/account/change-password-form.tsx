@@ -31,8 +31,9 @@ export function ChangePasswordForm() {
         form.reset();
         setResult({ ok: true, message: "Password changed. Other sessions were signed out." });
       } else {
-        const body = (await res.json().catch(() => null)) as { message?: string } | null;
-        setResult({ ok: false, message: body?.message ?? `Could not change the password (HTTP ${res.status}).` });
+        // better-auth answers `{code, message}`; our own refusals (429, 422) `{error: {message}}`.
+        const body = (await res.json().catch(() => null)) as { message?: string; error?: { message?: string } } | null;
+        setResult({ ok: false, message: body?.error?.message ?? body?.message ?? `Could not change the password (HTTP ${res.status}).` });
       }
     } catch {
       setResult({ ok: false, message: "Could not reach the server." });

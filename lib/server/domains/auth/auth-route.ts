@@ -3,11 +3,11 @@ import type { NextRequest } from "next/server";
 import { logger } from "../../../log";
 import { writeAudit } from "../audit/write-audit";
 import { route, json, type RouteHandler } from "../../platform/http/route";
-import { resolveActor } from "./authorize";
 import { clientIp } from "./client-ip";
-import { authConfig, getAuth } from "./instance";
+import { authConfig, authDataDir, getAuth } from "./instance";
+import { passwordChanged } from "./password-change";
 import { isRole } from "./roles";
-import { signInLimiter } from "./sign-in-limiter";
+import { signInLimiter, type AttemptOutcome, type LimitedBy } from "./sign-in-limiter";
 
 const log = logger.child({ component: "auth" });
 
@@ -25,48 +25,86 @@ function errorJson(status: number, code: string, message: string, details: unkno
   return json({ error: { code, message, details } }, { status, headers });
 }
 
-async function signIn(req: NextRequest): Promise<Response> {
+/** The body as text (≤ 64 KB) and its JSON object, or a 413; malformed JSON is left to better-auth (400). */
+async function readBody(req: NextRequest): Promise<{ text: string; fields: Record<string, unknown> } | Response> {
   if (Number(req.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) return errorJson(413, "payload_too_large", "body too large");
   const text = await req.text();
   if (text.length > MAX_BODY_BYTES) return errorJson(413, "payload_too_large", "body too large");
-  let email = "";
   try {
-    const body = JSON.parse(text) as { email?: unknown };
-    if (typeof body.email === "string") email = body.email;
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return { text, fields: parsed as Record<string, unknown> };
   } catch {
-    // better-auth answers malformed bodies itself (400); the attempt is refunded below.
+    // not JSON: better-auth answers it
   }
-  const ip = clientIp(req.headers);
-  const reservation = await signInLimiter().reserve(ip, email);
-  if (!reservation.allowed) {
-    log.warn({ ip, email }, "sign-in rate limited");
-    const minutes = Math.ceil(reservation.retryAfterSeconds / 60);
-    return errorJson(
-      429,
-      "rate_limited",
-      `too many failed sign-in attempts; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
-      { retryAfterSeconds: reservation.retryAfterSeconds },
-      { "retry-after": String(reservation.retryAfterSeconds) },
-    );
-  }
-  // The body was consumed above: hand better-auth an identical request.
-  const forwarded = new Request(req.url, { method: "POST", headers: req.headers, body: text });
+  return { text, fields: {} };
+}
+
+const LIMIT_MESSAGES: Record<LimitedBy, string> = {
+  address: "too many failed password attempts from your address",
+  address_and_email: "too many failed sign-in attempts for this e-mail from your address",
+  user: "too many failed password changes for this account",
+};
+
+function rateLimited(limitedBy: LimitedBy, retryAfterSeconds: number): Response {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return errorJson(
+    429,
+    "rate_limited",
+    `${LIMIT_MESSAGES[limitedBy]}; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
+    { retryAfterSeconds, limitedBy },
+    { "retry-after": String(retryAfterSeconds) },
+  );
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs better-auth's handler for a reserved attempt and settles the reservation with how it
+ * ended (`classify`); an exception (the hashing cap's 429, a database outage) refunds it.
+ */
+async function attempt(
+  reservation: { settle(outcome: AttemptOutcome): Promise<void> },
+  request: Request,
+  classify: (res: Response) => Promise<AttemptOutcome>,
+): Promise<Response> {
   let res: Response;
   try {
-    res = await getAuth().handler(forwarded);
+    res = await getAuth().handler(request);
   } catch (err) {
     await reservation.settle("not_attempted");
     throw err;
   }
-  await reservation.settle(res.ok ? "success" : res.status === 401 ? "failure" : "not_attempted");
+  await reservation.settle(await classify(res));
+  return res;
+}
+
+async function signIn(req: NextRequest): Promise<Response> {
+  const body = await readBody(req);
+  if (body instanceof Response) return body;
+  const email = typeof body.fields.email === "string" ? body.fields.email : "";
+  const ip = clientIp(req.headers);
+  const reservation = await signInLimiter().reserveSignIn(ip, email);
+  if (!reservation.allowed) {
+    log.warn({ ip, limitedBy: reservation.limitedBy }, "sign-in rate limited");
+    return rateLimited(reservation.limitedBy, reservation.retryAfterSeconds);
+  }
+  // The account has failed recently (from any address): slow each attempt down, lock nobody out.
+  if (reservation.delayMs > 0) await sleep(reservation.delayMs);
+  // The body was consumed above: hand better-auth an identical request.
+  const forwarded = new Request(req.url, { method: "POST", headers: req.headers, body: body.text });
+  const res = await attempt(reservation, forwarded, async (r) => (r.ok ? "success" : r.status === 401 ? "failure" : "not_attempted"));
   if (!res.ok) return res;
-  const body = (await res.json()) as { redirect?: boolean; url?: string; user?: { id?: string; email?: string; name?: string; role?: string } };
-  const user = body.user;
+  const out = (await res.json()) as {
+    redirect?: boolean;
+    url?: string;
+    user?: { id?: string; email?: string; name?: string; role?: string; mustChangePassword?: boolean };
+  };
+  const user = out.user;
   await auditSignIn(user, ip);
   return replaceJson(res, {
-    redirect: body.redirect ?? false,
-    url: body.url ?? null,
-    user: user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null,
+    redirect: out.redirect ?? false,
+    url: out.url ?? null,
+    user: user ? { id: user.id, email: user.email, name: user.name, role: user.role, mustChangePassword: user.mustChangePassword === true } : null,
   });
 }
 
@@ -105,14 +143,58 @@ async function auditSignIn(user: { id?: string; email?: string; role?: string } 
   }
 }
 
+/**
+ * `/change-password`: limited per user and per address (failed checks of the current password),
+ * and the end of a one-time password (flag cleared, the first admin's file deleted). Works for a
+ * session that must change its password, which every other route refuses.
+ */
 async function changePassword(req: NextRequest): Promise<Response> {
-  const actor = await resolveActor(req.headers).catch(() => null);
-  const res = await getAuth().handler(req);
-  if (res.ok && actor) {
-    await writeAudit(authConfig().pool, { actor, action: "user.change_password", subjectType: "user", subjectId: actor.userId }).catch((err: unknown) =>
-      log.error({ err }, "could not audit password change"),
-    );
+  const session = await getAuth().api.getSession({ headers: req.headers });
+  // No session: better-auth answers 401 itself and checks no password.
+  if (!session) return getAuth().handler(req);
+  const body = await readBody(req);
+  if (body instanceof Response) return body;
+  const { currentPassword, newPassword } = body.fields;
+  if (typeof newPassword === "string" && newPassword === currentPassword) {
+    return errorJson(422, "validation_failed", "the new password must differ from the current one", [
+      { path: "newPassword", message: "same as the current password" },
+    ]);
   }
+  const ip = clientIp(req.headers);
+  const user = session.user;
+  const reservation = await signInLimiter().reservePasswordChange(ip, user.id);
+  if (!reservation.allowed) {
+    log.warn({ ip, userId: user.id, limitedBy: reservation.limitedBy }, "password change rate limited");
+    return rateLimited(reservation.limitedBy, reservation.retryAfterSeconds);
+  }
+  const forwarded = new Request(req.url, { method: "POST", headers: req.headers, body: body.text });
+  const res = await attempt(reservation, forwarded, async (r) => {
+    if (r.ok) return "success";
+    // A wrong current password is better-auth's 400 INVALID_PASSWORD; other 4xx checked nothing.
+    const code = (
+      (await r
+        .clone()
+        .json()
+        .catch(() => null)) as { code?: unknown } | null
+    )?.code;
+    return code === "INVALID_PASSWORD" ? "failure" : "not_attempted";
+  });
+  if (!res.ok) return res;
+  const { pool } = authConfig();
+  // The new password is stored: answer success whatever happens here (a flag left set only
+  // asks for one more change; a retry with the old password would fail).
+  const wasOneTime = await passwordChanged(pool, user.id, authDataDir()).catch((err: unknown) => {
+    log.error({ err, userId: user.id }, "could not clear the one-time password flag");
+    return false;
+  });
+  const actor = { name: user.email, role: isRole(user.role) ? user.role : "none", origin: ip };
+  await writeAudit(pool, {
+    actor,
+    action: "user.change_password",
+    subjectType: "user",
+    subjectId: user.id,
+    after: wasOneTime ? { oneTimePassword: "replaced" } : undefined,
+  }).catch((err: unknown) => log.error({ err }, "could not audit password change"));
   return res;
 }
 
@@ -127,7 +209,7 @@ async function handle(req: NextRequest): Promise<Response> {
 
 /**
  * The handlers of app/api/auth/[...all]/route.ts: better-auth's own handler for the exposed
- * endpoints, with sign-in rate limited and audited. Marked `public` (better-auth checks the
+ * endpoints, with sign-in and password change rate limited and audited. Marked `public` (better-auth checks the
  * session and, for cookie-carrying writes, the Origin itself); the route walker test allows
  * this one file to take writes below `operator`.
  */

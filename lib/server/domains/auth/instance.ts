@@ -19,10 +19,13 @@ export interface InitAuthOptions {
   secret?: string;
   trustedOrigins?: string[];
   sessionMaxAgeHours?: number;
+  /** Where the first admin's one-time password file lives. Default: PERFPILOT_DATA_DIR. */
+  dataDir?: string;
 }
 
 interface AuthSlot {
   config: AuthConfig;
+  dataDir: string;
   ownsPool: boolean;
   instance: PerfpilotAuth | null;
 }
@@ -49,14 +52,15 @@ export function initAuth(opts: InitAuthOptions = {}): void {
     pool = createPool(opts.connectionString, 4);
     ownsPool = true;
   }
+  const dataDir = opts.dataDir ?? env.PERFPILOT_DATA_DIR;
   const config: AuthConfig = {
     pool,
     baseURL: (opts.baseURL ?? defaultBaseURL()).replace(/\/+$/, ""),
-    secret: opts.secret ?? resolveAuthSecret({ configured: env.AUTH_SECRET, dataDir: env.PERFPILOT_DATA_DIR }),
+    secret: opts.secret ?? resolveAuthSecret({ configured: env.AUTH_SECRET, dataDir }),
     trustedOrigins: opts.trustedOrigins ?? env.TRUSTED_ORIGINS,
     sessionMaxAgeHours: opts.sessionMaxAgeHours ?? env.SESSION_MAX_AGE_HOURS,
   };
-  SLOT.set({ config, ownsPool, instance: null });
+  SLOT.set({ config, dataDir, ownsPool, instance: null });
 }
 
 function slot(): AuthSlot {
@@ -75,6 +79,11 @@ export function getAuth(): PerfpilotAuth {
 /** The settings auth was initialised with (pool, public URL, trusted origins). */
 export function authConfig(): Readonly<AuthConfig> {
   return slot().config;
+}
+
+/** The data dir auth was initialised with (the first admin's one-time password file lives there). */
+export function authDataDir(): string {
+  return slot().dataDir;
 }
 
 /** Origins trusted for cookie-authenticated writes besides the request's own host: the public URL and TRUSTED_ORIGINS. */

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AppError } from "../../../errors";
 import { resolveActor } from "./authorize";
+import { getAuth } from "./instance";
 import { safeNextPath } from "./next-path";
 import { hasRole, type Role } from "./roles";
 import type { AuthActor } from "./types";
@@ -22,6 +23,15 @@ export async function pageActor(): Promise<AuthActor | null> {
 }
 
 /**
+ * The signed-in user of the current page request when they hold a one-time password they
+ * must change first (the sign-in page then asks for a new one), else null.
+ */
+export async function pendingPasswordChange(): Promise<{ email: string } | null> {
+  const session = await getAuth().api.getSession({ headers: await headers() });
+  return session?.user.mustChangePassword === true ? { email: session.user.email } : null;
+}
+
+/**
  * For server components and pages: the signed-in actor, or a redirect to
  * `/sign-in?next=<nextPath>` when nobody is signed in. A signed-in user below `minRole` gets
  * a 403 error (the segment's error.tsx), not a sign-in loop.
@@ -31,6 +41,8 @@ export async function pageActor(): Promise<AuthActor | null> {
  */
 export async function requirePageSession(minRole: Role = "viewer", nextPath?: string): Promise<AuthActor> {
   const actor = await pageActor();
+  // No actor also covers a session that must change its password first (resolveActor refuses
+  // it): the sign-in page sees that session and asks for the new password.
   if (!actor) {
     const next = safeNextPath(nextPath);
     redirect(next === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`);
