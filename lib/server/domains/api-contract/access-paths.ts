@@ -149,6 +149,7 @@ export const accessPaths: ZodOpenApiPathsObject = {
         429: "Too many attempts (`Retry-After`).",
       },
       errorSchema: authErrorSchema,
+      libraryValidated: true,
     }),
   },
   "/api/auth/sign-out": {
@@ -162,6 +163,7 @@ export const accessPaths: ZodOpenApiPathsObject = {
       ok: { 200: { description: "Signed out.", schema: z.looseObject({ success: z.boolean() }) } },
       errors: { 400: "A malformed body.", 403: "The Origin is not trusted.", 413: "The body is larger than 64 KB." },
       errorSchema: authErrorSchema,
+      libraryValidated: true,
     }),
   },
   "/api/auth/get-session": {
@@ -172,8 +174,8 @@ export const accessPaths: ZodOpenApiPathsObject = {
       description: "The session of the cookie sent (without its token) and its user, or null.",
       query: endpointSchema(getSession, "query") as z.ZodObject,
       ok: { 200: { description: "The session and user, or null.", schema: z.looseObject({ session: z.looseObject({}), user: authUser }).nullable() } },
-      errors: {},
       errorSchema: authErrorSchema,
+      libraryValidated: true,
     }),
   },
   "/api/auth/change-password": {
@@ -192,6 +194,7 @@ export const accessPaths: ZodOpenApiPathsObject = {
         429: "Too many attempts (`Retry-After`).",
       },
       errorSchema: authErrorSchema,
+      libraryValidated: true,
     }),
   },
 };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ZodOpenApiPathsObject } from "zod-openapi";
 import { symbolSchema } from "../../platform/http/params";
-import { taskHandleSchema } from "../../platform/queue/task-schemas";
+import { TASK_QUOTA_REFUSAL, taskHandleSchema } from "../../platform/queue/task-schemas";
 import {
   indicatorQuerySchema,
   indicatorsResultSchema,
@@ -68,7 +68,7 @@ export const marketPaths: ZodOpenApiPathsObject = {
         200: { description: "The indicators (`X-Perfpilot-Cache: hit` when served from the cache).", schema: indicatorsResultSchema },
         202: { description: "Queued: poll `resultUrl`.", schema: taskHandleSchema },
       },
-      errors: { 404: "Unknown symbol.", 503: CLOCK_NOT_STARTED },
+      errors: { 404: "Unknown symbol.", 429: TASK_QUOTA_REFUSAL, 503: CLOCK_NOT_STARTED },
     }),
   },
   "/api/signals": {
@@ -108,7 +108,7 @@ export const marketPaths: ZodOpenApiPathsObject = {
       description: "Built inside the request (the baseline), or — with the queue optimization — a task handle at once, the report stored with the task.",
       body: reportRequestSchema,
       ok: { 200: { description: "The report.", schema: reportSchema }, 202: { description: "Queued: poll `resultUrl`.", schema: taskHandleSchema } },
-      errors: { 422: "None of the symbols is in the universe (`details.unknownSymbols`).", 503: CLOCK_NOT_STARTED },
+      errors: { 422: "None of the symbols is in the universe (`details.unknownSymbols`).", 429: TASK_QUOTA_REFUSAL, 503: CLOCK_NOT_STARTED },
     }),
   },
 };

@@ -26,6 +26,8 @@ export interface OperationSpec {
   noDatabase?: boolean;
   /** A different error body (better-auth's own answers). */
   errorSchema?: z.ZodType;
+  /** Inputs validated by the auth library, which answers 400 (not our 422) for invalid ones. */
+  libraryValidated?: boolean;
   /** Non-2xx answers that are not the shared error body (e.g. health's 503 with its checks). */
   special?: Partial<Record<number, { description: string; schema: z.ZodType }>>;
   /** The body is optional (the route reads an empty body as `{}`); derived from the schema when omitted. */
@@ -60,7 +62,8 @@ function errorStatuses(spec: OperationSpec): Map<number, string[]> {
     addError(out, 413, "The body is larger than 64 KB (counted while it streams).");
     addError(out, 415, "The body is not sent as `application/json`.");
   }
-  if (spec.path || spec.query || spec.body) addError(out, 422, "A parameter or body field is invalid; `details` lists each with its `path`.");
+  if (spec.libraryValidated && (spec.query || spec.body)) addError(out, 400, "A parameter or body field is invalid (the auth library's `VALIDATION_ERROR`).");
+  else if (spec.path || spec.query || spec.body) addError(out, 422, "A parameter or body field is invalid; `details` lists each with its `path`.");
   if (!spec.noDatabase) addError(out, 503, "The database is unavailable (`Retry-After` says when to retry).");
   for (const [status, why] of Object.entries(spec.errors ?? {})) addError(out, Number(status), why);
   return new Map([...out].sort((a, b) => a[0] - b[0]));

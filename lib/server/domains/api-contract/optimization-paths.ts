@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ZodOpenApiPathsObject } from "zod-openapi";
-import { taskHandleSchema } from "../../platform/queue/task-schemas";
+import { TASK_QUOTA_REFUSAL, taskHandleSchema } from "../../platform/queue/task-schemas";
 import {
   analysesListSchema,
   analysesQuerySchema,
@@ -133,7 +133,11 @@ export const optimizationPaths: ZodOpenApiPathsObject = {
       description: "An on-demand benchmark of the operation's strategies as a background task; answers at once with the task handle.",
       body: benchmarkRunSchema,
       ok: { 202: { description: "Accepted: poll `resultUrl`.", schema: taskHandleSchema } },
-      errors: { 409: "The operation cannot be benchmarked now.", 422: "Unknown operation, or a strategy it does not have (`details[].path`)." },
+      errors: {
+        409: "The operation cannot be benchmarked now.",
+        422: "Unknown operation, or a strategy it does not have (`details[].path`).",
+        429: TASK_QUOTA_REFUSAL,
+      },
     }),
   },
   "/api/comparisons/{id}/timings": {

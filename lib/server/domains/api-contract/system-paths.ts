@@ -40,8 +40,18 @@ export const systemPaths: ZodOpenApiPathsObject = {
       access: "public",
       tag: "System",
       summary: "Liveness",
-      description: "The process answers HTTP, nothing more (no database, no auth); `/api/health` is the readiness check.",
-      ok: { 200: { description: "Alive.", schema: z.strictObject({ status: z.literal("ok") }) } },
+      description:
+        "The process answers HTTP, nothing more (no database query, no auth); `/api/health` is the readiness check. `database` is the in-memory database watch's last verdict.",
+      ok: {
+        200: {
+          description: "Alive.",
+          schema: z.strictObject({
+            status: z.literal("ok"),
+            database: z.enum(["up", "down", "unknown"]).optional(),
+            downSince: z.iso.datetime().nullable().optional(),
+          }),
+        },
+      },
       noDatabase: true,
     }),
   },

@@ -14,8 +14,12 @@ export const taskHandleSchema = z
     status: z.literal("processing"),
     estimatedSeconds: z.number().nullable(),
     resultUrl: z.string().meta({ description: "`/api/tasks/task/{id}/result`" }),
+    deduplicated: z.boolean().meta({ description: "true: the same operation and input was already queued or running, and this is its task." }),
   })
   .meta({ id: "TaskHandle" });
+
+/** Why a call that would become a task is refused (the per-caller quota of tasks.ts). */
+export const TASK_QUOTA_REFUSAL = "The caller already has the most tasks queued or running that one caller may (`Retry-After`).";
 
 const taskFields = {
   taskId: z.uuid(),
