@@ -120,6 +120,9 @@ async function main(): Promise<void> {
     serveClient: false,
     adapter: createAdapter(pool, { errorHandler: (err) => log.warn({ err }, "socket.io adapter error") }),
   });
+  // Socket.IO answers its handshakes before the request listener above: stamp the peer address first.
+  httpServer.prependListener("request", (req: http.IncomingMessage) => stampClientAddress(req));
+  httpServer.prependListener("upgrade", (req: http.IncomingMessage) => stampClientAddress(req));
   const socketAccess = await startSocketAccessControl(io, { connectionString: db.connectionString });
   shutdownSteps.push({ name: "sockets", run: () => socketAccess.stop() });
   shutdownSteps.push({
@@ -173,6 +176,8 @@ async function main(): Promise<void> {
     recorder: engineHost.recorder,
     faults,
     metrics,
+    instanceId,
+    flusher: engineHost.flusher,
     log: logger.child({ component: "monitoring" }),
   });
   setMonitoring(monitoring);

@@ -261,6 +261,43 @@ describe("users (admin)", () => {
     expect(JSON.stringify(list.body)).not.toMatch(/password/i);
   });
 
+  it("makes an admin-generated password one-time: every route refuses it until it is changed", async () => {
+    const created = await call("POST", "/api/users", { cookie: adminCookie, body: { email: "oona@example.com", role: "operator" } });
+    const signedIn = await call("POST", "/api/auth/sign-in/email", { body: { email: "oona@example.com", password: created.body.password } });
+    expect(signedIn.body.user.mustChangePassword).toBe(true);
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .find((c) => c.includes("session_token="))!
+      .split(";")[0]!;
+    const refused = await call("GET", "/api/test/widget", { cookie });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe("password_change_required");
+    const changed = await call("POST", "/api/auth/change-password", {
+      cookie,
+      body: { currentPassword: created.body.password, newPassword: "oona-own-pass-1" },
+    });
+    expect(changed.status).toBe(200);
+    // Every session of the user ended with the old password; the browser got a new cookie.
+    expect((await call("GET", "/api/test/widget", { cookie })).status).toBe(401);
+    const renewed = changed.headers
+      .getSetCookie()
+      .find((c) => c.includes("session_token="))!
+      .split(";")[0]!;
+    expect((await call("GET", "/api/test/widget", { cookie: renewed })).status).toBe(200);
+  });
+
+  it("ends the other sessions when a password changes, even if the client does not ask", async () => {
+    await call("POST", "/api/users", { cookie: adminCookie, body: { email: "pia@example.com", role: "viewer", password: "pia-pass-1234" } });
+    const laptop = (await signIn("pia@example.com", "pia-pass-1234")).cookie;
+    const phone = (await signIn("pia@example.com", "pia-pass-1234")).cookie;
+    const changed = await call("POST", "/api/auth/change-password", {
+      cookie: laptop,
+      body: { currentPassword: "pia-pass-1234", newPassword: "pia-pass-5678", revokeOtherSessions: false },
+    });
+    expect(changed.status).toBe(200);
+    expect((await call("GET", "/api/test/widget", { cookie: phone })).status).toBe(401);
+  });
+
   it("refuses user management to non-admins", async () => {
     expect((await call("GET", "/api/users")).status).toBe(401);
     expect((await call("GET", "/api/users", { cookie: operator.cookie })).status).toBe(403);

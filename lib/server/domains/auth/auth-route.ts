@@ -145,7 +145,7 @@ async function auditSignIn(user: { id?: string; email?: string; role?: string } 
 
 /**
  * `/change-password`: limited per user and per address (failed checks of the current password),
- * and the end of a one-time password (flag cleared, the first admin's file deleted). Works for a
+ * always revoking the user's other sessions, and the end of a one-time password (flag cleared, the first admin's file deleted). Works for a
  * session that must change its password, which every other route refuses.
  */
 async function changePassword(req: NextRequest): Promise<Response> {
@@ -167,7 +167,10 @@ async function changePassword(req: NextRequest): Promise<Response> {
     log.warn({ ip, userId: user.id, limitedBy: reservation.limitedBy }, "password change rate limited");
     return rateLimited(reservation.limitedBy, reservation.retryAfterSeconds);
   }
-  const forwarded = new Request(req.url, { method: "POST", headers: req.headers, body: body.text });
+  // A changed password always ends the user's other sessions (their sockets drop through the
+  // access triggers), whatever the client asked: a password change is how people lock out a thief.
+  const forwardedBody = Object.keys(body.fields).length > 0 ? JSON.stringify({ ...body.fields, revokeOtherSessions: true }) : body.text;
+  const forwarded = new Request(req.url, { method: "POST", headers: req.headers, body: forwardedBody });
   const res = await attempt(reservation, forwarded, async (r) => {
     if (r.ok) return "success";
     // A wrong current password is better-auth's 400 INVALID_PASSWORD; other 4xx checked nothing.

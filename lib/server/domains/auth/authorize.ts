@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { AppError } from "../../../errors";
 import { accessCache, type ResolvedAccess } from "./access-cache";
 import { resolveToken, touchTokenUse } from "./api-tokens";
+import { assertPasswordChanged } from "./password-change";
 import { clientIp } from "./client-ip";
 import { authConfig, getAuth, trustedOrigins } from "./instance";
 import { header, isAllowedOrigin, type HeaderSource } from "./origins";
@@ -40,6 +41,8 @@ async function resolveSession(h: HeaderSource): Promise<ResolvedAccess | null> {
   const user = session.user;
   if (user.banned && !(user.banExpires && new Date(user.banExpires).getTime() < Date.now())) return null;
   if (!isRole(user.role)) throw new AppError("forbidden", "this account has no role; ask an admin to assign one");
+  // Throws, so a session with a one-time password is never cached.
+  assertPasswordChanged(user);
   return {
     actor: { name: user.email, role: user.role, via: "session", userId: user.id, email: user.email, tokenId: null },
     sessionId: session.session.id,

@@ -6,6 +6,7 @@ import { writeAudit } from "../audit/write-audit";
 import { getAuth } from "./instance";
 import { isRole, requireSignedInAdmin, type Role } from "./roles";
 import type { AuthActor } from "./types";
+import { requirePasswordChange } from "./password-change";
 import { withTransaction } from "../../platform/db/transaction";
 
 /** A user as listed to admins (no password material). */
@@ -108,7 +109,12 @@ export async function createUser(
 ): Promise<{ user: UserView; password: string | null }> {
   requireSignedInAdmin(actor, "create users");
   const password = input.password ?? randomPassword();
-  const user = await inTransaction(pool, (client) => insertUser(client, actor, { ...input, password }));
+  const user = await inTransaction(pool, async (client) => {
+    const created = await insertUser(client, actor, { ...input, password });
+    // A generated password went through somebody else's hands: the user must choose their own.
+    if (!input.password) await requirePasswordChange(client, created.id);
+    return created;
+  });
   return { user, password: input.password ? null : password };
 }
 
