@@ -16,6 +16,7 @@ import { createSignInLimiter, progressiveDelayMs } from "../../lib/server/domain
 import { createHashLimiter } from "../../lib/server/domains/auth/password-hashing";
 import { CLIENT_IP_HEADER, clientAddress, clientIp, stampClientAddress, trustedProxies } from "../../lib/server/domains/auth/client-ip";
 import { AppError } from "../../lib/errors";
+import { mayStartWork } from "../../lib/server/domains/auth/authorize";
 import { ROUTE_ACCESS, json, route } from "../../lib/server/platform/http/route";
 
 describe("roles", () => {
@@ -303,5 +304,21 @@ describe("route() access marker", () => {
     expect(open[ROUTE_ACCESS]).toBe("public");
     expect(Object.keys(declared)).toEqual([]);
     expect(() => route({ access: "root" as never }, async () => json({}))).toThrow(/unknown access/);
+  });
+});
+
+describe("work a request may start (queued tasks)", () => {
+  const person = { name: "a@x", role: "viewer" as const, origin: "1.2.3.4", via: "session" as const, userId: "u", email: "a@x", tokenId: null };
+  const token = { ...person, via: "token" as const, tokenId: "t" };
+  it("never lets a cookie GET from another site, or one that does not say where it comes from, queue work", () => {
+    expect(mayStartWork({ method: "GET", headers: { "sec-fetch-site": "cross-site" } }, person)).toBe(false);
+    expect(mayStartWork({ method: "GET", headers: { "sec-fetch-site": "same-site" } }, person)).toBe(false);
+    expect(mayStartWork({ method: "GET", headers: {} }, person)).toBe(false);
+  });
+  it("lets the app's own pages, the address bar, writes and tokens queue work", () => {
+    expect(mayStartWork({ method: "GET", headers: { "sec-fetch-site": "same-origin" } }, person)).toBe(true);
+    expect(mayStartWork({ method: "GET", headers: { "sec-fetch-site": "none" } }, person)).toBe(true);
+    expect(mayStartWork({ method: "POST", headers: { "sec-fetch-site": "cross-site" } }, person)).toBe(true);
+    expect(mayStartWork({ method: "GET", headers: {} }, token)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { parseIndicatorParams } from "@/lib/market/indicators/params";
-import { route, json, parseQuery, parseParam } from "@/lib/server/platform/http/route";
+import { route, json, jsonKept, parseQuery, parseParam } from "@/lib/server/platform/http/route";
+import { mayStartWork } from "@/lib/server/domains/auth/authorize";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { indicatorQuerySchema } from "@/lib/server/domains/market/market-schemas";
 import { symbolSchema } from "@/lib/server/platform/http/params";
@@ -25,7 +26,9 @@ export const GET = route<{ symbol: string }>({ access: "viewer" }, async (req, c
   if (!clockDate) throw new AppError("unavailable", "the market clock has not started yet; retry in a few seconds");
   const asOf = q.asOf && q.asOf < clockDate ? q.asOf : clockDate;
   const input = { symbol, asOf, params, points: q.points };
-  const r = await tasks.invoke(operations.spec(calculateIndicators), input, actor.name);
+  // A GET another site could trigger is answered now, never turned into a queued task.
+  const r = await tasks.invoke(operations.spec(calculateIndicators), input, actor.name, { mayQueue: mayStartWork(req, actor) });
   if (r.kind === "queued") return json(r.task, { status: 202 });
-  return json(r.result, r.kept ? { headers: { "x-perfpilot-cache": "hit" } } : undefined);
+  // Results are never changed once made, and the cache hands the same object out again.
+  return jsonKept(r.result, r.kept ? { headers: { "x-perfpilot-cache": "hit" } } : undefined);
 });
