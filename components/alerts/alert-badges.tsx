@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { Alert } from "@/lib/client/api-types";
 import { operationHref } from "@/lib/client/queries";
+import { DATABASE_OPERATION } from "@/lib/optimizer/alerts/types";
 import { PROCESS_OPERATION } from "@/lib/optimizer/monitor/types";
 import type { AlertDisplayState } from "./alert-state";
 import styles from "./alerts.module.css";
@@ -21,7 +22,11 @@ export function AlertStateBadge({ state }: { state: AlertDisplayState }) {
   );
 }
 
-/** The operation, linked to its page (the process-wide pseudo-operation has none). */
+/** The operation, linked to its page (the pseudo-operations `process` and `database` have none). */
 export function OperationName({ operation }: { operation: string }) {
-  return operation === PROCESS_OPERATION ? <span>{operation}</span> : <Link href={operationHref(operation)}>{operation}</Link>;
+  return operation === PROCESS_OPERATION || operation === DATABASE_OPERATION ? (
+    <span>{operation}</span>
+  ) : (
+    <Link href={operationHref(operation)}>{operation}</Link>
+  );
 }

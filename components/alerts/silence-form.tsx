@@ -1,6 +1,6 @@
 "use client";
 import { useId, useState, type FormEvent } from "react";
-import { MONITOR_RULES } from "@/lib/optimizer/monitor/types";
+import { ALERT_RULES } from "@/lib/optimizer/alerts/types";
 import { ruleLabel } from "./alert-state";
 import styles from "./alerts.module.css";
 import { useOperationNames } from "./operation-options";
@@ -45,7 +45,7 @@ export function SilenceForm(props: { canOperate: boolean; pending: boolean; erro
         Rule
         <select id={`${id}-rule`} value={rule} onChange={(e) => setRule(e.target.value)} data-testid="silence-rule">
           <option value="">every rule</option>
-          {MONITOR_RULES.map((r) => (
+          {ALERT_RULES.map((r) => (
             <option key={r} value={r}>
               {ruleLabel(r)}
             </option>

@@ -4,7 +4,7 @@ import { AlertManager, type AlertEvent } from "../../lib/optimizer/alerts/manage
 import { Engine } from "../../lib/optimizer/engine";
 import { ManualClock } from "../../lib/optimizer/monitor/clock";
 import { MonitorConfigError, defaultMonitorConfig } from "../../lib/optimizer/monitor/config";
-import { fingerprintOf, type Finding } from "../../lib/optimizer/monitor/types";
+import { fingerprintOf, type Finding, type FindingEvidence } from "../../lib/optimizer/monitor/types";
 import { defineOperation } from "../../lib/optimizer/operation";
 import { SampleRecorder } from "../../lib/optimizer/recorder";
 import { cacheStrategy } from "../../lib/optimizer/strategies/cache";
@@ -62,7 +62,7 @@ describe("monitoring on Postgres", () => {
     await tick([finding("reports.build")]);
     const [firing] = await store.list({ state: "firing" });
     expect(firing).toMatchObject({ state: "firing", firingAt: START + 2 * MIN, notifiedAt: START + 2 * MIN, reopenCount: 0, severity: "critical" });
-    expect(firing!.evidence.test?.pValue).toBe(1e-9);
+    expect((firing!.evidence as FindingEvidence).test?.pValue).toBe(1e-9);
     expect(events.filter((e) => e.type === "notify")).toHaveLength(1);
 
     const acked = await alerts.acknowledge(firing!.id, { note: "on it", expiresAt: START + 10 * MIN }, operator);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MonitorConfigError, defaultMonitorConfig, operationDefaults, parseMonitorConfig, type MonitorConfig } from "../../lib/optimizer/monitor/config";
 import { evaluateMonitor } from "../../lib/optimizer/monitor/evaluate";
 import { buildSeries } from "../../lib/optimizer/monitor/series";
+import type { FindingEvidence } from "../../lib/optimizer/monitor/types";
 import { createRng } from "../../lib/optimizer/stats/rng";
 import { FaultIndex } from "../../lib/server/domains/faults/fault-index";
 import { latencyModel, monitorLoop, poissonTraffic, recentMedian, type SimSample } from "../helpers/monitoring-sim";
@@ -139,8 +140,9 @@ describe("monitor + alerts over simulated time", () => {
       expect(notify?.alert.fingerprint, `seed ${seed}`).toBe(`${OP}|baseline|latency_regression`);
       expect(notify!.at).toBeGreaterThan(injectedAt);
       delays.push((notify!.at - injectedAt) / 1000);
-      expect(notify!.alert.evidence.test?.pValue).toBeLessThan(0.001);
-      expect(notify!.alert.evidence.observed.medianIncreasePct).toBeGreaterThan(20);
+      const evidence = notify!.alert.evidence as FindingEvidence;
+      expect(evidence.test?.pValue).toBeLessThan(0.001);
+      expect(evidence.observed.medianIncreasePct).toBeGreaterThan(20);
     }
     console.info(`time to alert after a 30 % regression (s), 10 seeds: ${delays.join(", ")}`);
     expect(Math.max(...delays)).toBeLessThanOrEqual(180);

@@ -6,6 +6,7 @@ import { AppError } from "../../errors";
 import type { Clock } from "../monitor/clock";
 import type { Finding } from "../monitor/types";
 import type { Actor } from "../types";
+import { incidentLookback, invalidIncident, stepIncident, type Incident } from "./incident";
 import { acknowledgeAlert, resolveAlertManually, stepAlerts, type Transition } from "./lifecycle";
 import type { AlertStore } from "./store";
 import { MONITOR_ACTOR, type Alert, type LifecycleConfig, type Silence } from "./types";
@@ -25,6 +26,9 @@ export type ProcessSummary = {
   discarded: number;
   notified: number;
 };
+
+/** What recording an incident did, and the alert it is on. */
+export type IncidentOutcome = { outcome: "new" | "joined" | "duplicate"; alert: Alert; notified: boolean };
 
 const ACTIONS: Record<string, string> = { firing: "alert.firing", resolved: "alert.resolved", pending: "alert.pending" };
 
@@ -100,6 +104,40 @@ export class AlertManager {
       discarded: step.discard.length,
       notified: step.notify.length,
     };
+  }
+
+  /**
+   * Records an incident that is over (a database outage reported after recovery): a firing alert
+   * with its audit row, toasted when new; the same episode reported again (by another instance)
+   * changes nothing. See lib/optimizer/alerts/incident.ts for the rules.
+   */
+  async recordIncident(incident: Incident): Promise<IncidentOutcome> {
+    const invalid = invalidIncident(incident);
+    if (invalid) throw new AppError("validation_failed", `invalid incident: ${invalid}`);
+    const cfg = this.deps.config();
+    const now = this.deps.clock.now();
+    const step = await this.deps.store.transaction(async (tx) => {
+      const known = await tx.known(incidentLookback(incident, now, cfg));
+      const s = stepIncident(known, incident, await tx.activeSilences(now), now, cfg, () => this.newId());
+      if (s.kind === "duplicate") return s;
+      await tx.save([s.alert]);
+      await tx.audit({
+        actor: MONITOR_ACTOR,
+        action: s.kind === "new" ? "alert.firing" : s.transition.from === "resolved" ? "alert.reopened" : "alert.recurred",
+        subjectType: "alert",
+        subjectId: s.alert.id,
+        before: { state: s.transition.from },
+        after: { state: s.alert.state, fingerprint: s.alert.fingerprint, reopenCount: s.alert.reopenCount },
+        reason: s.alert.summary,
+        evidence: s.alert.evidence,
+      });
+      return s;
+    });
+    if (step.kind === "duplicate") return { outcome: "duplicate", alert: step.alert, notified: false };
+    const events: AlertEvent[] = [{ type: "changed", alert: step.alert }];
+    if (step.notify) events.push({ type: "notify", alert: step.alert });
+    this.emit(events);
+    return { outcome: step.kind, alert: step.alert, notified: step.notify };
   }
 
   private async change(id: string, actor: Actor, action: string, apply: (a: Alert, now: number) => Alert | string, reason: string | null): Promise<Alert> {

@@ -2,11 +2,38 @@
  * The vocabulary of alerting (SPEC §3 "Monitor"): alerts go pending → firing → resolved, are
  * de-duplicated per fingerprint (operation + variant + rule), can be acknowledged and silenced.
  */
-import type { FindingEvidence, Severity } from "../monitor/types";
+import { MONITOR_RULES, type FindingEvidence, type Severity } from "../monitor/types";
 import type { Actor } from "../types";
 
 export const ALERT_STATES = ["pending", "firing", "resolved"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
+
+/** Rules of incidents reported to the manager directly, once over (`recordIncident`), not found by the monitor. */
+export const INCIDENT_RULES = ["database_unavailable"] as const;
+export type IncidentRule = (typeof INCIDENT_RULES)[number];
+
+/** Every rule an alert can carry: the monitor's and the incidents'. */
+export const ALERT_RULES = [...MONITOR_RULES, ...INCIDENT_RULES] as const;
+
+/** Pseudo-operation of the database's incidents (like `process` for CPU and RSS findings). */
+export const DATABASE_OPERATION = "database";
+
+/** One episode of an incident as one instance saw it (ISO times). */
+export interface IncidentEpisode {
+  from: string;
+  to: string;
+  instance: string;
+}
+
+/**
+ * Evidence of an incident alert: its latest episode (from, to, seconds, instance) and every
+ * episode folded into the alert, newest last — what tells a second instance's report of the same
+ * outage from a new outage.
+ */
+export interface IncidentEvidence extends IncidentEpisode {
+  seconds: number;
+  episodes: IncidentEpisode[];
+}
 
 /** One alert. Times are ms since the epoch (the clock port's unit). */
 export interface Alert {
@@ -18,8 +45,8 @@ export interface Alert {
   severity: Severity;
   state: AlertState;
   summary: string;
-  /** The latest finding's evidence (values, thresholds, sample sizes, test, window). */
-  evidence: FindingEvidence;
+  /** The latest finding's evidence (values, thresholds, sample sizes, test, window), or an incident's. */
+  evidence: FindingEvidence | IncidentEvidence;
   /** Start of the current episode (pending since). */
   startedAt: number;
   firingAt: number | null;

@@ -2,16 +2,18 @@
  * Request bodies, queries and responses of the alerts API (alerts, silences).
  */
 import { z } from "zod";
-import { ALERT_STATES } from "../../../optimizer/alerts/types";
-import { MONITOR_RULES } from "../../../optimizer/monitor/types";
+import { ALERT_RULES, ALERT_STATES, DATABASE_OPERATION } from "../../../optimizer/alerts/types";
 import { isoTime, limitSchema, operationName, safeText } from "../../platform/http/params";
 import { instantWire } from "../../platform/http/wire";
+
+/** An operation an alert or silence can name: a registered one's name, `process`, or `database`. */
+const alertOperation = z.union([operationName, z.literal(DATABASE_OPERATION)], { error: "not an operation name (service.operation, process or database)" });
 
 export const alertListQuerySchema = z
   .object({
     state: z.enum([...ALERT_STATES, "open"]).optional(),
-    operation: operationName.optional(),
-    rule: z.enum(MONITOR_RULES).optional(),
+    operation: alertOperation.optional(),
+    rule: z.enum(ALERT_RULES).optional(),
     before: isoTime.optional(),
     limit: limitSchema(1000, 200),
   })
@@ -27,8 +29,8 @@ export const resolveSchema = z.object({ reason: safeText({ min: 1, max: 500, mul
 
 export const silenceCreateSchema = z
   .object({
-    operation: operationName.optional(),
-    rule: z.enum(MONITOR_RULES).optional(),
+    operation: alertOperation.optional(),
+    rule: z.enum(ALERT_RULES).optional(),
     startsAt: isoTime.optional(),
     endsAt: isoTime.optional(),
     durationMinutes: z

@@ -3,7 +3,7 @@
  */
 import type pg from "pg";
 import type { AlertStore, AlertTx } from "../../../optimizer/alerts/store";
-import type { Alert, AlertFilter, AlertState, Silence } from "../../../optimizer/alerts/types";
+import type { Alert, AlertFilter, AlertState, IncidentEvidence, Silence } from "../../../optimizer/alerts/types";
 import type { FindingEvidence, Severity } from "../../../optimizer/monitor/types";
 import { writeAudit } from "../audit/write-audit";
 import { withTransaction } from "../../platform/db/transaction";
@@ -19,7 +19,7 @@ interface AlertRow {
   state: AlertState;
   summary: string;
   // reopenCount has no column of its own: it travels inside the evidence document.
-  evidence: FindingEvidence & { reopenCount?: number };
+  evidence: (FindingEvidence | IncidentEvidence) & { reopenCount?: number };
   started_at: Date;
   firing_at: Date | null;
   last_seen_at: Date;
