@@ -75,6 +75,15 @@ export interface AlertPayload {
   reopenCount: number;
 }
 
+/**
+ * Whether the instance reaches its database, and since when it does not (ISO; null while up).
+ * `/api/ping` answers the same fields, so a page loaded during an outage knows it too.
+ */
+export interface DatabaseStatusPayload {
+  database: "up" | "down";
+  downSince: string | null;
+}
+
 export interface ServerEvents {
   "market:tick": (p: TickPayload) => void;
   "signals:new": (p: { date: string; signals: SignalPayload[] }) => void;
@@ -91,6 +100,11 @@ export interface ServerEvents {
   "alert:changed": (p: AlertPayload) => void;
   /** A firing alert to toast (once per alert; again only after an acknowledgement expires). */
   "alert:notify": (p: AlertPayload) => void;
+  /**
+   * The instance lost or regained its database: to every browser of that instance (published
+   * locally: the Socket.IO adapter itself runs over the database).
+   */
+  "system:database": (p: DatabaseStatusPayload) => void;
 }
 
 export interface ClientEvents {

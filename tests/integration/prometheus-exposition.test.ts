@@ -81,7 +81,10 @@ describe("/metrics exposition under promtool check metrics", () => {
       `insert into alert (id, fingerprint, operation, variant, rule, severity, state, summary, evidence, started_at, last_seen_at)
        values (gen_random_uuid()::text, 'x|baseline|error_rate', 'x', 'baseline', 'error_rate', 'warning', 'firing', 's', '{}', now(), now())`,
     );
-    const text = await collectMetrics({ metrics, pool: db.pool, engine, recorder });
+    // The sample flusher's and the database watch's figures, as the server passes them.
+    const flusher = { stats: () => ({ failures: 3, droppedSamples: 0, rejectedSamples: 2, pendingSamples: 40 }) };
+    const database = { state: () => ({ up: true, outages: 1 }) };
+    const text = await collectMetrics({ metrics, pool: db.pool, engine, recorder, flusher, database });
     metrics.stopFolding();
 
     for (const family of [
@@ -89,12 +92,19 @@ describe("/metrics exposition under promtool check metrics", () => {
       "perfpilot_optimization_ratio",
       "perfpilot_alerts_firing",
       "perfpilot_cache_hit_ratio",
+      "perfpilot_sample_flush_failures_total",
+      "perfpilot_sample_retry_size",
+      "perfpilot_database_up",
+      "perfpilot_database_outages_total",
       "nodejs_active_handles",
       "process_cpu_seconds_total",
     ]) {
       expect(text).toContain(`# TYPE ${family} `);
     }
     expect(text).toMatch(/^perfpilot_optimization_ratio\{[^}]*strategy="cache"\} 0\.25$/m);
+    expect(text).toMatch(/^perfpilot_sample_flush_failures_total 3$/m);
+    expect(text).toMatch(/^perfpilot_sample_rejected_total 2$/m);
+    expect(text).toMatch(/^perfpilot_database_up 1$/m);
     expect(promtoolCheck(text)).toEqual({ status: 0, output: "" });
   });
 });

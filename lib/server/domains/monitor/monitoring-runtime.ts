@@ -2,7 +2,9 @@
 import { processSlot } from "../../platform/process-slot";
 import type { AlertManager } from "../../../optimizer/alerts/manager";
 import type { MonitorConfig } from "../../../optimizer/monitor/config";
+import type { DatabaseWatch } from "../../platform/db/database-watch";
 import type { FaultRegistry } from "../faults/faults";
+import type { SampleFlusher } from "../samples/sample-flusher";
 import type { PerfpilotMetrics } from "../prometheus/metrics-registry";
 import type { MonitorSummary } from "./run-monitor";
 import type { runAutopilot } from "../autopilot/run-autopilot";
@@ -11,14 +13,18 @@ export interface MonitoringRuntime {
   alerts: AlertManager;
   faults: FaultRegistry;
   metrics: PerfpilotMetrics;
+  /** Whether this instance reaches its database, and since when. */
+  database: DatabaseWatch;
+  /** The sample flusher, when the host gave it: its failures and retry slot go to /metrics. */
+  flusher?: Pick<SampleFlusher, "stats">;
   /** The monitor configuration in force (reloaded by every monitor run). */
   config(): MonitorConfig;
   /** The `performance-monitor` job's handler (every minute). */
   runMonitorJob(): Promise<MonitorSummary & { configError?: string }>;
   /** The `autopilot` job's handler (every minute, after the monitor). */
   runAutopilotJob(): Promise<Awaited<ReturnType<typeof runAutopilot>>>;
-  /** Stops the timers (fault refresh, metrics folding); idempotent. */
-  stop(): void;
+  /** Stops the timers (fault refresh, metrics folding) and the database watch; idempotent. */
+  stop(): Promise<void>;
 }
 
 const SLOT = processSlot<MonitoringRuntime>("monitoring");

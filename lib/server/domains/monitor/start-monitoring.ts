@@ -1,7 +1,9 @@
 /**
  * Builds this process's monitoring services (what server.ts wires): the alert manager, the
- * metrics registry, the process sampler, the fault registry's refresh, and the two job handlers.
+ * metrics registry, the process sampler, the fault registry's refresh, the two job handlers, and
+ * the database watch with its outage reporting (banner event, alert after recovery).
  */
+import os from "node:os";
 import type pg from "pg";
 import { systemClock, type Clock } from "../../../optimizer/monitor/clock";
 import type { Engine } from "../../../optimizer/engine";
@@ -17,6 +19,9 @@ import { runAutopilot } from "../autopilot/run-autopilot";
 import { runMonitor } from "./run-monitor";
 import type { MonitoringRuntime } from "./monitoring-runtime";
 import { loadMonitorConfig } from "./settings";
+import { reportDatabaseOutages } from "./database-outages";
+import { processDatabaseWatch, setProcessDatabaseWatch, startDatabaseWatch } from "../../platform/db/database-watch";
+import type { SampleFlusher } from "../samples/sample-flusher";
 import { operationDefaults } from "../../../optimizer/monitor/config";
 
 export interface StartMonitoringDeps {
@@ -30,7 +35,13 @@ export interface StartMonitoringDeps {
   /** A JSON file with the monitor rules; default: the `monitor.rules` setting. */
   configFile?: string;
   clock?: Clock;
-  log: { error(obj: object, msg: string): void };
+  /** This instance, named in the evidence of the database outages it reports. */
+  instanceId?: string;
+  /** The sample flusher: its failures, drops and retry slot are exported in /metrics. */
+  flusher?: Pick<SampleFlusher, "stats">;
+  /** Database watch timing (tests); defaults: a ping every 2 s, 1.5 s timeout, down after 2 failures. */
+  databaseWatch?: { intervalMs?: number; timeoutMs?: number; failuresToDown?: number; settleMs?: number; retryMs?: number };
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
 /** Loads the configuration (an invalid one fails start-up with every bad field) and builds the services. */
@@ -48,11 +59,26 @@ export async function startMonitoring(deps: StartMonitoringDeps): Promise<Monito
   await deps.faults.refresh();
   deps.faults.start();
   metrics.startFolding();
+  const w = deps.databaseWatch ?? {};
+  const database = startDatabaseWatch({ pool: deps.pool, intervalMs: w.intervalMs, timeoutMs: w.timeoutMs, failuresToDown: w.failuresToDown, log: deps.log });
+  const outages = reportDatabaseOutages({
+    watch: database,
+    alerts,
+    broadcaster: deps.broadcaster,
+    instanceId: deps.instanceId ?? `${os.hostname()}-${process.pid}`,
+    log: deps.log,
+    settleMs: w.settleMs,
+    retryMs: w.retryMs,
+  });
+  await database.check();
+  setProcessDatabaseWatch(database);
 
   return {
     alerts,
     faults: deps.faults,
     metrics,
+    database,
+    flusher: deps.flusher,
     config: () => config,
     async runMonitorJob() {
       let configError: string | undefined;
@@ -67,9 +93,12 @@ export async function startMonitoring(deps: StartMonitoringDeps): Promise<Monito
       return configError ? { ...summary, configError } : summary;
     },
     runAutopilotJob: () => runAutopilot({ pool: deps.pool, engine: deps.engine, store: deps.store, clock }),
-    stop() {
+    async stop() {
       deps.faults.stop();
       metrics.stopFolding();
+      outages.stop();
+      if (processDatabaseWatch() === database) setProcessDatabaseWatch(undefined);
+      await database.stop();
     },
   };
 }

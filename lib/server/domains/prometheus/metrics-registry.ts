@@ -12,6 +12,8 @@ import { optimizationId, strategiesOf } from "../../../optimizer/operation";
 import { OUTCOMES, type SampleRecorder } from "../../../optimizer/recorder";
 import type { Strategy } from "../../../optimizer/types";
 import { PendingSamples } from "../samples/metered-sink";
+import type { FlusherStats } from "../samples/sample-flusher";
+import { isDatabaseUnavailable } from "../../platform/db/unavailable";
 
 /** prom-client's text format 0.0.4. */
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -108,6 +110,28 @@ export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}) {
     registers,
   });
   const sampleBuffered = new Gauge({ name: "perfpilot_sample_buffer_size", help: "Samples waiting in the recorder's ring", registers });
+  const flushFailures = new Counter({
+    name: "perfpilot_sample_flush_failures_total",
+    help: "Failed writes of sample batches to Postgres (each is retried, unless Postgres refused it as invalid)",
+    registers,
+  });
+  const retryDropped = new Counter({
+    name: "perfpilot_sample_retry_dropped_total",
+    help: "Samples evicted from the flusher's full retry slot while Postgres failed (lost)",
+    registers,
+  });
+  const rejected = new Counter({
+    name: "perfpilot_sample_rejected_total",
+    help: "Samples of batches Postgres refused as invalid data (lost; retrying cannot help)",
+    registers,
+  });
+  const retrySize = new Gauge({ name: "perfpilot_sample_retry_size", help: "Samples waiting in the flusher's retry slot for Postgres", registers });
+  const databaseUp = new Gauge({ name: "perfpilot_database_up", help: "1 while this instance reaches its database, 0 during an outage", registers });
+  const databaseOutages = new Counter({
+    name: "perfpilot_database_outages_total",
+    help: "Database outages this instance saw (consecutive failed pings of its database watch)",
+    registers,
+  });
   const metricsDrops = new Counter({
     name: "perfpilot_metrics_samples_dropped_total",
     help: "Samples that missed the latency histogram (its buffer was full)",
@@ -118,6 +142,12 @@ export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}) {
   const cache = new Map<string, { hits: number; misses: number }>();
   let reportedDrops = 0;
   let reportedMetricsDrops = 0;
+  // Counters mirror cumulative figures kept elsewhere (flusher, database watch): add the growth.
+  const reported = { failures: 0, retryDropped: 0, rejected: 0, outages: 0 };
+  const mirror = (c: Counter, key: keyof typeof reported, total: number) => {
+    if (total > reported[key]) c.inc(total - reported[key]);
+    reported[key] = Math.max(reported[key], total);
+  };
   let timer: ReturnType<typeof setInterval> | null = null;
 
   /**
@@ -172,8 +202,19 @@ export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}) {
       if (timer) clearInterval(timer);
       timer = null;
     },
-    /** Refreshes the gauges that are read rather than counted. */
-    async update(deps: { pool?: pg.Pool; engine?: Engine; recorder?: SampleRecorder; caches?: Record<string, { stats(): { hits: number; misses: number } }> }) {
+    /**
+     * Refreshes the gauges that are read rather than counted. During a database outage (as the
+     * watch says, or as a query finds) the gauges read from Postgres are left out, not failed:
+     * the scrape still answers with what this process knows, `perfpilot_database_up 0` first.
+     */
+    async update(deps: {
+      pool?: pg.Pool;
+      engine?: Engine;
+      recorder?: SampleRecorder;
+      caches?: Record<string, { stats(): { hits: number; misses: number } }>;
+      flusher?: { stats(): Pick<FlusherStats, "failures" | "droppedSamples" | "rejectedSamples" | "pendingSamples"> };
+      database?: { state(): { up: boolean; outages: number } };
+    }) {
       fold();
       for (const [operation, s] of cache) cacheHitRatio.set({ operation }, s.hits + s.misses > 0 ? s.hits / (s.hits + s.misses) : 0);
       // Exact figures from the cache strategies themselves, where the host passes them.
@@ -201,12 +242,45 @@ export function createMetricsRegistry(opts: { defaultMetrics?: boolean } = {}) {
         reportedDrops = Math.max(reportedDrops, s.dropped);
         sampleBuffered.set(s.buffered);
       }
-      if (deps.pool) await Promise.all([updateAlerts(deps.pool, alertsFiring), updateQueues(deps.pool, queueDepth)]);
+      if (deps.flusher) {
+        const f = deps.flusher.stats();
+        mirror(flushFailures, "failures", f.failures);
+        mirror(retryDropped, "retryDropped", f.droppedSamples);
+        mirror(rejected, "rejected", f.rejectedSamples);
+        retrySize.set(f.pendingSamples);
+      }
+      const db = deps.database?.state();
+      if (db) {
+        databaseUp.set(db.up ? 1 : 0);
+        mirror(databaseOutages, "outages", db.outages);
+      }
+      if (!deps.pool) return;
+      if (db && !db.up) {
+        // No query during a known outage (each may wait the pool's connect timeout for nothing), and
+        // no stale figures: the series are absent until the database answers again.
+        alertsFiring.reset();
+        queueDepth.reset();
+        return;
+      }
+      await Promise.all([
+        unlessUnavailable(() => updateAlerts(deps.pool!, alertsFiring), alertsFiring),
+        unlessUnavailable(() => updateQueues(deps.pool!, queueDepth), queueDepth),
+      ]);
     },
   };
 }
 
 export type PerfpilotMetrics = ReturnType<typeof createMetricsRegistry>;
+
+/** Runs a gauge's database read; an outage (not yet seen by the watch) leaves the gauge empty instead of failing the scrape. */
+async function unlessUnavailable(read: () => Promise<void>, gauge: Gauge<string>): Promise<void> {
+  try {
+    await read();
+  } catch (err) {
+    if (!isDatabaseUnavailable(err)) throw err;
+    gauge.reset();
+  }
+}
 
 async function updateAlerts(pool: pg.Pool, gauge: Gauge<"severity">): Promise<void> {
   const r = await pool.query<{ severity: string; n: number }>("select severity, count(*)::int as n from alert where state = 'firing' group by severity");
