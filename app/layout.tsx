@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { NavLinks } from "@/components/nav-links";
 import { ConnectionIndicator } from "@/components/realtime/connection-indicator";
+import { DatabaseBanner } from "@/components/realtime/database-banner";
 import { OptimizationEvents } from "@/components/realtime/optimization-events";
 import { RollbackToasts } from "@/components/toast/rollback-toasts";
 import { AlertToasts } from "@/components/toast/alert-toasts";
@@ -46,6 +47,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               </>
             )}
           </header>
+          <DatabaseBanner />
           <main className={styles.main}>{children}</main>
           {actor && (
             <>
