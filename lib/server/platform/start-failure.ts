@@ -144,7 +144,7 @@ export function initdbFailed(dir: string, stderr: string, err?: unknown): StartF
     ? "Free some disk space and start again."
     : /permission denied/i.test(stderr)
       ? `Make the folder writable by the user that runs PostgreSQL (${process.getuid?.() === 0 ? "postgres" : currentUser()}), or set PERFPILOT_DATA_DIR to another folder.`
-      : "Fix what it says and start again (initdb removed what it had made), or set PERFPILOT_DATA_DIR to another folder.";
+      : "Fix what it says and start again, or set PERFPILOT_DATA_DIR to another folder.";
   return new StartFailure("initdb", `initdb could not create the PostgreSQL cluster in ${dir}: ${said || "no reason given"}. ${fix}`, { cause: err });
 }
 

@@ -123,7 +123,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (leftover) {
     // The previous owner of this data dir died without stopping postgres (e.g. kill -9). Callers
     // hold the data dir's lock (data-dir-lock.ts), so no live Perfpilot owns this postgres.
-    log("stopping a leftover postgres from a previous run", { pid: leftover.pid, clusterDir });
+    log("stopping a leftover postgres from a previous run", { postmasterPid: leftover.pid, clusterDir });
     await stopPostmaster(leftover.pid);
   }
   await ensurePortFree(opts.port, "127.0.0.1", (err) => ((err as { code?: string }).code === "EADDRINUSE" ? postgresPortInUse(opts.port) : null));
@@ -136,7 +136,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     log("initialising a new PostgreSQL cluster", { clusterDir });
     creds = newCredentials();
     writeCredentials(credentialsFile, creds);
-    initialise(clusterDir, bin.initdb, ids, creds.superuser);
+    try {
+      initialise(clusterDir, bin.initdb, ids, creds.superuser);
+    } catch (err) {
+      // Passwords of a cluster that was never made would only mislead the next start.
+      fs.rmSync(credentialsFile, { force: true });
+      throw err;
+    }
   } else if (!creds) {
     // An older version's cluster: new passwords are stored before the cluster gets them, so a
     // crash in between leaves a file whose passwords the next start sets (the legacy one still works).
@@ -183,7 +189,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       // Only the postmaster this call started: one restarted outside Perfpilot (another pid) is not ours.
       const now = readPostmasterPid(clusterDir);
       if (now && now.pid !== pid && isAlive(now.pid)) {
-        log("postgres was restarted outside Perfpilot: leaving it running", { pid: now.pid, clusterDir });
+        log("postgres was restarted outside Perfpilot: leaving it running", { postmasterPid: now.pid, clusterDir });
       }
       await stopPostmaster(pid);
     },
