@@ -16,6 +16,7 @@ interface Parameter {
 }
 interface Media {
   schema?: JsonSchema;
+  example?: unknown;
 }
 interface Operation {
   tags?: string[];
@@ -87,6 +88,12 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
             <div key={type}>
               <p className={styles.note}>{type}</p>
               <SchemaView schema={media.schema} caption={`Body of ${method.toUpperCase()} ${path}`} />
+              {media.example !== undefined ? (
+                <>
+                  <p className={styles.note}>Example</p>
+                  <pre className={styles.example}>{JSON.stringify(media.example, null, 2)}</pre>
+                </>
+              ) : null}
             </div>
           ))}
         </>

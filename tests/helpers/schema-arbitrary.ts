@@ -197,12 +197,19 @@ export function queryValueFor(schema: JsonSchema | undefined, components: Record
 }
 
 /**
- * A body that is valid per the schema, or nearly: one field swapped for a weird value, a required
+ * A body that is valid per the schema (or the document's example), or nearly: one field swapped for a weird value, a required
  * field dropped, or an unknown field added (the ways careless and hostile clients go wrong).
  */
-export function bodyValueFor(schema: JsonSchema | undefined, components: Record<string, JsonSchema>, hints: Hints = {}): fc.Arbitrary<unknown> {
+export function bodyValueFor(
+  schema: JsonSchema | undefined,
+  components: Record<string, JsonSchema>,
+  hints: Hints = {},
+  example?: unknown,
+): fc.Arbitrary<unknown> {
   const s = resolve(schema ?? {}, components);
-  const valid = arbitraryFor(s, components, 0, hints);
+  const drawn = arbitraryFor(s, components, 0, hints);
+  // The documented example is valid where drawn values may miss a refinement: mutate it too.
+  const valid = example !== undefined ? fc.oneof(fc.constant(example), drawn) : drawn;
   const keys = Object.keys(s.properties ?? {});
   if (s.type !== "object" || keys.length === 0) return fc.oneof(valid, weirdValue);
   const asObject = valid.map((v) => (v && typeof v === "object" ? { ...(v as Record<string, unknown>) } : {}));

@@ -2,13 +2,14 @@
 // lists every route file × exported method under app/api and nothing else, declares for each the
 // access its handler enforces, and the reference page renders every operation.
 import { validate } from "@readme/openapi-parser";
+import type { z } from "zod";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it, vi } from "vitest";
 import { documentOperations, HTTP_METHODS, relative, resolveRoute, routeFiles } from "../helpers/api-routes";
 
 vi.mock("server-only", () => ({}));
 
-import { openApiDocument } from "../../lib/server/domains/api-contract/document";
+import { API_PATHS, openApiDocument } from "../../lib/server/domains/api-contract/document";
 import { updateUserSchema } from "../../lib/server/domains/auth/auth-schemas";
 import ApiDocsPage from "../../app/api-docs/page";
 
@@ -73,6 +74,20 @@ describe("the OpenAPI document", () => {
     }
     expect(doc.components?.securitySchemes).toHaveProperty("bearerToken");
     expect(doc.components?.securitySchemes).toHaveProperty("sessionCookie");
+  });
+
+  it("shows body examples that the route's own schema accepts", () => {
+    let examples = 0;
+    for (const [template, item] of Object.entries(API_PATHS)) {
+      for (const [method, op] of Object.entries(item)) {
+        const media = (op as { requestBody?: { content: Record<string, { schema: z.ZodType; example?: unknown }> } }).requestBody?.content["application/json"];
+        if (media?.example === undefined) continue;
+        examples++;
+        const r = media.schema.safeParse(media.example);
+        expect(r.success, `${method.toUpperCase()} ${template}: ${JSON.stringify(r.error?.issues)}`).toBe(true);
+      }
+    }
+    expect(examples).toBeGreaterThan(10);
   });
 
   it("takes request schemas from the modules the routes import (a field added there appears here)", () => {

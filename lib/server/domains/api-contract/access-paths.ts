@@ -73,6 +73,7 @@ export const accessPaths: ZodOpenApiPathsObject = {
       summary: "Create a user",
       description: "With a role; without a password one is generated and returned once. Audited.",
       body: createUserSchema,
+      bodyExample: { email: "ana@example.com", name: "Ana", role: "operator" },
       ok: {
         201: {
           description: "The user (and the generated password, shown only now).",
@@ -90,6 +91,7 @@ export const accessPaths: ZodOpenApiPathsObject = {
       description: "Audited; the last admin cannot be demoted or disabled. Disabling ends their sessions, revokes their tokens and drops their sockets.",
       path: z.object({ id: idParamSchema }),
       body: updateUserSchema,
+      bodyExample: { role: "viewer" },
       ok: { 200: { description: "The user after the change.", schema: userSchema } },
       errors: { 403: ADMIN_SESSION, 404: "Unknown user.", 409: "The last admin cannot be demoted or disabled." },
     }),
@@ -108,6 +110,7 @@ export const accessPaths: ZodOpenApiPathsObject = {
       summary: "Create an API token",
       description: "The response is the only time the token (`pp_…`) is shown. Audited.",
       body: createTokenSchema,
+      bodyExample: { name: "ci", role: "viewer", expiresInDays: 90 },
       ok: {
         201: {
           description: "The token and its record.",
@@ -135,6 +138,7 @@ export const accessPaths: ZodOpenApiPathsObject = {
       summary: "Sign in",
       description: "Sets the session cookie. Limited per client address and per account (progressive delay). Audited.",
       body: endpointSchema(signInEmail, "body"),
+      bodyExample: { email: "ana@example.com", password: "correct horse battery staple" },
       ok: {
         200: {
           description: "Signed in.",
@@ -185,6 +189,7 @@ export const accessPaths: ZodOpenApiPathsObject = {
       summary: "Change the password",
       description: "Of the signed-in user (session cookie); the current password is required. Audited.",
       body: endpointSchema(changePassword, "body"),
+      bodyExample: { currentPassword: "correct horse battery staple", newPassword: "a new long passphrase" },
       ok: { 200: { description: "Changed.", schema: z.looseObject({ user: authUser }) } },
       errors: {
         400: "A malformed body or an invalid new password.",

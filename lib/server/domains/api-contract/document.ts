@@ -24,6 +24,9 @@ sends malformed input to every operation and fails on any 5xx.
 
 **Caching.** Answers carrying data are \`Cache-Control: no-store\`.`;
 
+/** Every operation with its zod schemas (the document is generated from these). */
+export const API_PATHS = { ...marketPaths, ...optimizationPaths, ...monitoringPaths, ...systemPaths, ...accessPaths };
+
 let cached: ReturnType<typeof createDocument> | undefined;
 
 /**
@@ -47,7 +50,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       { name: "System", description: "Health, the scheduler, this document." },
       { name: "Access", description: "Users, API tokens, signing in and out." },
     ],
-    paths: { ...marketPaths, ...optimizationPaths, ...monitoringPaths, ...systemPaths, ...accessPaths },
+    paths: API_PATHS,
     components: {
       securitySchemes: {
         bearerToken: { type: "http", scheme: "bearer", bearerFormat: `${TOKEN_PREFIX}…`, description: "An API token (created by an admin; shown once)." },

@@ -107,6 +107,7 @@ export const marketPaths: ZodOpenApiPathsObject = {
       summary: "Build the market report",
       description: "Built inside the request (the baseline), or — with the queue optimization — a task handle at once, the report stored with the task.",
       body: reportRequestSchema,
+      bodyExample: { symbols: ["AAPL", "MSFT"] },
       ok: { 200: { description: "The report.", schema: reportSchema }, 202: { description: "Queued: poll `resultUrl`.", schema: taskHandleSchema } },
       errors: { 422: "None of the symbols is in the universe (`details.unknownSymbols`).", 429: TASK_QUOTA_REFUSAL, 503: CLOCK_NOT_STARTED },
     }),

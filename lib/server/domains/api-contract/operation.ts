@@ -16,6 +16,11 @@ export interface OperationSpec {
   path?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * A valid body, shown to readers and drawn by the API fuzz test. Here rather than as the schema's
+   * `examples`: zod leaves examples out of a schema with transforms when it describes the input.
+   */
+  bodyExample?: Record<string, unknown>;
   /** Success answers by status. */
   ok: Partial<
     Record<200 | 201 | 202, { description: string; schema: z.ZodType; contentType?: string } | { description: string; content: Record<string, z.ZodType> }>
@@ -104,7 +109,14 @@ export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
     summary: spec.summary,
     description: [spec.description, ROLE_TEXT[spec.access]].filter(Boolean).join("\n\n"),
     ...(spec.path || spec.query ? { requestParams: { ...(spec.path ? { path: spec.path } : {}), ...(spec.query ? { query: spec.query } : {}) } } : {}),
-    ...(spec.body ? { requestBody: { required: spec.bodyRequired ?? !acceptsEmpty(spec.body), content: { "application/json": { schema: spec.body } } } } : {}),
+    ...(spec.body
+      ? {
+          requestBody: {
+            required: spec.bodyRequired ?? !acceptsEmpty(spec.body),
+            content: { "application/json": { schema: spec.body, ...(spec.bodyExample ? { example: spec.bodyExample } : {}) } },
+          },
+        }
+      : {}),
     responses,
     security: spec.access === "public" ? [] : [{ bearerToken: [] }, { sessionCookie: [] }],
     "x-access": spec.access,
