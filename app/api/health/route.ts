@@ -2,6 +2,7 @@ import { route, json } from "@/lib/server/platform/http/route";
 import { getRuntime } from "@/lib/server/platform/runtime";
 import { latestImport } from "@/lib/server/domains/market/market-queries";
 import { resolveActor } from "@/lib/server/domains/auth/authorize";
+import { processDatabaseWatch } from "@/lib/server/platform/db/database-watch";
 
 export const dynamic = "force-dynamic";
 
@@ -44,6 +45,13 @@ export const GET = route({ access: "public" }, async (req) => {
     if (!run || run.status !== "completed") throw new Error("price data not imported");
     return run;
   });
+  // Since when the database watch has seen it down (or up), and how many outages it saw.
+  const watched = processDatabaseWatch()?.state();
+  if (watched)
+    database.detail = {
+      ...(database.ok ? (database.detail as object) : { error: database.detail }),
+      watch: { up: watched.up, since: new Date(watched.since).toISOString(), outages: watched.outages },
+    };
   const checks = {
     database,
     queue,

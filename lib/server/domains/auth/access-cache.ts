@@ -45,9 +45,19 @@ export interface ResolvedAccess {
  */
 export const ACCESS_CACHE_TTL_MS = 30_000;
 const ACCESS_CACHE_MAX_ENTRIES = 10_000;
+/**
+ * How old a resolved credential may be and still let its holder read while the database is
+ * unreachable (see `getStale`). Nothing can be revoked while the database is down.
+ */
+export const ACCESS_STALE_MAX_MS = 15 * 60_000;
+
+/** A cached credential and when it was read from the database. */
+interface CachedAccess extends ResolvedAccess {
+  resolvedAt: number;
+}
 
 interface AccessCacheSlot {
-  cache: LRUCache<string, ResolvedAccess>;
+  cache: LRUCache<string, CachedAccess>;
   /** True while this process LISTENs on ACCESS_CHANNEL; without it nothing is cached. */
   listening: boolean;
 }
@@ -56,7 +66,8 @@ const SLOT = processSlot<AccessCacheSlot>("accessCache");
 
 function slot(): AccessCacheSlot {
   return SLOT.getOrCreate(() => ({
-    cache: new LRUCache<string, ResolvedAccess>({ max: ACCESS_CACHE_MAX_ENTRIES, ttl: ACCESS_CACHE_TTL_MS }),
+    // Expired entries stay until evicted or cleared: `getStale` may still serve them.
+    cache: new LRUCache<string, CachedAccess>({ max: ACCESS_CACHE_MAX_ENTRIES, ttl: ACCESS_CACHE_TTL_MS, noDeleteOnStaleGet: true }),
     listening: false,
   }));
 }
@@ -65,7 +76,8 @@ function slot(): AccessCacheSlot {
  * The in-process cache of resolved sessions and tokens (one per process, shared by the server
  * and Next's route modules), keyed by a digest of the credential. It serves only while the
  * access listener runs, so a revocation is never missed: when the listener connects or
- * reconnects the cache starts empty.
+ * reconnects the cache starts empty. While the listener is down the entries are kept, but only
+ * `getStale` reads them — for reads that could not reach the database at all.
  */
 export const accessCache = {
   get(key: string, now = Date.now()): ResolvedAccess | null {
@@ -80,11 +92,23 @@ export const accessCache = {
     return hit;
   },
 
+  /**
+   * A credential resolved at most ACCESS_STALE_MAX_MS ago and not expired, even past its TTL or
+   * with the listener down: for read requests while the database is unreachable (stale-if-error),
+   * so people keep seeing the dashboard and scrapers keep scraping through an outage.
+   */
+  getStale(key: string, now = Date.now()): ResolvedAccess | null {
+    const hit = slot().cache.get(key, { allowStale: true });
+    if (!hit || now - hit.resolvedAt > ACCESS_STALE_MAX_MS) return null;
+    if (hit.expiresAt !== null && hit.expiresAt <= now) return null;
+    return hit;
+  },
+
   set(key: string, value: ResolvedAccess, now = Date.now()): void {
     const s = slot();
     if (!s.listening) return;
     const ttl = value.expiresAt === null ? ACCESS_CACHE_TTL_MS : Math.min(ACCESS_CACHE_TTL_MS, value.expiresAt - now);
-    if (ttl > 0) s.cache.set(key, value, { ttl });
+    if (ttl > 0) s.cache.set(key, { ...value, resolvedAt: now }, { ttl });
   },
 
   /** Forgets every entry the change touches (a user change also touches that user's tokens). */
@@ -102,14 +126,22 @@ export const accessCache = {
     return dropped;
   },
 
-  /** Starts (listener up, empty cache) or stops (listener down) caching. */
-  setListening(listening: boolean): void {
+  /**
+   * Listener up: starts from an empty cache (a notice may have been missed). Listener down: no
+   * more fresh hits; entries are kept for `getStale`. `forget`: drop them as well (shutdown).
+   */
+  setListening(listening: boolean, forget = listening): void {
     const s = slot();
-    s.cache.clear();
+    if (forget) s.cache.clear();
     s.listening = listening;
   },
 
   get size(): number {
     return slot().cache.size;
+  },
+
+  /** The cached keys (credential digests), for tests and diagnostics. */
+  keys(): string[] {
+    return [...slot().cache.keys()];
   },
 };

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { isDatabaseUnavailable } from "../../platform/db/unavailable";
 import { AppError } from "../../../errors";
 import { accessCache, type ResolvedAccess } from "./access-cache";
 import { resolveToken, touchTokenUse } from "./api-tokens";
@@ -58,9 +59,10 @@ async function resolveSession(h: HeaderSource): Promise<ResolvedAccess | null> {
  *
  * Resolved credentials are cached in-process (`accessCache`) and dropped at once when a
  * trigger announces that access changed, so the hot path asks the database only once per
- * credential and per 30 s.
+ * credential and per 30 s. `read`: the request only reads, so while the database is unreachable
+ * a credential resolved in the last 15 minutes still admits it (stale-if-error).
  */
-export async function resolveAccess(h: HeaderSource): Promise<(ResolvedAccess & { actor: AuthActor }) | null> {
+export async function resolveAccess(h: HeaderSource, opts: { read?: boolean } = {}): Promise<(ResolvedAccess & { actor: AuthActor }) | null> {
   const origin = clientIp(h);
   const authorization = header(h, "authorization");
   let key: string;
@@ -78,7 +80,14 @@ export async function resolveAccess(h: HeaderSource): Promise<(ResolvedAccess & 
   }
   let access = accessCache.get(key);
   if (!access) {
-    access = await resolve();
+    try {
+      access = await resolve();
+    } catch (err) {
+      // A read during a database outage: a credential this process resolved recently still holds.
+      const stale = opts.read && isDatabaseUnavailable(err) ? accessCache.getStale(key) : null;
+      if (!stale) throw err;
+      access = stale;
+    }
     if (access) accessCache.set(key, access);
   }
   if (!access) {
@@ -101,7 +110,7 @@ export async function resolveActor(h: HeaderSource): Promise<AuthActor | null> {
  * exempt because a browser never attaches them on its own).
  */
 export async function authorize(req: { method: string; headers: HeaderSource }, minRole: Role): Promise<AuthActor> {
-  const actor = await resolveActor(req.headers);
+  const actor = (await resolveAccess(req.headers, { read: SAFE_METHODS.has(req.method.toUpperCase()) }))?.actor ?? null;
   if (!actor) throw new AppError("unauthorized", "sign in required");
   if (actor.via === "session" && !SAFE_METHODS.has(req.method.toUpperCase()) && !isAllowedOrigin(req.headers, trustedOrigins())) {
     throw new AppError("forbidden", "cross-site request refused: the Origin is not this app or a trusted origin");

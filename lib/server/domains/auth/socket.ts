@@ -50,7 +50,8 @@ function crossSite(h: HeaderSource): boolean {
 
 async function authenticate(socket: Socket): Promise<SocketAccess | null> {
   const h = handshakeHeaders(socket);
-  const access = await resolveAccess(h).catch(() => null);
+  // Sockets only read: through a database outage, a credential resolved recently still holds.
+  const access = await resolveAccess(h, { read: true }).catch(() => null);
   if (!access) return null;
   if (access.actor.via === "session" && crossSite(h)) return null;
   return access;
@@ -150,7 +151,7 @@ export async function startSocketAccessControl(
   });
   return {
     async stop() {
-      accessCache.setListening(false);
+      accessCache.setListening(false, true);
       await listener.stop();
     },
   };
