@@ -2,7 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AppError } from "../../../errors";
-import { resolveActor } from "./authorize";
+import { resolveAccess } from "./authorize";
 import { getAuth } from "./instance";
 import { safeNextPath } from "./next-path";
 import { hasRole, type Role } from "./roles";
@@ -13,7 +13,8 @@ export { safeNextPath };
 /** The signed-in actor of the current page request, or null (server components only). */
 export async function pageActor(): Promise<AuthActor | null> {
   try {
-    return await resolveActor(await headers());
+    // Pages only read: through a database outage a recently resolved session still shows them.
+    return (await resolveAccess(await headers(), { read: true }))?.actor ?? null;
   } catch (err) {
     // A bad token or role-less account reads as "not signed in"; a database outage does not
     // (it reaches the segment's error.tsx instead of bouncing people to the sign-in page).
