@@ -61,7 +61,11 @@ function errorStatuses(spec: OperationSpec): Map<number, string[]> {
   if (spec.body) addError(out, 400, "The body is not valid JSON or UTF-8.");
   if (spec.access !== "public") {
     addError(out, 401, "No session or API token, or an invalid, expired or revoked token (`WWW-Authenticate: Bearer`).");
-    addError(out, 403, `The caller's role is below ${spec.access}, the account has no role, or a cookie-authenticated write came from a foreign Origin.`);
+    addError(
+      out,
+      403,
+      `The caller's role is below ${spec.access}, the account has no role, a cookie-authenticated write came from a foreign Origin, or the account must first change its one-time password (\`password_change_required\`).`,
+    );
   }
   if (spec.body) {
     addError(out, 413, "The body is larger than 64 KB (counted while it streams).");
