@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 // `server-only` throws outside Next's react-server build; these modules are server code.
 vi.mock("server-only", () => ({}));
 
-import { NextRequest } from "next/server";
 import { Server as SocketServer } from "socket.io";
 import { io as connectSocket, type Socket as ClientSocket } from "socket.io-client";
 import { z } from "zod";
@@ -33,11 +32,10 @@ import * as tokenRoute from "../../app/api/tokens/[id]/route";
 import * as usersRoute from "../../app/api/users/route";
 import * as userRoute from "../../app/api/users/[id]/route";
 import { createTestDatabase } from "../helpers/db";
+import { routeAdapter, type Handler, type RouteEntry, type RouteModule } from "../helpers/route-adapter";
 import { waitFor } from "../helpers/wait";
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>;
-type Handler = (req: NextRequest, ctx: { params: Promise<never> }) => Promise<Response>;
-type RouteModule = Partial<Record<"GET" | "POST" | "PATCH" | "PUT" | "DELETE", Handler>>;
 
 let db: Db;
 const quiet = logger.child({ component: "test" });
@@ -72,7 +70,7 @@ const widgetRoute: RouteModule = {
 const publicRoute: RouteModule = { GET: route({ access: "public" }, async (_req, _ctx, actor) => json({ ok: true, actor })) as Handler };
 
 // ── a node:http server adapting requests to the route handlers, like Next does ───────────────
-const ROUTES: { pattern: RegExp; mod: RouteModule; params(m: RegExpExecArray): Record<string, unknown> }[] = [
+const ROUTES: RouteEntry[] = [
   { pattern: /^\/api\/auth\/(.+)$/, mod: authCatchAll as RouteModule, params: (m) => ({ all: m[1]!.split("/") }) },
   { pattern: /^\/api\/tokens$/, mod: tokensRoute as RouteModule, params: () => ({}) },
   { pattern: /^\/api\/tokens\/([^/]+)$/, mod: tokenRoute as RouteModule, params: (m) => ({ id: m[1] }) },
@@ -82,29 +80,7 @@ const ROUTES: { pattern: RegExp; mod: RouteModule; params(m: RegExpExecArray): R
   { pattern: /^\/api\/test\/public$/, mod: publicRoute, params: () => ({}) },
 ];
 
-async function adapt(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  stampClientAddress(req);
-  const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
-  const found = ROUTES.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find((x) => x.m);
-  const handler = found?.r.mod[req.method as keyof RouteModule];
-  if (!found?.m || !handler) {
-    res.writeHead(404).end();
-    return;
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-  const body = chunks.length > 0 && req.method !== "GET" && req.method !== "HEAD" ? Buffer.concat(chunks) : undefined;
-  const out = await handler(new NextRequest(url, { method: req.method, headers, body }), { params: Promise.resolve(found.r.params(found.m) as never) });
-  res.statusCode = out.status;
-  out.headers.forEach((v, k) => {
-    if (k !== "set-cookie") res.setHeader(k, v);
-  });
-  const cookies = out.headers.getSetCookie();
-  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-  res.end(Buffer.from(await out.arrayBuffer()));
-}
+const adapt = routeAdapter(ROUTES, (req) => stampClientAddress(req));
 
 let server: http.Server;
 let base = "";

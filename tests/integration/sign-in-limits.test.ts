@@ -13,7 +13,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 // `server-only` throws outside Next's react-server build; these modules are server code.
 vi.mock("server-only", () => ({}));
 
-import { NextRequest } from "next/server";
 import pg from "pg";
 import { AppError } from "../../lib/errors";
 import { logger } from "../../lib/log";
@@ -27,9 +26,9 @@ import { inTransaction, insertUser } from "../../lib/server/domains/auth/users";
 import { createPool } from "../../lib/server/platform/db/pool";
 import * as authCatchAll from "../../app/api/auth/[...all]/route";
 import { createTestDatabase } from "../helpers/db";
+import { routeAdapter, type RouteModule } from "../helpers/route-adapter";
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>;
-type Handler = (req: NextRequest, ctx: { params: Promise<never> }) => Promise<Response>;
 
 const quiet = logger.child({ component: "test" });
 quiet.level = "silent";
@@ -45,29 +44,9 @@ let dataDir = "";
 const PROXY = "127.0.0.1";
 
 // ── the catch-all route behind node:http, as server.ts runs it ───────────────────────────────
-async function adapt(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  stampClientAddress(req, trustedProxies([PROXY]));
-  const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
-  const m = /^\/api\/auth\/(.+)$/.exec(url.pathname);
-  const handler = req.method === "GET" ? (authCatchAll.GET as Handler) : req.method === "POST" ? (authCatchAll.POST as Handler) : undefined;
-  if (!m || !handler) {
-    res.writeHead(404).end();
-    return;
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-  const body = chunks.length > 0 && req.method !== "GET" ? Buffer.concat(chunks) : undefined;
-  const out = await handler(new NextRequest(url, { method: req.method, headers, body }), { params: Promise.resolve({ all: m[1]!.split("/") } as never) });
-  res.statusCode = out.status;
-  out.headers.forEach((v, k) => {
-    if (k !== "set-cookie") res.setHeader(k, v);
-  });
-  const cookies = out.headers.getSetCookie();
-  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-  res.end(Buffer.from(await out.arrayBuffer()));
-}
+const adapt = routeAdapter([{ pattern: /^\/api\/auth\/(.+)$/, mod: authCatchAll as RouteModule, params: (m) => ({ all: m[1]!.split("/") }) }], (req) =>
+  stampClientAddress(req, trustedProxies([PROXY])),
+);
 
 interface Answer {
   status: number;
