@@ -56,25 +56,36 @@ function wholeScripts(adapter: PgAdapter): PgAdapter {
   return adapter;
 }
 
-/** The pg adapter factory, with migration scripts sent whole (see `wholeScripts`). */
+/** The pg adapter factory, with migration scripts sent whole (see `wholeScripts`); remembers what it opened. */
 class WholeScriptPg extends PrismaPg {
+  readonly opened: PgAdapter[] = [];
   override async connect(): Promise<PgAdapter> {
-    return wholeScripts(await super.connect());
+    const adapter = wholeScripts(await super.connect());
+    this.opened.push(adapter);
+    return adapter;
   }
   override async connectToShadowDb(): Promise<PgAdapter> {
-    return wholeScripts(await super.connectToShadowDb());
+    const adapter = wholeScripts(await super.connectToShadowDb());
+    this.opened.push(adapter);
+    return adapter;
   }
 }
 
 async function withEngine<T>(connectionString: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const mod = await loadEngineModule();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg({ connectionString }));
+  const factory = new WholeScriptPg({ connectionString });
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const schema = fs.readFileSync(SCHEMA_FILE, "utf8");
   const engine = await mod.SchemaEngine.new({ datamodels: [[SCHEMA_FILE, schema]] }, () => undefined, adapter);
   try {
     return await fn(engine);
   } finally {
     engine.free();
+    // The engine takes Prisma's migration lock (a session advisory lock) and never unlocks it: its
+    // connection went back to the adapter's pool still holding it, for the pool's 10 s idle
+    // timeout. An instance migrating meanwhile waited and its engine gave up after 10 s (P1002):
+    // two instances started together, one failed. Closing the connections releases the lock now.
+    await Promise.all(factory.opened.map((a) => a.dispose().catch(() => undefined)));
   }
 }
 
