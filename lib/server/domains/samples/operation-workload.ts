@@ -33,7 +33,9 @@ export interface OperationWorkloadInput {
 
 /** Builds the ports and the operation in this (worker) thread and returns its run. */
 export async function operationWorkload(w: OperationWorkloadInput): Promise<Workload> {
-  const pool = createPool(w.connectionString, 2);
+  // Connections are kept however slow the machine: a client closed after 10 s idle and opened
+  // again between two measurements would count its buffers as retained by the operation.
+  const pool = createPool(w.connectionString, 2, { idleTimeoutMillis: 0 });
   const workers = createIndicatorPool({ threads: 1 });
   const close = async () => {
     await workers.close();

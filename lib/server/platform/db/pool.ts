@@ -10,9 +10,9 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(`${v.replace
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 /** The one pg pool of a process (Prisma uses its own through the adapter). */
-export function createPool(connectionString: string, max = 12): pg.Pool {
+export function createPool(connectionString: string, max = 12, opts: { idleTimeoutMillis?: number } = {}): pg.Pool {
   // A bounded connect: during a database outage a request fails fast (503) instead of hanging.
-  const pool = new pg.Pool({ connectionString, max, options: "-c timezone=UTC", application_name: "perfpilot", connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString, max, options: "-c timezone=UTC", application_name: "perfpilot", connectionTimeoutMillis: 5_000, ...opts });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => undefined);
   return pool;
