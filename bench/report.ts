@@ -3,6 +3,7 @@ import type { ChartFpsBench } from "./chart-fps";
 import type { EngineOverheadResult } from "./engine-overhead";
 import type { HttpBenchRow } from "./http";
 import type { HttpCeilingsResult } from "./http-ceilings";
+import type { ShutdownBench } from "./shutdown";
 import type { IndicatorBenchResult } from "./indicators";
 import type { OperationBenchRow } from "./operations";
 import type { RealtimeBench } from "./realtime";
@@ -29,6 +30,7 @@ export function renderMarkdown(r: Record<string, unknown>): string {
   const seq = r.sequential as SequentialBenchResult | undefined;
   const da = r.dataAccess as DataAccessBenchResult | undefined;
   const ceil = r.httpCeilings as HttpCeilingsResult | undefined;
+  const sd = r.shutdown as ShutdownBench | undefined;
   const ceilRow = (name: string) => ceil?.rows.find((x) => x.name === name);
   // The sustained figure is the best run that dropped nothing (the burst run overflows its ring on purpose).
   const lossless = s.ingestion.filter((x) => x.dropped === 0);
@@ -71,6 +73,11 @@ export function renderMarkdown(r: Record<string, unknown>): string {
     ...(ceil
       ? [
           `| cached technical analysis with token auth vs a bare route of the same server (req/s, ${ceil.connections} connections, median of ${ceilRow("bare route")?.rounds.length ?? 0} interleaved ${ceil.secondsPerRound} s rounds) | ≥ 80% | ${pct(ceil.cachedVsBare * 100)}: ${f(ceilRow("technical analysis, cached")?.rps, 0)} vs ${f(ceilRow("bare route")?.rps, 0)} req/s (ceilings: raw Node http ${f(ceilRow("raw Node http, 2 KB")?.rps, 0)} req/s with 2 KB, ${f(ceilRow("raw Node http, same body")?.rps, 0)} req/s with the same 20 KB body) | ${ok(ceil.cachedVsBare >= 0.8)} |`,
+        ]
+      : []),
+    ...(sd
+      ? [
+          `| graceful shutdown (SIGTERM) at ${sd.ratePerSecond} req/s of GET /api/technical-analysis, one connection per request | 0 samples lost, 0 requests cut | ${sd.samplesLost} samples lost (${sd.samplesWritten} written for ${sd.answered} answered before the signal and those drained after), ${sd.cut} of ${sd.sentBeforeStop} requests cut; ${sd.refusedAfterStop} new connections refused after the signal (expected); exit ${f(sd.shutdownMs / 1000, 1)} s after SIGTERM | ${ok(sd.samplesLost === 0 && sd.cut === 0)} |`,
         ]
       : []),
     `| call finished → sample in a connected browser's chart data | p95 ≤ 1.5 s | p50 ${f(rt.sampleToBrowserMs.p50, 0)} ms, p95 ${f(rt.sampleToBrowserMs.p95, 0)} ms, max ${f(rt.sampleToBrowserMs.max, 0)} ms (n = ${rt.sampleToBrowserMs.n}) | ${ok(rt.sampleToBrowserMs.p95 <= 1500)} |`,

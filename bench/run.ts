@@ -12,6 +12,7 @@ import { benchChartFps } from "./chart-fps";
 import { benchEngineOverhead } from "./engine-overhead";
 import { benchTechnicalAnalysisHttp } from "./http";
 import { benchHttpCeilings } from "./http-ceilings";
+import { benchGracefulShutdown } from "./shutdown";
 import { benchIndicators } from "./indicators";
 import { benchOperations } from "./operations";
 import { benchRealtime } from "./realtime";
@@ -104,6 +105,9 @@ async function main() {
   } finally {
     await server.stop();
   }
+
+  log("graceful shutdown at 50 req/s: requests cut, samples lost");
+  results.shutdown = await benchGracefulShutdown({ rate: 50, seconds: 8 });
 
   results.elapsedSeconds = Math.round((Date.now() - started) / 1000);
   fs.mkdirSync("bench/results", { recursive: true });
