@@ -88,24 +88,36 @@ export async function startEngineHost(deps: {
   });
 
   let reloading: Promise<void> | null = null;
+  let reloadAgain = false;
   const reload = async () => {
     const s = await store.load();
-    const before = new Map(
-      engine.operations().flatMap((op) => (op.strategies ?? []).map((o) => [`${op.name}:${o.strategy}`, engine.state(`${op.name}:${o.strategy}`)?.version])),
-    );
+    // The versions applied until now, of every stored optimization: `queue` ones too, which are
+    // not among an operation's `strategies` (their changes used to reach no browser).
+    const before = new Map(s.optimizations.map((o) => [o.id, engine.state(o.id)?.version]));
     engine.applyStates(s.optimizations, s.switches);
     for (const o of s.optimizations) {
       // Every instance reloads after the NOTIFY and tells its own browsers (not all of them: the
       // adapter would deliver it once per instance).
-      if (before.has(o.id) && before.get(o.id) !== o.version)
-        (broadcaster.publishLocal ?? broadcaster.publish)("optimization:changed", toPayload(o), "optimizations");
+      const was = before.get(o.id);
+      if (was !== undefined && was !== o.version) (broadcaster.publishLocal ?? broadcaster.publish)("optimization:changed", toPayload(o), "optimizations");
     }
   };
   const scheduleReload = () => {
-    // Coalesce bursts of notices into one reload.
-    reloading ??= reload()
+    // Coalesce bursts of notices into one reload; a notice that arrives while a reload runs may
+    // announce a change that reload has already read past, so one more reload follows it.
+    if (reloading) {
+      reloadAgain = true;
+      return;
+    }
+    reloading = reload()
       .catch((err: unknown) => log.error({ err }, "could not reload optimization states"))
-      .finally(() => (reloading = null));
+      .finally(() => {
+        reloading = null;
+        if (reloadAgain) {
+          reloadAgain = false;
+          scheduleReload();
+        }
+      });
   };
 
   const flusher: SampleFlusher = startSampleFlusher({ recorder, pool, instanceId: deps.instanceId, log: log.child({ component: "flusher" }) });
