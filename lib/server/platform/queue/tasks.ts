@@ -94,6 +94,8 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
       [id],
     );
     if (!task) return; // cancelled (or unknown): nothing to do
+    // Which instance runs which attempt: with several instances, the one place that says so.
+    log.info({ taskId: id, operation: task.operation, attempt: task.attempts }, "task started");
     let lastWrite = 0;
     const progress = (fraction: number, message?: string) => {
       const now = Date.now();
