@@ -28,10 +28,16 @@ export interface SpawnedServer {
  * stale, scheduler), on free ports and a throwaway data dir; used by the e2e tests and the
  * benchmarks. Output goes to `logFile`.
  */
-export async function spawnServer(opts: { logFile: string; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<SpawnedServer> {
+export async function spawnServer(opts: {
+  logFile: string;
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+  /** A given port (an instance restarted where its load balancer expects it); default a free one. */
+  port?: number;
+}): Promise<SpawnedServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "perfpilot-run-"));
   fs.chmodSync(dataDir, 0o755);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const log = fs.createWriteStream(opts.logFile);
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
@@ -62,8 +68,12 @@ export async function spawnServer(opts: { logFile: string; env?: Record<string, 
     await new Promise<void>((resolve, reject) => {
       const timeout = opts.readyTimeoutMs ?? 480_000;
       const timer = setTimeout(() => reject(new Error(`server not ready in ${timeout / 1000} s; see ${opts.logFile}`)), timeout);
+      // The line may arrive split across two chunks: look at the end of the previous one too.
+      let tail = "";
       child.stdout!.on("data", (b: Buffer) => {
-        if (b.toString().includes("Perfpilot is ready")) {
+        const text = tail + b.toString();
+        tail = text.slice(-64);
+        if (text.includes("Perfpilot is ready")) {
           clearTimeout(timer);
           resolve();
         }
