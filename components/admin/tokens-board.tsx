@@ -1,13 +1,15 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ApiTokenRow } from "@/lib/client/api-types";
 
 type Role = ApiTokenRow["role"];
 import { fetchJson } from "@/lib/client/fetch-json";
+import { pagedItems } from "@/lib/client/paged";
 import { keys, tokensQuery } from "@/lib/client/queries";
 import { formatDateTime } from "@/lib/format";
 import { Panel } from "../panel";
+import { LoadMore } from "../ui/load-more";
 import { notifyAction } from "../toast/action-store";
 import { SecretOnce } from "./secret-once";
 import styles from "./admin.module.css";
@@ -117,8 +119,9 @@ function TokenRowView({ t }: { t: ApiTokenRow }) {
 /** API tokens: create (the secret is shown once), list without secrets, revoke. */
 /** `roles`: the role names, from the server (lib/server/domains/auth/roles.ts). */
 export function TokensBoard({ roles }: { roles: readonly Role[] }) {
-  const q = useQuery(tokensQuery);
-  const active = q.data?.filter((t) => t.status === "active").length ?? 0;
+  const q = useInfiniteQuery(tokensQuery);
+  const tokens = pagedItems(q.data, "tokens");
+  const active = tokens.filter((t) => t.status === "active").length;
   return (
     <div className={styles.stack}>
       <Panel title="New API token" testId="token-create-panel">
@@ -126,11 +129,11 @@ export function TokensBoard({ roles }: { roles: readonly Role[] }) {
       </Panel>
       <Panel
         title="API tokens"
-        aside={q.data && `${active} active of ${q.data.length}`}
+        aside={q.data && `${active} active of ${tokens.length}${q.hasNextPage ? " shown" : ""}`}
         loading={q.isPending}
-        error={q.error}
+        error={q.isFetchNextPageError ? null : q.error}
         onRetry={() => void q.refetch()}
-        empty={q.data?.length === 0 && "No tokens yet: scripts and CI use one instead of a password."}
+        empty={q.data && tokens.length === 0 && "No tokens yet: scripts and CI use one instead of a password."}
         testId="tokens"
       >
         <table>
@@ -147,11 +150,20 @@ export function TokensBoard({ roles }: { roles: readonly Role[] }) {
             </tr>
           </thead>
           <tbody>
-            {q.data?.map((t) => (
+            {tokens.map((t) => (
               <TokenRowView key={t.id} t={t} />
             ))}
           </tbody>
         </table>
+        <LoadMore
+          shown={tokens.length}
+          hasMore={q.hasNextPage}
+          loading={q.isFetchingNextPage}
+          error={q.isFetchNextPageError ? q.error : null}
+          onMore={() => void q.fetchNextPage()}
+          what="newest tokens"
+          testId="tokens-more"
+        />
       </Panel>
     </div>
   );

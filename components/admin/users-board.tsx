@@ -1,13 +1,15 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { UserRow } from "@/lib/client/api-types";
 
 type Role = NonNullable<UserRow["role"]>;
 import { fetchJson } from "@/lib/client/fetch-json";
+import { pagedItems } from "@/lib/client/paged";
 import { keys, usersQuery } from "@/lib/client/queries";
 import { formatDateTime } from "@/lib/format";
 import { Panel } from "../panel";
+import { LoadMore } from "../ui/load-more";
 import { notifyAction } from "../toast/action-store";
 import { SecretOnce } from "./secret-once";
 import styles from "./admin.module.css";
@@ -143,7 +145,8 @@ function UserRowView({ u, roles }: { u: UserRow; roles: readonly Role[] }) {
 /** Every user with role and last sign-in; create, change role, disable or enable (the last admin cannot be demoted or disabled: the API says so). */
 /** `roles`: the role names, from the server (lib/server/domains/auth/roles.ts). */
 export function UsersBoard({ roles }: { roles: readonly Role[] }) {
-  const q = useQuery(usersQuery);
+  const q = useInfiniteQuery(usersQuery);
+  const users = pagedItems(q.data, "users");
   return (
     <div className={styles.stack}>
       <Panel title="New user" testId="user-create-panel">
@@ -151,11 +154,11 @@ export function UsersBoard({ roles }: { roles: readonly Role[] }) {
       </Panel>
       <Panel
         title="Users"
-        aside={q.data && `${q.data.length} ${q.data.length === 1 ? "user" : "users"}`}
+        aside={q.data && `${users.length} ${users.length === 1 ? "user" : "users"}${q.hasNextPage ? " shown" : ""}`}
         loading={q.isPending}
-        error={q.error}
+        error={q.isFetchNextPageError ? null : q.error}
         onRetry={() => void q.refetch()}
-        empty={q.data?.length === 0 && "No users."}
+        empty={q.data && users.length === 0 && "No users."}
         testId="users"
       >
         <table>
@@ -170,11 +173,20 @@ export function UsersBoard({ roles }: { roles: readonly Role[] }) {
             </tr>
           </thead>
           <tbody>
-            {q.data?.map((u) => (
+            {users.map((u) => (
               <UserRowView key={u.id} u={u} roles={roles} />
             ))}
           </tbody>
         </table>
+        <LoadMore
+          shown={users.length}
+          hasMore={q.hasNextPage}
+          loading={q.isFetchingNextPage}
+          error={q.isFetchNextPageError ? q.error : null}
+          onMore={() => void q.fetchNextPage()}
+          what="users created first"
+          testId="users-more"
+        />
       </Panel>
     </div>
   );

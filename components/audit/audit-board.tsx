@@ -1,9 +1,11 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo } from "react";
-import { auditQuery, type AuditFilter } from "@/lib/client/queries";
+import { pagedItems } from "@/lib/client/paged";
+import { auditPagesQuery, type AuditFilter } from "@/lib/client/queries";
 import { Panel } from "../panel";
+import { LoadMore } from "../ui/load-more";
 import { AuditFilters } from "./audit-filters";
 import { AuditRow } from "./audit-row";
 
@@ -22,8 +24,8 @@ export function AuditBoard() {
     }
     return f;
   }, [params]);
-  const q = useQuery(auditQuery(filter));
-  const events = q.data ?? [];
+  const q = useInfiniteQuery(auditPagesQuery(filter));
+  const events = pagedItems(q.data, "events");
 
   const apply = (f: AuditFilter) => {
     const u = new URLSearchParams();
@@ -43,9 +45,9 @@ export function AuditBoard() {
       <AuditFilters value={filter} suggestions={suggestions} onApply={apply} />
       <Panel
         title="Audit log"
-        aside={q.data && `${events.length} events${events.length >= 200 ? " (newest 200)" : ""}`}
+        aside={q.data && `${events.length} events${q.hasNextPage ? " (the newest; older ones below)" : ""}`}
         loading={q.isPending}
-        error={q.error}
+        error={q.isFetchNextPageError ? null : q.error}
         onRetry={() => void q.refetch()}
         empty={
           q.data &&
@@ -76,6 +78,15 @@ export function AuditBoard() {
             </tbody>
           </table>
         </div>
+        <LoadMore
+          shown={events.length}
+          hasMore={q.hasNextPage}
+          loading={q.isFetchingNextPage}
+          error={q.isFetchNextPageError ? q.error : null}
+          onMore={() => void q.fetchNextPage()}
+          what="newest events"
+          testId="audit-more"
+        />
       </Panel>
     </>
   );

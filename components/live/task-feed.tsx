@@ -2,7 +2,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import type { Task } from "@/lib/client/api-types";
-import { keys } from "@/lib/client/queries";
+import { mapPagedItems } from "@/lib/client/paged";
+import { keys, tasksQuery } from "@/lib/client/queries";
 import type { TaskPayload } from "@/lib/realtime/events";
 import { useRoom, useSocketEvent } from "../realtime/socket-provider";
 
@@ -17,13 +18,14 @@ export function TaskFeed() {
     (p: TaskPayload) => {
       qc.setQueryData<Task>(keys.task(p.taskId), (old) => (old ? { ...old, ...p } : undefined));
       let known = false;
-      qc.setQueryData<Task[]>(keys.tasks, (old) =>
-        old?.map((t) => {
+      qc.setQueryData(tasksQuery.queryKey, (old) =>
+        mapPagedItems(old, "tasks", (t) => {
           if (t.taskId !== p.taskId) return t;
           known = true;
           return { ...t, ...p };
         }),
       );
+      // A task not in the loaded pages is new: refetch (the first page shows it, newest first).
       if (!known && qc.getQueryData(keys.tasks)) void qc.invalidateQueries({ queryKey: keys.tasks });
     },
     [qc],

@@ -1,24 +1,26 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Task } from "@/lib/client/api-types";
 import { fetchJson } from "@/lib/client/fetch-json";
+import { mapPagedItems, pagedItems } from "@/lib/client/paged";
 import { keys, tasksQuery } from "@/lib/client/queries";
 import { useNow } from "@/lib/client/use-now";
 import { TaskFeed } from "../live/task-feed";
 import { Panel } from "../panel";
+import { LoadMore } from "../ui/load-more";
 import { TaskRow } from "./task-row";
 
 /** Background tasks, newest first, with live progress (room `tasks`). */
 export function TasksBoard() {
   const qc = useQueryClient();
-  const q = useQuery(tasksQuery);
+  const q = useInfiniteQuery(tasksQuery);
   const now = useNow(1000);
   const cancel = useMutation({
     mutationFn: (id: string) => fetchJson<Task>(`/api/tasks/${encodeURIComponent(id)}/cancel`, { method: "POST" }),
-    onSuccess: (t) => qc.setQueryData<Task[]>(keys.tasks, (old) => old?.map((x) => (x.taskId === t.taskId ? { ...x, ...t } : x))),
+    onSuccess: (t) => qc.setQueryData(tasksQuery.queryKey, (old) => mapPagedItems(old, "tasks", (x) => (x.taskId === t.taskId ? { ...x, ...t } : x))),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.tasks }),
   });
-  const tasks = q.data ?? [];
+  const tasks = pagedItems(q.data, "tasks");
   const running = tasks.filter((t) => t.state === "queued" || t.state === "processing").length;
   return (
     <>
@@ -27,7 +29,7 @@ export function TasksBoard() {
         title="Background tasks"
         aside={q.data && `${running} running or queued · ${tasks.length} shown`}
         loading={q.isPending}
-        error={q.error}
+        error={q.isFetchNextPageError ? null : q.error}
         onRetry={() => void q.refetch()}
         empty={
           q.data && tasks.length === 0 && "No tasks yet: run a benchmark on an operation's page, or turn on the queue optimization of a queueable operation."
@@ -66,6 +68,15 @@ export function TasksBoard() {
             </tbody>
           </table>
         </div>
+        <LoadMore
+          shown={tasks.length}
+          hasMore={q.hasNextPage}
+          loading={q.isFetchingNextPage}
+          error={q.isFetchNextPageError ? q.error : null}
+          onMore={() => void q.fetchNextPage()}
+          what="newest tasks"
+          testId="tasks-more"
+        />
       </Panel>
     </>
   );

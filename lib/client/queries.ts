@@ -22,6 +22,7 @@ import type {
   Task,
 } from "./api-types";
 import { fetchJson } from "./fetch-json";
+import { fetchAllPages, pagedListQuery } from "./paged";
 
 export const keys = {
   operations: ["operations"] as const,
@@ -105,28 +106,43 @@ export const mismatchesQuery = (operation: string) =>
     queryFn: () => fetchJson<{ mismatches: ShadowMismatch[] }>(`/api/shadow-mismatches${qs({ operation, limit: 100 })}`).then((r) => r.mismatches),
   });
 
+/** The newest `limit` audit events (the first page). */
 export const auditQuery = (filter: AuditFilter, limit = 200) =>
   queryOptions({
     queryKey: [...keys.audit(filter), limit],
     queryFn: () => fetchJson<{ events: AuditEvent[] }>(`/api/audit${qs({ ...filter, limit })}`).then((r) => r.events),
   });
 
-export const tasksQuery = queryOptions({
-  queryKey: keys.tasks,
-  queryFn: () => fetchJson<{ tasks: Task[] }>("/api/tasks?limit=100").then((r) => r.tasks),
-});
+/** The whole audit log, newest first, a page at a time ("Load more"). */
+export const auditPagesQuery = (filter: AuditFilter) =>
+  pagedListQuery<"events", AuditEvent>([...keys.audit(filter), "pages"], `/api/audit${qs({ ...filter })}`);
+
+/** Background tasks, newest first, a page at a time; `task:updated` events patch the loaded pages. */
+export const tasksQuery = pagedListQuery<"tasks", Task>(keys.tasks, "/api/tasks?limit=100");
 
 export const taskQuery = (id: string) => queryOptions({ queryKey: keys.task(id), queryFn: () => fetchJson<Task>(`/api/tasks/${encodeURIComponent(id)}`) });
+
+/**
+ * A chart reads at most this many pages of rollups (10,000 rows each): 24 hours of an operation is
+ * one page; a month-long custom range with several variants can need more, and is cut here.
+ */
+export const MAX_ROLLUP_PAGES = 10;
+
+/** Every rollup of an operation in [from, to), following the API's pages (at most MAX_ROLLUP_PAGES). */
+export function fetchRollupRange(operation: string, from: Date, to: Date) {
+  return fetchAllPages<"rollups", Rollup>(
+    `/api/metrics/rollups${qs({ operation, from: from.toISOString(), to: to.toISOString() })}`,
+    "rollups",
+    MAX_ROLLUP_PAGES,
+  );
+}
 
 export const rollupsQuery = (operation: string, hours: number) =>
   queryOptions({
     queryKey: keys.rollups(operation, hours),
     queryFn: () => {
       const to = new Date();
-      const from = new Date(to.getTime() - hours * 3_600_000);
-      return fetchJson<{ rollups: Rollup[] }>(`/api/metrics/rollups${qs({ operation, from: from.toISOString(), to: to.toISOString() })}`).then(
-        (r) => r.rollups,
-      );
+      return fetchRollupRange(operation, new Date(to.getTime() - hours * 3_600_000), to);
     },
     // A rollup row is written once a minute: refetching faster shows nothing new.
     refetchInterval: 60_000,
@@ -157,7 +173,7 @@ export const alertsQuery = (filter: AlertFilter, limit = 200) =>
 /** Active silences (the API drops expired ones). */
 export const silencesQuery = queryOptions({
   queryKey: keys.silences,
-  queryFn: () => fetchJson<{ silences: Silence[] }>("/api/silences").then((r) => r.silences),
+  queryFn: () => fetchJson<{ silences: Silence[] }>("/api/silences?limit=500").then((r) => r.silences),
   // A silence ends without an event; refetching drops it from the list.
   refetchInterval: 60_000,
 });
@@ -185,17 +201,13 @@ export const autopilotQuery = queryOptions({
   refetchInterval: 30_000,
 });
 
-export const usersQuery = queryOptions({
-  queryKey: keys.users,
-  queryFn: () => fetchJson<{ users: UserRow[] }>("/api/users").then((r) => r.users),
-});
+/** Users, oldest first, a page at a time. */
+export const usersQuery = pagedListQuery<"users", UserRow>(keys.users, "/api/users");
 
-export const tokensQuery = queryOptions({
-  queryKey: keys.tokens,
-  queryFn: () => fetchJson<{ tokens: ApiTokenRow[] }>("/api/tokens").then((r) => r.tokens),
-});
+/** API tokens, newest first, a page at a time. */
+export const tokensQuery = pagedListQuery<"tokens", ApiTokenRow>(keys.tokens, "/api/tokens");
 
-/** Per-minute rollups of the last `minutes` (a sparkline's backfill before live events continue it). */
+/** Per-minute rollups of the last `minutes` (a sparkline's backfill before live events continue it): a few minutes, one page. */
 export const rollupSparkQuery = (operation: string, minutes: number) =>
   queryOptions({
     queryKey: keys.rollupSpark(operation, minutes),

@@ -83,7 +83,7 @@ describe("live analyses per phase", () => {
       const [a] = (await runLiveAnalyses(db.pool, { now: start + m * MIN })).filter((x) => x.optimizationId === aa);
       expect(a?.verdict).toBe("none");
     }
-    const [stored] = await listAnalyses(db.pool, { optimizationId: aa, limit: 5 });
+    const [stored] = (await listAnalyses(db.pool, { optimizationId: aa, limit: 5 })).items;
     expect(stored).toMatchObject({ phase: expect.any(Number), state: "canary", percent: 25, verdict: "none" });
     expect(stored!.ratioLow!).toBeLessThan(1);
     expect(stored!.ratioHigh!).toBeGreaterThan(1);

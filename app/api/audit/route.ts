@@ -5,5 +5,8 @@ import { auditQuerySchema } from "@/lib/server/domains/audit/audit-schemas";
 
 export const dynamic = "force-dynamic";
 
-/** The audit log: every state change and automatic action, newest first, filterable. */
-export const GET = route({ access: "viewer" }, async (req) => json({ events: await listAudit(getRuntime().pool, parseQuery(req, auditQuerySchema)) }));
+/** The audit log: every state change and automatic action, newest first, filterable, paged (`limit`, `cursor`). */
+export const GET = route({ access: "viewer" }, async (req) => {
+  const page = await listAudit(getRuntime().pool, parseQuery(req, auditQuerySchema));
+  return json({ events: page.items, nextCursor: page.nextCursor });
+});

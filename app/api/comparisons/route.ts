@@ -7,10 +7,10 @@ import { benchmarkProblem } from "@/lib/optimizer/benchmark";
 
 export const dynamic = "force-dynamic";
 
-/** Comparisons (live and benchmark), newest first. */
+/** Comparisons (live and benchmark), newest first, paged (`limit`, `cursor`). */
 export const GET = route({ access: "viewer" }, async (req) => {
-  const q = parseQuery(req, comparisonListQuerySchema);
-  return json({ comparisons: await listComparisons(getRuntime().pool, q) });
+  const page = await listComparisons(getRuntime().pool, parseQuery(req, comparisonListQuerySchema));
+  return json({ comparisons: page.items, nextCursor: page.nextCursor });
 });
 
 /** Runs an on-demand benchmark as a background task; answers at once with the task handle. */

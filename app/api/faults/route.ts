@@ -3,7 +3,8 @@ import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/r
 import { getRuntime } from "@/lib/server/platform/runtime";
 import type { FaultDefinition } from "@/lib/server/domains/faults/fault-index";
 import { getMonitoring } from "@/lib/server/domains/monitor/monitoring-runtime";
-import { faultCreateSchema, faultDeleteQuerySchema } from "@/lib/server/domains/faults/fault-schemas";
+import { listFaults } from "@/lib/server/domains/faults/fault-queries";
+import { faultCreateSchema, faultDeleteQuerySchema, faultListQuerySchema } from "@/lib/server/domains/faults/fault-schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -13,10 +14,11 @@ export const dynamic = "force-dynamic";
 
 const iso = (f: FaultDefinition) => ({ ...f, startsAt: new Date(f.startsAt).toISOString(), endsAt: new Date(f.endsAt).toISOString() });
 
-/** Faults that have not ended, and whether fault injection is enabled on this server. */
-export const GET = route({ access: "viewer" }, async () => {
-  const { faults } = getMonitoring();
-  return json({ enabled: faults.enabled, faults: (await faults.list()).map(iso) });
+/** Faults that have not ended (newest first, paged: `limit`, `cursor`), and whether fault injection is enabled on this server. */
+export const GET = route({ access: "viewer" }, async (req) => {
+  const q = parseQuery(req, faultListQuerySchema);
+  const page = await listFaults(getRuntime().pool, { ...q, now: Date.now() });
+  return json({ enabled: getMonitoring().faults.enabled, faults: page.items.map(iso), nextCursor: page.nextCursor });
 });
 
 /** Injects a fault (latency ms or % of the recent median, error probability, MB held per call) into one variant for a window. Audited. */

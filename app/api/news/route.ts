@@ -6,7 +6,7 @@ import { listNews } from "@/lib/server/domains/market/market-queries";
 
 export const dynamic = "force-dynamic";
 
-/** Stored news articles and the health of each source. */
+/** Stored news articles (newest first, paged: `limit`, `cursor`) and the health of each source. */
 export const GET = route({ access: "viewer" }, async (req, _ctx, actor) => {
   const news = await listNews(getRuntime().pool, parseQuery(req, newsQuerySchema));
   return json({ ...news, sources: news.sources.map((s) => ({ ...s, lastError: internalErrorFor(actor, s.lastError) })) });

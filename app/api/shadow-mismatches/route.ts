@@ -5,8 +5,8 @@ import { mismatchListQuerySchema } from "@/lib/server/domains/optimizations/opti
 
 export const dynamic = "force-dynamic";
 
-/** Shadow-mode mismatches (input key, readable diff, time), newest first. */
+/** Shadow-mode mismatches (input key, readable diff, time), newest first, paged (`limit`, `cursor`). */
 export const GET = route({ access: "viewer" }, async (req) => {
-  const q = parseQuery(req, mismatchListQuerySchema);
-  return json({ mismatches: await listMismatches(getRuntime().pool, q) });
+  const page = await listMismatches(getRuntime().pool, parseQuery(req, mismatchListQuerySchema));
+  return json({ mismatches: page.items, nextCursor: page.nextCursor });
 });

@@ -5,5 +5,8 @@ import { listSignals } from "@/lib/server/domains/market/market-queries";
 
 export const dynamic = "force-dynamic";
 
-/** Stored trading signals, newest first. */
-export const GET = route({ access: "viewer" }, async (req) => json({ signals: await listSignals(getRuntime().pool, parseQuery(req, signalQuerySchema)) }));
+/** Stored trading signals, newest first, paged (`limit`, `cursor`). */
+export const GET = route({ access: "viewer" }, async (req) => {
+  const page = await listSignals(getRuntime().pool, parseQuery(req, signalQuerySchema));
+  return json({ signals: page.items, nextCursor: page.nextCursor });
+});

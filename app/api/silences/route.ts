@@ -1,6 +1,6 @@
 import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/route";
 import { getRuntime } from "@/lib/server/platform/runtime";
-import { pgAlertStore } from "@/lib/server/domains/alerts/pg-alert-store";
+import { listSilences } from "@/lib/server/domains/alerts/alert-queries";
 import { getMonitoring } from "@/lib/server/domains/monitor/monitoring-runtime";
 import { silenceCreateSchema, silenceListQuerySchema } from "@/lib/server/domains/alerts/alert-schemas";
 
@@ -13,11 +13,10 @@ const iso = (s: { startsAt: number; endsAt: number; createdAt: number }) => ({
   createdAt: new Date(s.createdAt).toISOString(),
 });
 
-/** Active silences (`?includeExpired=true` for past ones too). */
+/** Active silences (`?includeExpired=true` for past ones too), newest first, paged (`limit`, `cursor`). */
 export const GET = route({ access: "viewer" }, async (req) => {
-  const { includeExpired } = parseQuery(req, silenceListQuerySchema);
-  const silences = await pgAlertStore(getRuntime().pool).listSilences({ now: Date.now(), includeExpired });
-  return json({ silences: silences.map(iso) });
+  const page = await listSilences(getRuntime().pool, { ...parseQuery(req, silenceListQuerySchema), now: Date.now() });
+  return json({ silences: page.items.map(iso), nextCursor: page.nextCursor });
 });
 
 /** Silences alerts of an operation and/or rule for a time window (tracked, not notified). Audited. */

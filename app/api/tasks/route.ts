@@ -5,8 +5,8 @@ import { taskListQuerySchema } from "@/lib/server/platform/queue/task-schemas";
 
 export const dynamic = "force-dynamic";
 
-/** Background tasks, newest first. */
+/** Background tasks, newest first, paged (`limit`, `cursor`). */
 export const GET = route({ access: "viewer" }, async (req, _ctx, actor) => {
-  const tasks = await getRuntime().tasks.list(parseQuery(req, taskListQuerySchema).limit);
-  return json({ tasks: tasks.map((t) => ({ ...t, error: internalErrorFor(actor, t.error) })) });
+  const page = await getRuntime().tasks.list(parseQuery(req, taskListQuerySchema));
+  return json({ tasks: page.items.map((t) => ({ ...t, error: internalErrorFor(actor, t.error) })), nextCursor: page.nextCursor });
 });

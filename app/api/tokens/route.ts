@@ -1,12 +1,16 @@
-import { route, json, parseBody } from "@/lib/server/platform/http/route";
+import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/route";
+import { pageQuerySchema } from "@/lib/server/platform/http/paging";
 import { authConfig } from "@/lib/server/domains/auth/instance";
-import { createApiToken, listApiTokens } from "@/lib/server/domains/auth/api-tokens";
+import { TOKEN_PAGING, createApiToken, listApiTokens } from "@/lib/server/domains/auth/api-tokens";
 import { createTokenSchema } from "@/lib/server/domains/auth/auth-schemas";
 
 export const dynamic = "force-dynamic";
 
-/** Every API token (active, revoked, expired) without secrets. */
-export const GET = route({ access: "admin" }, async () => json({ tokens: await listApiTokens(authConfig().pool) }));
+/** API tokens (active, revoked, expired) without secrets, newest first, paged (`limit`, `cursor`). */
+export const GET = route({ access: "admin" }, async (req) => {
+  const page = await listApiTokens(authConfig().pool, parseQuery(req, pageQuerySchema(TOKEN_PAGING)));
+  return json({ tokens: page.items, nextCursor: page.nextCursor });
+});
 
 /** Creates a token; the response is the only time the token is shown. */
 export const POST = route({ access: "admin" }, async (req, _ctx, actor) => {

@@ -1,12 +1,16 @@
-import { route, json, parseBody } from "@/lib/server/platform/http/route";
+import { route, json, parseBody, parseQuery } from "@/lib/server/platform/http/route";
+import { pageQuerySchema } from "@/lib/server/platform/http/paging";
 import { authConfig } from "@/lib/server/domains/auth/instance";
-import { createUser, listUsers } from "@/lib/server/domains/auth/users";
+import { USER_PAGING, createUser, listUsers } from "@/lib/server/domains/auth/users";
 import { createUserSchema } from "@/lib/server/domains/auth/auth-schemas";
 
 export const dynamic = "force-dynamic";
 
-/** Every user with role and last sign-in. */
-export const GET = route({ access: "admin" }, async () => json({ users: await listUsers(authConfig().pool) }));
+/** Users with role and last sign-in, oldest first, paged (`limit`, `cursor`). */
+export const GET = route({ access: "admin" }, async (req) => {
+  const page = await listUsers(authConfig().pool, parseQuery(req, pageQuerySchema(USER_PAGING)));
+  return json({ users: page.items, nextCursor: page.nextCursor });
+});
 
 /** Creates a user with a role; a generated password is returned once. */
 export const POST = route({ access: "admin" }, async (req, _ctx, actor) => {

@@ -137,7 +137,7 @@ export function LiveCharts({ operation }: { operation: string }) {
         {bucketMs(range) === 1000 ? "Per-second aggregates" : "Per-minute rollups"}
         {frame.merged > 1 && ` (${frame.merged} per pixel column: lowest and highest drawn)`}, local time. Drag across a chart to zoom. Shadow runs count under
         their variant.
-        {truncated && " The data holds only the newest 10,000 samples of the range."}
+        {truncated && ` ${truncated}`}
       </p>
       <p className={`muted ${styles.note}`} data-testid="memory-measure">
         Memory per call: {MEMORY_PER_CALL_MEASURE}.

@@ -1,15 +1,18 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import type { Rollup, Sample } from "@/lib/client/api-types";
+import type { Sample } from "@/lib/client/api-types";
 import { usesSamples, type ChartRange } from "@/lib/client/chart-range";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { mergeLiveWindow, pointsFromAggregates, pointsFromRollups, pointsFromSamples, type MetricPoint } from "@/lib/client/metric-points";
-import { keys, rollupsQuery, sampleFillQuery } from "@/lib/client/queries";
+import { fetchRollupRange, keys, MAX_ROLLUP_PAGES, rollupsQuery, sampleFillQuery } from "@/lib/client/queries";
 import { useLiveAggregates } from "../../live/use-live-aggregates";
 
 const NONE: MetricPoint[] = [];
 const SAMPLE_LIMIT = 10_000;
+/** What the chart's note says when a range holds more than it reads. */
+const SAMPLES_CUT = `The data holds only the newest ${SAMPLE_LIMIT.toLocaleString("en")} samples of the range.`;
+const ROLLUPS_CUT = `The data holds only the first ${(MAX_ROLLUP_PAGES * 10_000).toLocaleString("en")} rollups of the range.`;
 
 // A custom range is fixed in time: its data never changes once written, except for the newest
 // minute, so it is not refetched on an interval. Keys start like the presets' so a `rollups`
@@ -17,10 +20,7 @@ const SAMPLE_LIMIT = 10_000;
 const customRollupsQuery = (operation: string, from: number, to: number) =>
   queryOptions({
     queryKey: [...keys.rollups(operation, 0), from, to],
-    queryFn: () =>
-      fetchJson<{ rollups: Rollup[] }>(
-        `/api/metrics/rollups?${new URLSearchParams({ operation, from: new Date(from).toISOString(), to: new Date(to).toISOString() })}`,
-      ).then((r) => r.rollups),
+    queryFn: () => fetchRollupRange(operation, new Date(from), new Date(to)),
   });
 
 const customSamplesQuery = (operation: string, from: number, to: number) =>
@@ -55,7 +55,7 @@ export function useMetricPoints(operation: string, range: ChartRange, now: numbe
   // Recomputed once per second at most (now ticks per second in the live window).
   const windowPoints = useMemo(() => (isLive ? mergeLiveWindow(fillPoints, livePoints, now) : NONE), [fillPoints, livePoints, now, isLive]);
   const rollupSource = custom ? customRollups : presetRollups;
-  const rollupPoints = useMemo(() => (rollupSource.data ? pointsFromRollups(rollupSource.data) : NONE), [rollupSource.data]);
+  const rollupPoints = useMemo(() => (rollupSource.data ? pointsFromRollups(rollupSource.data.items) : NONE), [rollupSource.data]);
   // A zoom into the live chart also shows the seconds whose samples are not in the database yet.
   const samplePoints = useMemo(() => {
     if (!custom) return NONE;
@@ -71,7 +71,7 @@ export function useMetricPoints(operation: string, range: ChartRange, now: numbe
       loading: fill.isPending && livePoints.length === 0,
       error: fill.error,
       retry: () => void fill.refetch(),
-      truncated: (fill.data?.length ?? 0) >= SAMPLE_LIMIT,
+      truncated: (fill.data?.length ?? 0) >= SAMPLE_LIMIT ? SAMPLES_CUT : null,
     };
   }
   if (custom && usesSamples(range)) {
@@ -80,8 +80,14 @@ export function useMetricPoints(operation: string, range: ChartRange, now: numbe
       loading: customSamples.isPending && samplePoints.length === 0,
       error: customSamples.error,
       retry: () => void customSamples.refetch(),
-      truncated: (customSamples.data?.length ?? 0) >= SAMPLE_LIMIT,
+      truncated: (customSamples.data?.length ?? 0) >= SAMPLE_LIMIT ? SAMPLES_CUT : null,
     };
   }
-  return { points: rollupPoints, loading: rollupSource.isPending, error: rollupSource.error, retry: () => void rollupSource.refetch(), truncated: false };
+  return {
+    points: rollupPoints,
+    loading: rollupSource.isPending,
+    error: rollupSource.error,
+    retry: () => void rollupSource.refetch(),
+    truncated: rollupSource.data?.truncated ? ROLLUPS_CUT : null,
+  };
 }

@@ -24,7 +24,7 @@ export const GET = route<{ id: string }>({ access: "viewer" }, async (_req, ctx)
   const { engine, guard, pool } = getRuntime();
   const st = engine.state(id);
   const live = st && (st.state === "shadow" || st.state === "canary" || st.state === "on");
-  const [analysis] = await listAnalyses(pool, { optimizationId: id, limit: 1 });
+  const [analysis] = (await listAnalyses(pool, { optimizationId: id, limit: 1 })).items;
   return json({ ...found, analysis: analysis && st && analysis.phase === st.version ? analysis : null, guard: live ? guard.status(st) : null });
 });
 

@@ -3,19 +3,26 @@
  */
 import { z } from "zod";
 import { ALERT_RULES, ALERT_STATES, DATABASE_OPERATION } from "../../../optimizer/alerts/types";
-import { isoTime, limitSchema, operationName, safeText } from "../../platform/http/params";
+import { isoTime, operationName, safeText } from "../../platform/http/params";
+import { nextCursorField, pageQuery, paging } from "../../platform/http/paging";
 import { instantWire } from "../../platform/http/wire";
 
 /** An operation an alert or silence can name: a registered one's name, `process`, or `database`. */
 const alertOperation = z.union([operationName, z.literal(DATABASE_OPERATION)], { error: "not an operation name (service.operation, process or database)" });
+
+/** Alerts, newest first by (started_at, id). */
+export const ALERT_PAGING = paging({ list: "alerts", key: ["time", "text"], order: "desc", defaultLimit: 200, maxLimit: 1000 });
+
+/** Silences, newest first by (starts_at, id). */
+export const SILENCE_PAGING = paging({ list: "silences", key: ["time", "text"], order: "desc", defaultLimit: 100, maxLimit: 500 });
 
 export const alertListQuerySchema = z
   .object({
     state: z.enum([...ALERT_STATES, "open"]).optional(),
     operation: alertOperation.optional(),
     rule: z.enum(ALERT_RULES).optional(),
-    before: isoTime.optional(),
-    limit: limitSchema(1000, 200),
+    before: isoTime.optional().meta({ description: "Only alerts started before this time." }),
+    ...pageQuery(ALERT_PAGING),
   })
   .strict();
 
@@ -53,6 +60,7 @@ export const silenceListQuerySchema = z
       .enum(["true", "false"])
       .default("false")
       .transform((v) => v === "true"),
+    ...pageQuery(SILENCE_PAGING),
   })
   .strict();
 
@@ -84,7 +92,7 @@ export const alertSchema = z
   })
   .meta({ id: "Alert" });
 
-export const alertListSchema = z.strictObject({ alerts: z.array(alertSchema) });
+export const alertListSchema = z.strictObject({ alerts: z.array(alertSchema), ...nextCursorField });
 
 /** A silence with its times as ISO strings (null operation or rule = every one). */
 export const silenceSchema = z
@@ -100,6 +108,6 @@ export const silenceSchema = z
   })
   .meta({ id: "Silence" });
 
-export const silenceListSchema = z.strictObject({ silences: z.array(silenceSchema) });
+export const silenceListSchema = z.strictObject({ silences: z.array(silenceSchema), ...nextCursorField });
 
 export const silenceDeletedSchema = z.strictObject({ deleted: z.uuid() });

@@ -9,7 +9,7 @@ import { writeAudit } from "../audit/write-audit";
 import { withTransaction } from "../../platform/db/transaction";
 
 /** A row of `alert` (`select *`). */
-interface AlertRow {
+export interface AlertRow {
   id: string;
   fingerprint: string;
   operation: string;
@@ -33,7 +33,7 @@ interface AlertRow {
 }
 
 /** A row of `silence` (`select *`). */
-interface SilenceRow {
+export interface SilenceRow {
   id: string;
   operation: string | null;
   rule: string | null;
@@ -47,7 +47,7 @@ interface SilenceRow {
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 const date = (t: number | null) => (t === null ? null : new Date(t));
 
-function toAlert(r: AlertRow): Alert {
+export function toAlert(r: AlertRow): Alert {
   const { reopenCount, ...evidence } = r.evidence;
   return {
     id: r.id,
@@ -73,7 +73,7 @@ function toAlert(r: AlertRow): Alert {
   };
 }
 
-function toSilence(r: SilenceRow): Silence {
+export function toSilence(r: SilenceRow): Silence {
   return {
     id: r.id,
     operation: r.operation,

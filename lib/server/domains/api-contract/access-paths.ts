@@ -1,9 +1,12 @@
 import { changePassword, getSession, signInEmail, signOut } from "better-auth/api";
 import { z } from "zod";
 import type { ZodOpenApiPathsObject } from "zod-openapi";
+import { nextCursorField, pageQuerySchema } from "../../platform/http/paging";
 import { errorBodySchema } from "../../platform/http/wire";
+import { TOKEN_PAGING } from "../auth/api-tokens";
 import { createTokenSchema, createUserSchema, idParamSchema, updateUserSchema } from "../auth/auth-schemas";
 import { ROLES } from "../auth/roles";
+import { USER_PAGING } from "../auth/users";
 import { operation } from "./operation";
 
 // The access-control routes' request schemas are the auth domain's own (imported, so a field added
@@ -64,8 +67,9 @@ export const accessPaths: ZodOpenApiPathsObject = {
       access: "admin",
       tag,
       summary: "Users",
-      description: "Every user with role and last sign-in.",
-      ok: { 200: { description: "The users.", schema: z.strictObject({ users: z.array(userSchema) }) } },
+      description: "Users with role and last sign-in, oldest first.",
+      query: pageQuerySchema(USER_PAGING),
+      ok: { 200: { description: "The users.", schema: z.strictObject({ users: z.array(userSchema), ...nextCursorField }) } },
     }),
     post: operation({
       access: "admin",
@@ -101,8 +105,9 @@ export const accessPaths: ZodOpenApiPathsObject = {
       access: "admin",
       tag,
       summary: "API tokens",
-      description: "Active, revoked and expired, without secrets.",
-      ok: { 200: { description: "The tokens.", schema: z.strictObject({ tokens: z.array(apiTokenSchema) }) } },
+      description: "Active, revoked and expired, without secrets, newest first.",
+      query: pageQuerySchema(TOKEN_PAGING),
+      ok: { 200: { description: "The tokens.", schema: z.strictObject({ tokens: z.array(apiTokenSchema), ...nextCursorField }) } },
     }),
     post: operation({
       access: "admin",

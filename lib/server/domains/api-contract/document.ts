@@ -22,6 +22,12 @@ invalid fields as \`{path, message}\` for 400 and 422. Each operation lists the 
 A 500 (\`code: internal\`, no internals) is a bug on any route; the fuzz test in \`npm test\`
 sends malformed input to every operation and fails on any 5xx.
 
+**Paging.** Every list is paged by keyset: \`?limit=\` (each list documents its default and its
+maximum; above the maximum is a 422 naming \`limit\`) and \`?cursor=\` (the previous answer's
+\`nextCursor\`, unchanged). Answers keep their keys and add \`nextCursor\`, null on the last page.
+A cursor that is not one of this list's is a 422 naming \`cursor\`. Pages follow a stable order (the
+sort key ends with a unique id), so paging to the end returns every row once.
+
 **Caching.** Answers carrying data are \`Cache-Control: no-store\`.`;
 
 /** Every operation with its zod schemas (the document is generated from these). */

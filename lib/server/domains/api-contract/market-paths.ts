@@ -17,6 +17,7 @@ import {
   signalListSchema,
   signalQuerySchema,
   symbolListSchema,
+  symbolQuerySchema,
 } from "../market/market-schemas";
 import { operation } from "./operation";
 
@@ -31,7 +32,8 @@ export const marketPaths: ZodOpenApiPathsObject = {
       access: "viewer",
       tag,
       summary: "The universe",
-      description: "Every symbol with its history span and latest replayed price.",
+      description: "Every symbol with its history span and latest replayed price, by symbol (one page holds the whole universe by default).",
+      query: symbolQuerySchema,
       ok: { 200: { description: "The symbols.", schema: symbolListSchema } },
     }),
   },
@@ -48,7 +50,7 @@ export const marketPaths: ZodOpenApiPathsObject = {
       access: "viewer",
       tag,
       summary: "Daily bars of one symbol",
-      description: "Up to the market clock, never the replay's future.",
+      description: "Up to the market clock, never the replay's future: the newest `limit` bars, oldest first; `nextCursor` gets the bars before them.",
       path: symbolPath,
       query: priceQuerySchema,
       ok: { 200: { description: "The bars, oldest first.", schema: priceHistorySchema } },

@@ -15,8 +15,8 @@ import {
   silenceSchema,
 } from "../alerts/alert-schemas";
 import { auditListSchema, auditQuerySchema } from "../audit/audit-schemas";
-import { autopilotPatchSchema, autopilotStatusSchema } from "../autopilot/autopilot-schemas";
-import { faultCreateSchema, faultDeletedSchema, faultDeleteQuerySchema, faultListSchema, faultSchema } from "../faults/fault-schemas";
+import { autopilotPatchSchema, autopilotQuerySchema, autopilotStatusSchema } from "../autopilot/autopilot-schemas";
+import { faultCreateSchema, faultDeletedSchema, faultDeleteQuerySchema, faultListQuerySchema, faultListSchema, faultSchema } from "../faults/fault-schemas";
 import { rollupListSchema, rollupQuerySchema } from "../rollups/rollup-schemas";
 import { sampleListSchema, sampleQuerySchema } from "../samples/sample-schemas";
 import { operation } from "./operation";
@@ -97,6 +97,8 @@ export const monitoringPaths: ZodOpenApiPathsObject = {
       access: "viewer",
       tag: "Faults",
       summary: "Faults",
+      description: "Newest first.",
+      query: faultListQuerySchema,
       ok: { 200: { description: "Faults that have not ended, and whether fault injection is enabled.", schema: faultListSchema } },
     }),
     post: operation({
@@ -124,7 +126,8 @@ export const monitoringPaths: ZodOpenApiPathsObject = {
       access: "viewer",
       tag: "Autopilot",
       summary: "The autopilot",
-      description: "Paused or not, its rules, and its rollouts with the last decision and why.",
+      description: "Paused or not, its rules, and its rollouts (newest first, paged) with the last decision and why.",
+      query: autopilotQuerySchema,
       ok: { 200: { description: "Its status.", schema: autopilotStatusSchema } },
     }),
     patch: operation({
@@ -142,7 +145,8 @@ export const monitoringPaths: ZodOpenApiPathsObject = {
       access: "viewer",
       tag: "Metrics",
       summary: "Per-minute rollups",
-      description: "Count, errors, p50/p95/p99 and memory of an operation in a time range, with the percentile definition the figures follow.",
+      description:
+        "Count, errors, p50/p95/p99 and memory of an operation in a time range, with the percentile definition the figures follow. At most 10,000 rows per answer: a longer range is continued with `nextCursor`.",
       query: rollupQuerySchema,
       ok: { 200: { description: "The rollups, oldest first.", schema: rollupListSchema } },
     }),

@@ -1,16 +1,20 @@
 /** The query and response of the audit log API (`GET /api/audit`). */
 import { z } from "zod";
-import { limitSchema, safeText } from "../../platform/http/params";
+import { safeText } from "../../platform/http/params";
+import { nextCursorField, pageQuery, paging } from "../../platform/http/paging";
 import { instantWire } from "../../platform/http/wire";
+
+/** Newest first, by (at, id). */
+export const AUDIT_PAGING = paging({ list: "audit", key: ["time", "int"], order: "desc", defaultLimit: 200, maxLimit: 1000 });
 
 export const auditQuerySchema = z
   .object({
     subjectId: safeText({ max: 200 }).optional(),
     actor: safeText({ max: 200 }).optional(),
     action: safeText({ max: 100 }).optional(),
-    limit: limitSchema(1000, 200),
+    ...pageQuery(AUDIT_PAGING),
   })
-  .meta({ description: "Filters (exact match) and the page size, newest first." });
+  .meta({ description: "Filters (exact match) and the page, newest first." });
 
 /** One audit event (lib/api/optimization-types.ts `AuditEventView`, as the wire carries it). */
 export const auditEventSchema = z
@@ -30,4 +34,4 @@ export const auditEventSchema = z
   })
   .meta({ id: "AuditEvent" });
 
-export const auditListSchema = z.strictObject({ events: z.array(auditEventSchema) });
+export const auditListSchema = z.strictObject({ events: z.array(auditEventSchema), ...nextCursorField });

@@ -9,6 +9,7 @@ import type { AuthActor } from "./types";
 import type { ResolvedAccess } from "./access-cache";
 import { requireSignedInAdmin } from "./roles";
 import { withTransaction } from "../../platform/db/transaction";
+import { afterCursor, pageOf, paging, type KeyValues, type Page } from "../../platform/http/paging";
 
 const log = logger.child({ component: "auth.tokens" });
 
@@ -103,10 +104,19 @@ interface TokenActorRow {
   ban_expires: Date | null;
 }
 
-/** Every token, newest first (active, revoked and expired), without secrets. */
-export async function listApiTokens(pool: pg.Pool): Promise<ApiTokenView[]> {
-  const { rows } = await pool.query<ApiTokenViewRow>(`${SELECT_VIEW} order by t.created_at desc, t.id`);
-  return rows.map(toView);
+/** How `GET /api/tokens` pages: newest first by (created_at, id). */
+export const TOKEN_PAGING = paging({ list: "tokens", key: ["time", "text"], order: "desc", defaultLimit: 100, maxLimit: 500 });
+
+/** One page of tokens, newest first (active, revoked and expired), without secrets. */
+export async function listApiTokens(pool: pg.Pool, q: { limit: number; cursor?: KeyValues<typeof TOKEN_PAGING.key> }): Promise<Page<ApiTokenView>> {
+  const params: unknown[] = [];
+  const after = afterCursor(TOKEN_PAGING, ["t.created_at", "t.id"], q.cursor, params);
+  const { rows } = await pool.query<ApiTokenViewRow>(
+    `${SELECT_VIEW} where ${after} order by t.created_at desc, t.id desc limit $${params.push(q.limit + 1)}`,
+    params,
+  );
+  const page = pageOf(TOKEN_PAGING, rows, q.limit, (r) => [r.created_at, r.id]);
+  return { items: page.items.map(toView), nextCursor: page.nextCursor };
 }
 
 /**

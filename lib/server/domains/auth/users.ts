@@ -8,6 +8,7 @@ import { isRole, requireSignedInAdmin, type Role } from "./roles";
 import type { AuthActor } from "./types";
 import { requirePasswordChange } from "./password-change";
 import { withTransaction } from "../../platform/db/transaction";
+import { afterCursor, pageOf, paging, type KeyValues, type Page } from "../../platform/http/paging";
 
 /** A user as listed to admins (no password material). */
 export interface UserView {
@@ -47,10 +48,16 @@ function toView(r: UserViewRow): UserView {
 const SELECT_VIEW = `select u.id, u.email, u.name, u.role, u.banned, u.created_at,
   (select max(s.created_at) from auth_session s where s.user_id = u.id) as last_sign_in_at from auth_user u`;
 
-/** Every user, oldest first. */
-export async function listUsers(pool: pg.Pool): Promise<UserView[]> {
-  const { rows } = await pool.query<UserViewRow>(`${SELECT_VIEW} order by u.created_at, u.email`);
-  return rows.map(toView);
+/** How `GET /api/users` pages: oldest first by (created_at, id). */
+export const USER_PAGING = paging({ list: "users", key: ["time", "text"], order: "asc", defaultLimit: 100, maxLimit: 500 });
+
+/** One page of users, oldest first. */
+export async function listUsers(pool: pg.Pool, q: { limit: number; cursor?: KeyValues<typeof USER_PAGING.key> }): Promise<Page<UserView>> {
+  const params: unknown[] = [];
+  const after = afterCursor(USER_PAGING, ["u.created_at", "u.id"], q.cursor, params);
+  const { rows } = await pool.query<UserViewRow>(`${SELECT_VIEW} where ${after} order by u.created_at, u.id limit $${params.push(q.limit + 1)}`, params);
+  const page = pageOf(USER_PAGING, rows, q.limit, (r) => [r.created_at, r.id]);
+  return { items: page.items.map(toView), nextCursor: page.nextCursor };
 }
 
 /** A random password for accounts created without one (shown once to whoever created it). */

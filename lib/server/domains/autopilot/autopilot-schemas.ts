@@ -2,7 +2,14 @@ import { z } from "zod";
 import { ROLLOUT_STATES } from "../../../optimizer/autopilot/types";
 import { STRATEGIES } from "../../../optimizer/types";
 import { safeText } from "../../platform/http/params";
+import { nextCursorField, pageQuerySchema, paging } from "../../platform/http/paging";
 import { instantWire } from "../../platform/http/wire";
+
+/** The autopilot's rollouts, newest first by (started_at, id). */
+export const ROLLOUT_PAGING = paging({ list: "rollouts", key: ["time", "text"], order: "desc", defaultLimit: 100, maxLimit: 500 });
+
+/** Query of `GET /api/autopilot`: the page of its rollouts. */
+export const autopilotQuerySchema = pageQuerySchema(ROLLOUT_PAGING);
 
 /** Body of `PATCH /api/autopilot`. */
 export const autopilotPatchSchema = z.object({ paused: z.boolean(), reason: safeText({ max: 500, multiline: true }).optional() }).strict();
@@ -40,5 +47,6 @@ export const autopilotStatusSchema = z
     config: z.record(z.string(), z.unknown()).nullable(),
     configError: z.string().nullable(),
     rollouts: z.array(autopilotRolloutSchema),
+    nextCursor: nextCursorField.nextCursor.meta({ description: "Pages `rollouts` (pass as `cursor`; null on the last page)." }),
   })
   .meta({ id: "AutopilotStatus" });

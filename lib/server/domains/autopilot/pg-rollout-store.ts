@@ -7,7 +7,7 @@ import type { Strategy } from "../../../optimizer/types";
 import { withTransaction } from "../../platform/db/transaction";
 
 /** A row of `autopilot_rollout` (`select *`). */
-interface RolloutRow {
+export interface RolloutRow {
   id: string;
   operation: string;
   strategy: Strategy;
@@ -20,7 +20,7 @@ interface RolloutRow {
   last_decision: RolloutDecision | null;
 }
 
-function toRollout(r: RolloutRow): Rollout {
+export function toRollout(r: RolloutRow): Rollout {
   return {
     id: r.id,
     operation: r.operation,

@@ -1,11 +1,18 @@
 /** Requests and responses of the comparisons API: comparisons, benchmark runs, their timings, live analyses. */
 import { z } from "zod";
 import { STRATEGIES } from "../../../optimizer/types";
-import { limitSchema, operationName, safeText } from "../../platform/http/params";
+import { operationName, safeText } from "../../platform/http/params";
+import { nextCursorField, pageQuery, paging } from "../../platform/http/paging";
 import { instantWire } from "../../platform/http/wire";
 import { comparisonVerdictSchema, optimizationIdSchema } from "../optimizations/optimization-schemas";
 
-export const comparisonListQuerySchema = z.object({ operation: safeText({ max: 100 }).optional(), limit: limitSchema(500, 50) });
+/** Comparisons, newest first by (created_at, id). */
+export const COMPARISON_PAGING = paging({ list: "comparisons", key: ["time", "text"], order: "desc", defaultLimit: 50, maxLimit: 500 });
+
+/** Live analyses, newest phase first by (started_at, optimization_id, phase). */
+export const ANALYSIS_PAGING = paging({ list: "analyses", key: ["time", "text", "int"], order: "desc", defaultLimit: 50, maxLimit: 500 });
+
+export const comparisonListQuerySchema = z.object({ operation: safeText({ max: 100 }).optional(), ...pageQuery(COMPARISON_PAGING) });
 
 /** Body of `POST /api/comparisons`: an on-demand benchmark of an operation's strategies. */
 export const benchmarkRunSchema = z
@@ -24,7 +31,7 @@ export const timingsQuerySchema = z.object({ format: z.enum(["json", "csv"]).def
 export const analysesQuerySchema = z.object({
   operation: safeText({ max: 100 }).optional(),
   optimization: optimizationIdSchema.optional(),
-  limit: limitSchema(500, 50),
+  ...pageQuery(ANALYSIS_PAGING),
 });
 
 /** A stored comparison (lib/api/comparison-types.ts `ComparisonView`, as the wire carries it). */
@@ -56,7 +63,7 @@ export const comparisonSchema = z
   })
   .meta({ id: "Comparison" });
 
-export const comparisonListSchema = z.strictObject({ comparisons: z.array(comparisonSchema) });
+export const comparisonListSchema = z.strictObject({ comparisons: z.array(comparisonSchema), ...nextCursorField });
 
 /** `GET /api/comparisons/{id}/timings` (JSON): per-call durations in ms, in run order, with the stored conclusion. */
 export const comparisonTimingsSchema = z.strictObject({
@@ -101,4 +108,5 @@ export const analysesListSchema = z.strictObject({
   method: z.string(),
   identityCalibration: z.strictObject({ phases: z.number().int(), falseVerdicts: z.number().int(), rate: z.number().nullable() }),
   analyses: z.array(storedAnalysisSchema),
+  ...nextCursorField,
 });

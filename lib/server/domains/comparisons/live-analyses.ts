@@ -8,6 +8,8 @@ import type { PhaseSample } from "../../../optimizer/analysis/blocks";
 import { analysePhase, type AnalysedPhase, type StoredAnalysis } from "../../../optimizer/analysis/live-analysis";
 import type { AnalysisResult, Verdict } from "../../../optimizer/analysis/phase-analysis";
 import { sampleRatioMismatch } from "../../../optimizer/stats/chi-square";
+import { afterCursor, pageOf, type KeyValues, type Page } from "../../platform/http/paging";
+import { ANALYSIS_PAGING } from "./comparison-schemas";
 
 interface LiveOptimizationRow {
   id: string;
@@ -185,15 +187,20 @@ async function upsert(pool: pg.Pool, a: StoredAnalysis): Promise<void> {
   );
 }
 
-/** Stored analyses, newest phase first (the API's list). */
-export async function listAnalyses(pool: pg.Pool, q: { operation?: string; optimizationId?: string; limit: number }): Promise<StoredAnalysis[]> {
+/** Stored analyses, newest phase first: one page of the API's list. */
+export async function listAnalyses(
+  pool: pg.Pool,
+  q: { operation?: string; optimizationId?: string; limit: number; cursor?: KeyValues<typeof ANALYSIS_PAGING.key> },
+): Promise<Page<StoredAnalysis>> {
+  const params: unknown[] = [q.operation ?? null, q.optimizationId ?? null];
+  const after = afterCursor(ANALYSIS_PAGING, ["started_at", "optimization_id", "phase"], q.cursor, params);
   const r = await pool.query<PhaseAnalysisRow>(
     `select * from phase_analysis
-      where ($1::text is null or operation = $1) and ($2::text is null or optimization_id = $2)
-      order by started_at desc limit $3`,
-    [q.operation ?? null, q.optimizationId ?? null, q.limit],
+      where ($1::text is null or operation = $1) and ($2::text is null or optimization_id = $2) and ${after}
+      order by started_at desc, optimization_id desc, phase desc limit $${params.push(q.limit + 1)}`,
+    params,
   );
-  return r.rows.map(toStored);
+  return pageOf(ANALYSIS_PAGING, r.rows.map(toStored), q.limit, (a) => [new Date(a.startedAt), a.optimizationId, a.phase]);
 }
 
 /** The analyses of the phases the optimizations are in now (the monitor's and the autopilot's input). */

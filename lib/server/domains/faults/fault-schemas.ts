@@ -1,8 +1,14 @@
 /** Request bodies, queries and responses of the fault-injection API. */
 import { z } from "zod";
 import { isoTime, operationName, variantName } from "../../platform/http/params";
+import { nextCursorField, pageQuerySchema, paging } from "../../platform/http/paging";
 import { instantWire } from "../../platform/http/wire";
 import { FAULT_KINDS } from "./fault-index";
+
+/** Faults that have not ended, newest first by (created_at, id). */
+export const FAULT_PAGING = paging({ list: "faults", key: ["time", "text"], order: "desc", defaultLimit: 100, maxLimit: 500 });
+
+export const faultListQuerySchema = pageQuerySchema(FAULT_PAGING);
 
 export const faultCreateSchema = z
   .object({
@@ -52,6 +58,7 @@ export const faultSchema = z
 export const faultListSchema = z.strictObject({
   enabled: z.boolean().meta({ description: "Whether this server accepts faults (PERFPILOT_FAULT_INJECTION=1)." }),
   faults: z.array(faultSchema),
+  ...nextCursorField,
 });
 
 export const faultDeletedSchema = z.strictObject({ deleted: z.uuid() });

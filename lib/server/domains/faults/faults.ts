@@ -32,7 +32,7 @@ export interface FaultRegistry {
 }
 
 /** A row of `fault_injection` (`select *`, `returning *`). */
-interface FaultRow {
+export interface FaultRow {
   id: string;
   operation: string;
   variant: string;
@@ -45,7 +45,7 @@ interface FaultRow {
   created_at: Date;
 }
 
-function toFault(r: FaultRow): FaultDefinition {
+export function toFault(r: FaultRow): FaultDefinition {
   return {
     id: r.id,
     operation: r.operation,

@@ -2,6 +2,8 @@
 import "server-only";
 import type pg from "pg";
 import type { Bar, PriceAlertPayload, SignalPayload } from "../../../market/types";
+import { afterCursor, pageOf, type KeyValues, type Page } from "../../platform/http/paging";
+import { NEWS_PAGING, PRICE_ALERT_PAGING, PRICE_PAGING, SIGNAL_PAGING, SYMBOL_PAGING } from "./market-schemas";
 
 /** A symbol with its history span and latest replayed price (null before the first tick). */
 export interface SymbolView {
@@ -81,22 +83,37 @@ export interface ImportRunView {
   finishedAt: Date | null;
 }
 
-export async function listSymbols(pool: pg.Pool) {
+/** One page of the universe, by symbol. */
+export async function listSymbols(pool: pg.Pool, q: { limit: number; cursor?: KeyValues<typeof SYMBOL_PAGING.key> }): Promise<Page<SymbolView>> {
+  const params: unknown[] = [];
+  const after = afterCursor(SYMBOL_PAGING, ["s.symbol"], q.cursor, params);
   const r = await pool.query<SymbolView>(
     `select s.symbol, s.first_date::text as "firstDate", s.last_date::text as "lastDate", s.bar_count as bars,
             l.close, l.change_pct as "changePct", l.date::text as "priceDate"
-       from symbol s left join latest_price l using (symbol) order by s.symbol`,
+       from symbol s left join latest_price l using (symbol) where ${after} order by s.symbol limit $${params.push(q.limit + 1)}`,
+    params,
   );
-  return r.rows;
+  return pageOf(SYMBOL_PAGING, r.rows, q.limit, (x) => [x.symbol]);
 }
 
-export async function priceHistory(pool: pg.Pool, symbol: string, q: { from?: string; to: string; limit: number }) {
+/**
+ * One page of a symbol's daily bars up to `to`: the newest `limit` of them (after `from`), oldest
+ * first; the next page holds the bars before these.
+ */
+export async function priceHistory(
+  pool: pg.Pool,
+  symbol: string,
+  q: { from?: string; to: string; limit: number; cursor?: KeyValues<typeof PRICE_PAGING.key> },
+): Promise<Page<Omit<Bar, "symbol">>> {
+  const params: unknown[] = [symbol, q.to, q.from ?? null];
+  const after = afterCursor(PRICE_PAGING, ["date"], q.cursor, params);
   const r = await pool.query<Omit<Bar, "symbol">>(
-    `select * from (select date::text as date, open, high, low, close, adj_close as "adjClose", volume from price_bar
-       where symbol = $1 and date <= $2 and ($3::date is null or date >= $3) order by date desc limit $4) t order by date`,
-    [symbol, q.to, q.from ?? null, q.limit],
+    `select date::text as date, open, high, low, close, adj_close as "adjClose", volume from price_bar
+      where symbol = $1 and date <= $2 and ($3::date is null or date >= $3) and ${after} order by date desc limit $${params.push(q.limit + 1)}`,
+    params,
   );
-  return r.rows;
+  const page = pageOf(PRICE_PAGING, r.rows, q.limit, (b) => [b.date]);
+  return { items: page.items.reverse(), nextCursor: page.nextCursor };
 }
 
 export async function marketClock(pool: pg.Pool): Promise<MarketClockView | null> {
@@ -106,31 +123,43 @@ export async function marketClock(pool: pg.Pool): Promise<MarketClockView | null
   return r.rows[0] ?? null;
 }
 
-export async function listSignals(pool: pg.Pool, q: { symbol?: string; kind?: string; limit: number }) {
+/** One page of stored signals, newest first. */
+export async function listSignals(
+  pool: pg.Pool,
+  q: { symbol?: string; kind?: string; limit: number; cursor?: KeyValues<typeof SIGNAL_PAGING.key> },
+): Promise<Page<SignalView>> {
+  const params: unknown[] = [q.symbol ?? null, q.kind ?? null];
+  const after = afterCursor(SIGNAL_PAGING, ["date", "id"], q.cursor, params);
   const r = await pool.query<SignalView>(
     `select id, symbol, date::text as date, kind, value, detail, created_at as "createdAt" from signal
-      where ($1::text is null or symbol = $1) and ($2::text is null or kind = $2)
-      order by date desc, id desc limit $3`,
-    [q.symbol ?? null, q.kind ?? null, q.limit],
+      where ($1::text is null or symbol = $1) and ($2::text is null or kind = $2) and ${after}
+      order by date desc, id desc limit $${params.push(q.limit + 1)}`,
+    params,
   );
-  return r.rows;
+  return pageOf(SIGNAL_PAGING, r.rows, q.limit, (x) => [x.date, x.id]);
 }
 
-export async function listPriceAlerts(pool: pg.Pool, q: { limit: number }) {
+/** One page of price alerts, newest first. */
+export async function listPriceAlerts(pool: pg.Pool, q: { limit: number; cursor?: KeyValues<typeof PRICE_ALERT_PAGING.key> }): Promise<Page<PriceAlertView>> {
+  const params: unknown[] = [];
+  const after = afterCursor(PRICE_ALERT_PAGING, ["date", "id"], q.cursor, params);
   const r = await pool.query<PriceAlertView>(
     `select id, symbol, date::text as date, kind, price, change_pct as "changePct", threshold, created_at as "createdAt"
-       from price_alert order by date desc, id desc limit $1`,
-    [q.limit],
+       from price_alert where ${after} order by date desc, id desc limit $${params.push(q.limit + 1)}`,
+    params,
   );
-  return r.rows;
+  return pageOf(PRICE_ALERT_PAGING, r.rows, q.limit, (x) => [x.date, x.id]);
 }
 
-export async function listNews(pool: pg.Pool, q: { source?: string; ticker?: string; limit: number }) {
+/** One page of news articles (newest first) and every source's state. */
+export async function listNews(pool: pg.Pool, q: { source?: string; ticker?: string; limit: number; cursor?: KeyValues<typeof NEWS_PAGING.key> }) {
+  const params: unknown[] = [q.source ?? null, q.ticker ?? null];
+  const after = afterCursor(NEWS_PAGING, ["coalesce(published_at, fetched_at)", "id"], q.cursor, params);
   const articles = await pool.query<NewsArticleView>(
     `select id, source, title, link, summary, published_at as "publishedAt", fetched_at as "fetchedAt", tickers
-       from news_article where ($1::text is null or source = $1) and ($2::text is null or $2 = any(tickers))
-      order by coalesce(published_at, fetched_at) desc limit $3`,
-    [q.source ?? null, q.ticker ?? null, q.limit],
+       from news_article where ($1::text is null or source = $1) and ($2::text is null or $2 = any(tickers)) and ${after}
+      order by coalesce(published_at, fetched_at) desc, id desc limit $${params.push(q.limit + 1)}`,
+    params,
   );
   const sources = await pool.query<NewsSourceView>(
     `select name, healthy, last_error as "lastError", last_fetched_at as "lastFetchedAt", last_success_at as "lastSuccessAt",
@@ -138,7 +167,8 @@ export async function listNews(pool: pg.Pool, q: { source?: string; ticker?: str
             (select count(*) from news_article a where a.source = n.name)::int as articles
        from news_source n order by name`,
   );
-  return { articles: articles.rows, sources: sources.rows };
+  const page = pageOf(NEWS_PAGING, articles.rows, q.limit, (a) => [a.publishedAt ?? a.fetchedAt, a.id]);
+  return { articles: page.items, nextCursor: page.nextCursor, sources: sources.rows };
 }
 
 export async function latestJobRuns(pool: pg.Pool) {

@@ -1,6 +1,7 @@
 /** Requests and responses of the market API: symbols, prices, signals, news, indicators, reports. */
 import { z } from "zod";
-import { isoDateSchema, limitSchema, periodListSchema, symbolSchema } from "../../platform/http/params";
+import { isoDateSchema, periodListSchema, symbolSchema } from "../../platform/http/params";
+import { nextCursorField, pageQuery, pageQuerySchema, paging } from "../../platform/http/paging";
 import { dateWire, instantWire } from "../../platform/http/wire";
 
 export const SIGNAL_KINDS = [
@@ -14,13 +15,30 @@ export const SIGNAL_KINDS = [
   "bollinger_lower_breakout",
 ] as const;
 
-export const signalQuerySchema = z.object({ symbol: symbolSchema.optional(), kind: z.enum(SIGNAL_KINDS).optional(), limit: limitSchema(500, 100) });
+/** The universe, by symbol. One page holds today's whole universe (~500). */
+export const SYMBOL_PAGING = paging({ list: "symbols", key: ["text"], order: "asc", defaultLimit: 1000, maxLimit: 1000 });
 
-export const newsQuerySchema = z.object({ source: z.enum(["investing", "yahoo"]).optional(), ticker: symbolSchema.optional(), limit: limitSchema(200, 50) });
+/** A symbol's daily bars, paged back in time from the market clock by date (each page oldest first). */
+export const PRICE_PAGING = paging({ list: "prices", key: ["date"], order: "desc", defaultLimit: 250, maxLimit: 2000 });
 
-export const priceAlertQuerySchema = z.object({ limit: limitSchema(500, 100) });
+/** Signals, newest first by (date, id). */
+export const SIGNAL_PAGING = paging({ list: "signals", key: ["date", "int"], order: "desc", defaultLimit: 100, maxLimit: 500 });
 
-export const priceQuerySchema = z.object({ from: isoDateSchema.optional(), limit: limitSchema(2000, 250) });
+/** Price alerts, newest first by (date, id). */
+export const PRICE_ALERT_PAGING = paging({ list: "price-alerts", key: ["date", "int"], order: "desc", defaultLimit: 100, maxLimit: 500 });
+
+/** News articles, newest first by (published or else fetched time, id). */
+export const NEWS_PAGING = paging({ list: "news", key: ["time", "int"], order: "desc", defaultLimit: 50, maxLimit: 200 });
+
+export const symbolQuerySchema = pageQuerySchema(SYMBOL_PAGING);
+
+export const signalQuerySchema = z.object({ symbol: symbolSchema.optional(), kind: z.enum(SIGNAL_KINDS).optional(), ...pageQuery(SIGNAL_PAGING) });
+
+export const newsQuerySchema = z.object({ source: z.enum(["investing", "yahoo"]).optional(), ticker: symbolSchema.optional(), ...pageQuery(NEWS_PAGING) });
+
+export const priceAlertQuerySchema = pageQuerySchema(PRICE_ALERT_PAGING);
+
+export const priceQuerySchema = z.object({ from: isoDateSchema.optional(), ...pageQuery(PRICE_PAGING) });
 
 export const indicatorQuerySchema = z.object({
   asOf: isoDateSchema.optional().meta({ description: "Compute as of this day (never past the market clock)." }),
@@ -52,6 +70,7 @@ export const symbolListSchema = z.strictObject({
       })
       .meta({ id: "Symbol" }),
   ),
+  ...nextCursorField,
 });
 
 const latestPriceSchema = z.strictObject({
@@ -77,6 +96,7 @@ export const priceHistorySchema = z.strictObject({
   bars: z.array(
     z.strictObject({ date: dateWire, open: z.number(), high: z.number(), low: z.number(), close: z.number(), adjClose: z.number(), volume: z.number() }),
   ),
+  nextCursor: nextCursorField.nextCursor.meta({ description: "Pass as `cursor` to get the bars before these; null when none are left." }),
 });
 
 export const signalListSchema = z.strictObject({
@@ -93,6 +113,7 @@ export const signalListSchema = z.strictObject({
       })
       .meta({ id: "Signal" }),
   ),
+  ...nextCursorField,
 });
 
 export const priceAlertListSchema = z.strictObject({
@@ -110,6 +131,7 @@ export const priceAlertListSchema = z.strictObject({
       })
       .meta({ id: "PriceAlert" }),
   ),
+  ...nextCursorField,
 });
 
 export const newsListSchema = z.strictObject({
@@ -141,6 +163,9 @@ export const newsListSchema = z.strictObject({
       })
       .meta({ id: "NewsSource" }),
   ),
+  nextCursor: nextCursorField.nextCursor.meta({
+    description: "Pages `articles` (pass as `cursor`; null on the last page). `sources` is every configured source on every page.",
+  }),
 });
 
 const maybe = z.number().nullable();

@@ -1,6 +1,8 @@
 import "server-only";
 import type pg from "pg";
 import type { MasterSwitchView, OperationView, OptimizationView, ShadowMismatchView } from "../../../api/optimization-types";
+import { afterCursor, pageOf, type KeyValues, type Page } from "../../platform/http/paging";
+import { MISMATCH_PAGING } from "./optimization-schemas";
 
 /** Read-side queries of the optimization API. */
 export async function listOptimizations(pool: pg.Pool, operation?: string) {
@@ -33,11 +35,17 @@ export async function listSwitches(pool: pg.Pool) {
   return r.rows;
 }
 
-export async function listMismatches(pool: pg.Pool, q: { operation?: string; limit: number }) {
+/** Shadow-mode mismatches: one page, newest first. */
+export async function listMismatches(
+  pool: pg.Pool,
+  q: { operation?: string; limit: number; cursor?: KeyValues<typeof MISMATCH_PAGING.key> },
+): Promise<Page<ShadowMismatchView>> {
+  const params: unknown[] = [q.operation ?? null];
+  const after = afterCursor(MISMATCH_PAGING, ["at", "id"], q.cursor, params);
   const r = await pool.query<ShadowMismatchView>(
     `select id, at, operation, variant, input_key as "inputKey", diff, instance from shadow_mismatch
-      where ($1::text is null or operation = $1) order by at desc limit $2`,
-    [q.operation ?? null, q.limit],
+      where ($1::text is null or operation = $1) and ${after} order by at desc, id desc limit $${params.push(q.limit + 1)}`,
+    params,
   );
-  return r.rows;
+  return pageOf(MISMATCH_PAGING, r.rows, q.limit, (m) => [m.at, m.id]);
 }

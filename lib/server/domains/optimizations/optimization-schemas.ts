@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MASTER_SWITCHES, OPTIMIZATION_STATES, STRATEGIES } from "../../../optimizer/types";
-import { limitSchema, safeText } from "../../platform/http/params";
+import { safeText } from "../../platform/http/params";
+import { nextCursorField, pageQuery, paging } from "../../platform/http/paging";
 import { instantWire } from "../../platform/http/wire";
 
 /** Body of `PATCH /api/optimizations/{id}` (shared with the dashboard's controls). */
@@ -25,7 +26,10 @@ export const optimizationIdSchema = z
 
 export const optimizationListQuerySchema = z.object({ operation: safeText({ max: 100 }).optional() });
 
-export const mismatchListQuerySchema = z.object({ operation: safeText({ max: 100 }).optional(), limit: limitSchema(500, 100) });
+/** Shadow-mode mismatches, newest first by (at, id). */
+export const MISMATCH_PAGING = paging({ list: "shadow-mismatches", key: ["time", "int"], order: "desc", defaultLimit: 100, maxLimit: 500 });
+
+export const mismatchListQuerySchema = z.object({ operation: safeText({ max: 100 }).optional(), ...pageQuery(MISMATCH_PAGING) });
 
 // ── responses ──────────────────────────────────────────────────────────────────────────────
 
@@ -142,4 +146,5 @@ export const mismatchListSchema = z.strictObject({
       })
       .meta({ id: "ShadowMismatch" }),
   ),
+  ...nextCursorField,
 });

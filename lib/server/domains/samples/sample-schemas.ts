@@ -1,7 +1,11 @@
 /** The query and response of `GET /api/metrics/samples`. */
 import { z } from "zod";
-import { instantQuerySchema, limitSchema, safeText } from "../../platform/http/params";
+import { instantQuerySchema, safeText } from "../../platform/http/params";
+import { nextCursorField, pageQuery, paging } from "../../platform/http/paging";
 import { instantWire } from "../../platform/http/wire";
+
+/** Raw samples, newest first by (at, instance, seq): a page is at most 10,000 calls (≈ 2 MB of JSON). */
+export const SAMPLE_PAGING = paging({ list: "samples", key: ["time", "text", "int"], order: "desc", defaultLimit: 1000, maxLimit: 10_000 });
 
 export const sampleQuerySchema = z.object({
   operation: safeText({ min: 3, max: 100 }),
@@ -14,7 +18,7 @@ export const sampleQuerySchema = z.object({
     .optional()
     .transform((d) => d ?? new Date())
     .meta({ description: "Default: now." }),
-  limit: limitSchema(10_000, 1000),
+  ...pageQuery(SAMPLE_PAGING),
 });
 
 /** One recorded call (lib/api/sample-types.ts `SampleView`, as the wire carries it). */
@@ -36,4 +40,5 @@ export const sampleSchema = z
 export const sampleListSchema = z.strictObject({
   memoryMeasure: z.string().meta({ description: "What `memoryBytes` measures." }),
   samples: z.array(sampleSchema),
+  ...nextCursorField,
 });

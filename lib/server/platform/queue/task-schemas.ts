@@ -1,11 +1,14 @@
 /** Requests and responses of the tasks API (lib/api/task-types.ts, as the wire carries them). */
 import { z } from "zod";
-import { limitSchema } from "../http/params";
+import { nextCursorField, pageQuerySchema, paging } from "../http/paging";
 import { instantWire } from "../http/wire";
 
 export const taskIdSchema = z.uuid("not a task id");
 
-export const taskListQuerySchema = z.object({ limit: limitSchema(500, 100) });
+/** Tasks, newest first by (created_at, id). */
+export const TASK_PAGING = paging({ list: "tasks", key: ["time", "text"], order: "desc", defaultLimit: 100, maxLimit: 500 });
+
+export const taskListQuerySchema = pageQuerySchema(TASK_PAGING);
 
 /** The answer to a call that became a background task (HTTP 202): where to poll for its result. */
 export const taskHandleSchema = z
@@ -35,7 +38,7 @@ const taskFields = {
   attempts: z.number().int(),
 };
 
-export const taskListSchema = z.strictObject({ tasks: z.array(z.strictObject(taskFields).meta({ id: "Task" })) });
+export const taskListSchema = z.strictObject({ tasks: z.array(z.strictObject(taskFields).meta({ id: "Task" })), ...nextCursorField });
 
 export const taskDetailSchema = z.strictObject({ ...taskFields, input: z.unknown(), createdBy: z.string(), resultUrl: z.string() }).meta({ id: "TaskDetail" });
 

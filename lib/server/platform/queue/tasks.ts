@@ -8,6 +8,8 @@ import type { Engine } from "../../../optimizer/engine";
 import type { OperationSpec } from "../../../optimizer/operation";
 import type { Broadcaster, TaskPayload } from "../../../realtime/events";
 import type { TaskDetail, TaskHandle, TaskListItem } from "../../../api/task-types";
+import { afterCursor, pageOf, type KeyValues, type Page } from "../http/paging";
+import { TASK_PAGING } from "./task-schemas";
 
 const QUEUE = "engine-task";
 /** Handlers that are not engine operations (e.g. on-demand benchmarks) register here. */
@@ -240,9 +242,13 @@ export function createTaskService(deps: { pool: pg.Pool; boss: PgBoss; engine: E
       return r.rows[0];
     },
 
-    async list(limit = 100): Promise<TaskListItem[]> {
-      const r = await pool.query<TaskRow>("select * from task order by created_at desc limit $1", [limit]);
-      return r.rows.map((t) => ({ ...payload(t), createdAt: t.created_at.toISOString(), attempts: t.attempts }));
+    /** One page of tasks, newest first. */
+    async list(q: { limit: number; cursor?: KeyValues<typeof TASK_PAGING.key> }): Promise<Page<TaskListItem>> {
+      const params: unknown[] = [];
+      const after = afterCursor(TASK_PAGING, ["created_at", "id"], q.cursor, params);
+      const r = await pool.query<TaskRow>(`select * from task where ${after} order by created_at desc, id desc limit $${params.push(q.limit + 1)}`, params);
+      const page = pageOf(TASK_PAGING, r.rows, q.limit, (t) => [t.created_at, t.id]);
+      return { items: page.items.map((t) => ({ ...payload(t), createdAt: t.created_at.toISOString(), attempts: t.attempts })), nextCursor: page.nextCursor };
     },
 
     async cancel(id: string): Promise<void> {
