@@ -60,7 +60,10 @@ export async function spawnServer(opts: {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // The timer is cleared once the server exits: a pending one kept the test runner waiting.
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+      clearTimeout(timer);
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
