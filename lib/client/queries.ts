@@ -89,8 +89,10 @@ export const analysesQuery = (operation: string) =>
   queryOptions({
     queryKey: keys.analyses(operation),
     queryFn: () => fetchJson<AnalysesResponse>(`/api/analyses${qs({ operation, limit: 50 })}`),
-    // Written by the live-analysis job every minute; its job:finished event also invalidates this.
-    refetchInterval: 60_000,
+    // Written by the live-analysis job every minute (its job:finished event, in the market room,
+    // also invalidates this). Polled as often as the result card's optimization query, so the
+    // timeline and the per-phase panel never lag the card by most of a minute.
+    refetchInterval: 15_000,
   });
 
 export const comparisonsQuery = (operation: string) =>
