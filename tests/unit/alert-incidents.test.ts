@@ -165,7 +165,8 @@ describe("AlertManager.recordIncident", () => {
     const clock = new ManualClock(T0 + 40 * S);
     const m = manager(store, clock, []);
     const { alert } = await m.recordIncident(outage(T0, T0 + 31 * S));
-    clock.set(T0 + 31 * S + (cfg.resolveAfterSeconds - 1) * S);
+    // Earlier than resolveAfterSeconds by more than an evaluation's jitter (EVALUATION_JITTER_MS).
+    clock.set(T0 + 31 * S + (cfg.resolveAfterSeconds - 3) * S);
     await m.process([]);
     expect(store.alerts.get(alert.id)!.state).toBe("firing");
     clock.set(T0 + 31 * S + cfg.resolveAfterSeconds * S);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { stepAlerts } from "../../lib/optimizer/alerts/lifecycle";
 import { AlertManager, type AlertEvent } from "../../lib/optimizer/alerts/manager";
 import { MemoryAlertStore } from "../../lib/optimizer/alerts/store";
 import { ManualClock } from "../../lib/optimizer/monitor/clock";
@@ -61,6 +62,17 @@ describe("alert lifecycle", () => {
       ["alert.firing", "monitor"],
       ["alert.resolved", "monitor"],
     ]);
+  });
+
+  it("fires at the evaluation a minute later even when that one runs a little early (scheduling jitter)", () => {
+    const cfg = { forSeconds: 60, resolveAfterSeconds: 120, reopenWithinSeconds: 1800 };
+    let n = 0;
+    const first = stepAlerts([], [finding("a.x")], [], 0, cfg, () => `id${++n}`);
+    const pending = first.upsert[0]!;
+    expect(pending.state).toBe("pending");
+    expect(stepAlerts([pending], [finding("a.x")], [], 59_800, cfg, () => `id${++n}`).upsert[0]!.state).toBe("firing");
+    // Well short of the minute (a second evaluation 30 s later) is still pending.
+    expect(stepAlerts([pending], [finding("a.x")], [], 30_000, cfg, () => `id${++n}`).upsert[0]!.state).toBe("pending");
   });
 
   it("a blip shorter than forSeconds is never an alert", async () => {

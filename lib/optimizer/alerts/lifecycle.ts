@@ -58,6 +58,14 @@ function fromFinding(f: Finding) {
  * One lifecycle step. `known` = the open (pending, firing) alerts plus, per fingerprint, the
  * latest alert resolved within the re-open cool-down.
  */
+/**
+ * How much earlier than its nominal interval an evaluation may come and still count as that
+ * interval later: scheduled evaluations start a little late or early (a job slot, then a query),
+ * so a condition seen at two evaluations a minute apart may have been seen 59.8 s apart. Without
+ * it, `forSeconds: 60` would often take a third evaluation.
+ */
+export const EVALUATION_JITTER_MS = 2_000;
+
 export function stepAlerts(
   known: readonly Alert[],
   findings: readonly Finding[],
@@ -85,7 +93,7 @@ export function stepAlerts(
     const a = open.get(f.fingerprint);
     if (a) {
       const next: Alert = { ...a, ...fromFinding(f), lastSeenAt: now, clearedAt: null };
-      if (a.state === "pending" && now - a.startedAt >= forMs) {
+      if (a.state === "pending" && now - a.startedAt >= forMs - EVALUATION_JITTER_MS) {
         next.state = "firing";
         next.firingAt = now;
         step.transitions.push({ alert: next, from: "pending", to: "firing", reopened: a.reopenCount > 0 });
@@ -140,7 +148,7 @@ export function stepAlerts(
       continue;
     }
     const clearedAt = a.clearedAt ?? now;
-    if (now - clearedAt >= cfg.resolveAfterSeconds * 1000) {
+    if (now - clearedAt >= cfg.resolveAfterSeconds * 1000 - EVALUATION_JITTER_MS) {
       const next: Alert = { ...a, state: "resolved", clearedAt, resolvedAt: now };
       step.upsert.push(next);
       step.transitions.push({ alert: next, from: "firing", to: "resolved", reopened: false });
