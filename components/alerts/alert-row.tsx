@@ -4,7 +4,7 @@ import { formatDateTime, formatShortDateTime } from "@/lib/format";
 import { EvidenceView } from "../audit/evidence-view";
 import { AckForm } from "./ack-form";
 import { AlertStateBadge, OperationName, SeverityBadge } from "./alert-badges";
-import { displayState, formatRelative, isAcknowledged, ruleLabel, stateSince } from "./alert-state";
+import { displayState, formatAgo, isAcknowledged, ruleLabel, stateSince } from "./alert-state";
 import styles from "./alerts.module.css";
 
 export const ALERT_COLUMNS = 7;
@@ -43,7 +43,7 @@ export function AlertRow(props: {
         </td>
         <td title={`started ${formatDateTime(a.startedAt)} · last seen ${formatDateTime(a.lastSeenAt)}`}>
           {formatShortDateTime(since)}
-          <div className="muted">{formatRelative(since, props.now)}</div>
+          <div className="muted">{formatAgo(since, props.now)}</div>
         </td>
         <td className={styles.summary}>
           {a.summary}

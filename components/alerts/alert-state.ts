@@ -27,4 +27,15 @@ export function formatRelative(iso: string | null, now: number): string {
   return s >= 0 ? `${formatSeconds(s)} ago` : `in ${formatSeconds(-s)}`;
 }
 
+/**
+ * `3m 05s ago` for something that has happened; "just now" when the page's clock (refreshed every
+ * few seconds) has not caught up with it yet, never "in 5 s".
+ */
+export function formatAgo(iso: string | null, now: number): string {
+  if (!iso) return "—";
+  const s = (now - Date.parse(iso)) / 1000;
+  if (!Number.isFinite(s)) return "—";
+  return s < 1 ? "just now" : `${formatSeconds(s)} ago`;
+}
+
 export const ruleLabel = (rule: string | null) => (rule === null ? "every rule" : rule.replace(/_/g, " "));

@@ -5,7 +5,7 @@ import { alertsQuery } from "@/lib/client/queries";
 import { useNow } from "@/lib/client/use-now";
 import { formatDateTime, formatTime } from "@/lib/format";
 import { AlertStateBadge, OperationName, SeverityBadge } from "../alerts/alert-badges";
-import { displayState, formatRelative, ruleLabel, stateSince } from "../alerts/alert-state";
+import { displayState, formatAgo, ruleLabel, stateSince } from "../alerts/alert-state";
 import styles from "../alerts/alerts.module.css";
 import { Panel } from "../panel";
 
@@ -41,7 +41,7 @@ export function OpenAlerts() {
             </span>
             <span className={styles.meta}>{a.summary}</span>
             <span className={`muted ${styles.meta}`} title={formatDateTime(stateSince(a))}>
-              {a.state} since {formatTime(stateSince(a))} · {formatRelative(stateSince(a), now)}
+              {a.state} since {formatTime(stateSince(a))} · {formatAgo(stateSince(a), now)}
             </span>
           </li>
         ))}
