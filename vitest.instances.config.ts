@@ -5,8 +5,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/instances/**/*.test.ts"],
-    // The template database (real data), then one `next build` when the build is stale.
-    globalSetup: ["tests/setup/global-setup.ts", "tests/instances/build-setup.ts"],
+    // One `next build` when the build is stale, then the template database (real data): a build
+    // that fails stops the run before a Postgres is started (vitest tears down no earlier setup).
+    globalSetup: ["tests/instances/build-setup.ts", "tests/setup/global-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     fileParallelism: false,
