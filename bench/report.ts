@@ -8,6 +8,8 @@ import type { IndicatorBenchResult } from "./indicators";
 import type { OperationBenchRow } from "./operations";
 import type { RealtimeBench } from "./realtime";
 import type { SamplesBenchResult } from "./samples";
+import type { SoakResult } from "./soak-types";
+import { renderSoak, soakTargetRows } from "./soak-report";
 import type { StatsCalibrationResult } from "./stats-calibration";
 import type { SequentialBenchResult } from "./sequential";
 import type { DataAccessBenchResult } from "./data-access";
@@ -31,6 +33,7 @@ export function renderMarkdown(r: Record<string, unknown>): string {
   const da = r.dataAccess as DataAccessBenchResult | undefined;
   const ceil = r.httpCeilings as HttpCeilingsResult | undefined;
   const sd = r.shutdown as ShutdownBench | undefined;
+  const soak = r.soak as SoakResult | undefined;
   const ceilRow = (name: string) => ceil?.rows.find((x) => x.name === name);
   // The sustained figure is the best run that dropped nothing (the burst run overflows its ring on purpose).
   const lossless = s.ingestion.filter((x) => x.dropped === 0);
@@ -87,6 +90,7 @@ export function renderMarkdown(r: Record<string, unknown>): string {
           `| operation page live charts in Chromium (1280×800, canary 50%) | ≥ 55 fps, ≤ 20% main thread busy, at 100 calls/s | ${f(cf.fps, 1)} fps, ${pct(cf.busyPct)} busy, heap ${f(cf.heapMb, 0)} MB at ${f(cf.callsPerSecond, 0)} calls/s (${f(cf.seconds, 0)} s) | ${ok(cf.fps >= 55 && cf.busyPct <= 20 && cf.callsPerSecond >= 90)} |`,
         ]
       : []),
+    ...(soak ? soakTargetRows(soak) : []),
     ``,
     ...(da
       ? [
@@ -94,6 +98,7 @@ export function renderMarkdown(r: Record<string, unknown>): string {
           ``,
         ]
       : []),
+    ...(soak ? renderSoak(soak) : []),
     `## Every operation: baseline vs each optimized variant`,
     ``,
     `On-demand benchmarks through the product (identical real inputs, interleaved A B A B after a warm-up). Improvement = 1 − the ratio of typical durations (Hodges–Lehmann shift of log durations); its 95% interval and the verdict both come from inverting the Mann–Whitney test (p), so they never disagree. Percentiles are nearest-rank.`,

@@ -17,6 +17,7 @@ import { benchIndicators } from "./indicators";
 import { benchOperations } from "./operations";
 import { benchRealtime } from "./realtime";
 import { benchSamples } from "./samples";
+import { benchSoak } from "./soak";
 import { runStatsCalibration } from "./stats-calibration";
 import { runSequentialBench } from "./sequential";
 import { benchDataAccess } from "./data-access";
@@ -108,6 +109,9 @@ async function main() {
 
   log("graceful shutdown at 50 req/s: requests cut, samples lost");
   results.shutdown = await benchGracefulShutdown({ rate: 50, seconds: 8 });
+
+  log("soak: 3 instances behind a load balancer, 200 req/s + 50 live clients for 5 min, one SIGKILLed and restarted");
+  results.soak = await benchSoak({ seconds: 300, ratePerSecond: 200, clients: 50, balancer: "nginx", log });
 
   results.elapsedSeconds = Math.round((Date.now() - started) / 1000);
   fs.mkdirSync("bench/results", { recursive: true });
