@@ -2,6 +2,7 @@
  * Latency rules: a significant regression against the rolling reference hour, a live optimized
  * variant slower than the baseline in the same window, and the absolute p95 limit.
  */
+import { formatPValue } from "../../format";
 import { mannWhitneyU } from "../stats/mann-whitney";
 import { medianSorted, percentileSorted, sortedCopy } from "../stats/quantile";
 import type { MonitorConfig } from "./config";
@@ -51,7 +52,7 @@ function latencyFinding(
     variant: w.variant,
     rule,
     severity: "warning",
-    summary: `${w.operation} (${w.variant}) is slower than ${referenceLabel}: ${which} (+${inc.toFixed(0)}%, Mann–Whitney p = ${r.mw.pValue.toExponential(2)})`,
+    summary: `${w.operation} (${w.variant}) is slower than ${referenceLabel}: ${which} (+${inc.toFixed(0)}%, Mann–Whitney ${formatPValue(r.mw.pValue)})`,
     evidence: {
       observed: {
         medianRecentMs: r.m.rec,

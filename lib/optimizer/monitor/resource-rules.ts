@@ -1,6 +1,7 @@
 /**
  * Error-rate, memory, CPU and no-data rules.
  */
+import { formatPValue } from "../../format";
 import { errorRateExceeds } from "../stats/proportions";
 import type { MonitorConfig } from "./config";
 import { ALL_VARIANTS, PROCESS_OPERATION, fingerprintOf, type Finding, type ProcessFigures } from "./types";
@@ -25,7 +26,7 @@ export function errorRate(w: Windowed, cfg: MonitorConfig["errorRate"]): Finding
     variant: w.variant,
     rule: "error_rate",
     severity: "critical",
-    summary: `${w.operation} (${w.variant}): ${failures} of ${n} calls failed (${(t.rate * 100).toFixed(1)}% > ${(cfg.maxRate * 100).toFixed(1)}%, p = ${t.pValue.toExponential(2)})`,
+    summary: `${w.operation} (${w.variant}): ${failures} of ${n} calls failed (${(t.rate * 100).toFixed(1)}% > ${(cfg.maxRate * 100).toFixed(1)}%, ${formatPValue(t.pValue)})`,
     evidence: {
       observed: { failures, calls: n, rate: t.rate },
       threshold: { maxRate: cfg.maxRate, alpha: cfg.alpha, minSamples: cfg.minSamples },
