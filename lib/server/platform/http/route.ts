@@ -64,6 +64,8 @@ class HttpRefusal extends Error {
   }
 }
 
+const INJECTED_FAULT = "InjectedFault";
+
 function errorResponse(err: unknown, req: NextRequest): NextResponse {
   if (err instanceof HttpRefusal) return json({ error: { code: err.code, message: err.message, details: err.details } }, { status: err.status });
   if (AppError.is(err)) {
@@ -94,6 +96,13 @@ function errorResponse(err: unknown, req: NextRequest): NextResponse {
       { error: { code: "unavailable", message: "the database is unavailable; retry in a few seconds", details: null } },
       { status: 503, headers: { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } },
     );
+  }
+  // A fault injected on purpose (PERFPILOT_FAULT_INJECTION) fails the call as a real error would,
+  // but is no bug: one line, no stack per call.
+  // By name: the engine runs in the server's module graph, whose class is not the bundle's.
+  if (err instanceof Error && err.name === INJECTED_FAULT) {
+    log.warn({ method: req.method, url: req.nextUrl.pathname }, "injected fault");
+    return json({ error: { code: "internal", message: "internal error (injected fault)", details: null } }, { status: 500 });
   }
   // Unknown errors are logged with context and answered without internals (no stack, no SQL).
   log.error({ err, method: req.method, url: req.nextUrl.pathname }, "unhandled route error");
