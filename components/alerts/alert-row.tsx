@@ -26,6 +26,9 @@ export function AlertRow(props: {
   const open = a.state === "pending" || a.state === "firing";
   const since = stateSince(a);
   const label = `${ruleLabel(a.rule)} alert of ${a.operation}`;
+  // Accessible names start with the visible text (WCAG 2.5.3, axe label-content-name-mismatch).
+  const ackText = a.acknowledgedAt ? "Re-acknowledge" : "Acknowledge";
+  const resolveText = props.resolve.pending ? "Resolving…" : "Resolve";
   return (
     <>
       <tr className={styles.row} data-testid="alert-row" data-state={state} data-alert-id={a.id}>
@@ -70,20 +73,20 @@ export function AlertRow(props: {
                 disabled={!props.canOperate}
                 title={props.canOperate ? undefined : NEED_OPERATOR}
                 aria-expanded={props.ackOpen}
-                aria-label={`Acknowledge ${label}`}
+                aria-label={`${ackText} ${label}`}
                 data-testid={`alert-ack-${a.id}`}
               >
-                {a.acknowledgedAt ? "Re-acknowledge" : "Acknowledge"}
+                {ackText}
               </button>
               <button
                 type="button"
                 onClick={props.resolve.run}
                 disabled={!props.canOperate || props.resolve.pending}
                 title={props.canOperate ? "Resolve now; it re-opens if the condition is still there" : NEED_OPERATOR}
-                aria-label={`Resolve ${label}`}
+                aria-label={`${resolveText} ${label}`}
                 data-testid={`alert-resolve-${a.id}`}
               >
-                {props.resolve.pending ? "Resolving…" : "Resolve"}
+                {resolveText}
               </button>
               {!props.canOperate && <span className="muted">{NEED_OPERATOR}</span>}
             </div>

@@ -155,6 +155,8 @@ describe("the rollout view in Chromium", () => {
     const { page } = browser;
     await page.goto(`${baseUrl}/admin/users`);
     await page.getByTestId("users").waitFor({ timeout: 30_000 });
+    // Counted once the list has loaded (the admin's row is always there; other tests add users).
+    await page.getByTestId("user-row").first().waitFor({ timeout: 30_000 });
     const usersBefore = await page.getByTestId("user-row").count();
     const email = `e2e-${Date.now()}@perfpilot.local`;
     await page.getByTestId("user-email").fill(email);
