@@ -15,6 +15,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { launchChromium } from "../scripts/chromium";
 import { spawnServer } from "../scripts/spawn-server";
+import { adminEnv, signInHeaders, waitForMarketClock } from "./session";
 
 const OP = "technical-indicators.calculate";
 
@@ -166,30 +167,13 @@ export async function benchChartFps(opts: {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const admin = { email: "bench@perfpilot.local", password: "bench-admin-password-123" };
   const server = await spawnServer({
     logFile: path.resolve("bench/results/chart-fps-server.log"),
-    env: { MARKET_TICK_SECONDS: "30", ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+    env: { MARKET_TICK_SECONDS: "30", ...adminEnv() },
   });
   try {
-    const res = await fetch(`${server.baseUrl}/api/auth/sign-in/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.baseUrl },
-      body: JSON.stringify(admin),
-    });
-    if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-    const headers = {
-      cookie: res.headers
-        .getSetCookie()
-        .map((c) => c.split(";")[0])
-        .join("; "),
-      origin: server.baseUrl,
-    };
-    for (let i = 0; i < 40; i++) {
-      const m = (await (await fetch(`${server.baseUrl}/api/market`, { headers })).json()) as { clock: unknown };
-      if (m.clock) break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    const headers = await signInHeaders(server.baseUrl);
+    await waitForMarketClock(server.baseUrl, headers);
     const out = await benchChartFps({
       baseUrl: server.baseUrl,
       headers,

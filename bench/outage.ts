@@ -8,7 +8,7 @@ import path from "node:path";
 import { startEmbeddedPostgres } from "../lib/server/platform/db/embedded-postgres";
 import { applyMigrations } from "../lib/server/platform/db/migrate";
 import { freePort, spawnServer } from "../scripts/spawn-server";
-const ADMIN = { email: "bench@perfpilot.local", password: "bench-admin-password-123" };
+import { adminEnv, signInHeaders, waitForMarketClock } from "./session";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "perfpilot-outage-"));
 fs.chmodSync(tmp, 0o755);
 const port = await freePort();
@@ -17,23 +17,10 @@ let db = await startEmbeddedPostgres({ dataDir, port, database: "outage" });
 await applyMigrations(db.connectionString);
 const server = await spawnServer({
   logFile: path.resolve("bench/results/outage-server.log"),
-  env: { DATABASE_URL: db.connectionString, MARKET_TICK_SECONDS: "30", ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+  env: { DATABASE_URL: db.connectionString, MARKET_TICK_SECONDS: "30", ...adminEnv() },
 });
-const signIn = await fetch(`${server.baseUrl}/api/auth/sign-in/email`, {
-  method: "POST",
-  headers: { "content-type": "application/json", origin: server.baseUrl },
-  body: JSON.stringify(ADMIN),
-});
-const cookie = signIn.headers
-  .getSetCookie()
-  .map((c) => c.split(";")[0])
-  .join("; ");
-const headers = { cookie, origin: server.baseUrl };
-for (let i = 0; i < 60; i++) {
-  const m = (await (await fetch(`${server.baseUrl}/api/market`, { headers })).json()) as { clock: unknown };
-  if (m.clock) break;
-  await new Promise((r) => setTimeout(r, 1000));
-}
+const headers = await signInHeaders(server.baseUrl);
+await waitForMarketClock(server.baseUrl, headers);
 const phases: Record<string, Record<string, number>> = { before: {}, down: {}, after: {} };
 let phase = "before";
 let stop = false;

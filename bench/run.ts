@@ -22,24 +22,10 @@ import { runStatsCalibration } from "./stats-calibration";
 import { runSequentialBench } from "./sequential";
 import { benchDataAccess } from "./data-access";
 import { renderMarkdown } from "./report";
+import { adminEnv, signInHeaders, waitForMarketClock } from "./session";
 
-const ADMIN = { email: "bench@perfpilot.local", password: "bench-admin-password-123" };
 const started = Date.now();
 const log = (msg: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
-
-async function signInCookie(baseUrl: string): Promise<Record<string, string>> {
-  const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: baseUrl },
-    body: JSON.stringify(ADMIN),
-  });
-  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  return { cookie, origin: baseUrl };
-}
 
 async function main() {
   const results: Record<string, unknown> = {
@@ -83,16 +69,11 @@ async function main() {
   const server = await spawnServer({
     logFile: path.resolve("bench/results/server.log"),
     // A slow clock keeps warm caches warm (a new bar invalidates them).
-    env: { MARKET_TICK_SECONDS: "30", ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    env: { MARKET_TICK_SECONDS: "30", ...adminEnv() },
   });
   try {
-    const headers = await signInCookie(server.baseUrl);
-    // The clock starts at the next 30 s slot; analyses need a market date.
-    for (let i = 0; i < 40; i++) {
-      const m = (await (await fetch(`${server.baseUrl}/api/market`, { headers })).json()) as { clock: unknown };
-      if (m.clock) break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    const headers = await signInHeaders(server.baseUrl);
+    await waitForMarketClock(server.baseUrl, headers);
     log("per-operation baseline vs optimized (the product's own benchmark task)");
     results.operations = await benchOperations(server.baseUrl, headers);
     log("GET /api/technical-analysis over HTTP (autocannon)");

@@ -6,6 +6,7 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "../lib/server/platform/db/embedded-postgres";
 import { applyMigrations } from "../lib/server/platform/db/migrate";
 import { freePort, spawnServer } from "../scripts/spawn-server";
+import { adminEnv, signInHeaders, waitForMarketClock } from "./session";
 
 export interface ShutdownBench {
   ratePerSecond: number;
@@ -26,7 +27,6 @@ export interface ShutdownBench {
 
 const OP = "technical-indicators.calculate";
 const SYMBOLS = ["AAPL", "MSFT", "IBM", "GE", "KO", "PEP", "XOM", "JPM"];
-const ADMIN = { email: "bench@perfpilot.local", password: "bench-admin-password-123" };
 
 type Outcome = { kind: "status"; status: number } | { kind: "error"; code: string };
 
@@ -58,24 +58,11 @@ export async function benchGracefulShutdown(opts: { rate?: number; seconds?: num
     await applyMigrations(db.connectionString);
     const server = await spawnServer({
       logFile: path.resolve("bench/results/shutdown-server.log"),
-      env: { DATABASE_URL: db.connectionString, MARKET_TICK_SECONDS: "30", ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+      env: { DATABASE_URL: db.connectionString, MARKET_TICK_SECONDS: "30", ...adminEnv() },
     });
     try {
-      const signIn = await fetch(`${server.baseUrl}/api/auth/sign-in/email`, {
-        method: "POST",
-        headers: { "content-type": "application/json", origin: server.baseUrl },
-        body: JSON.stringify(ADMIN),
-      });
-      const cookie = signIn.headers
-        .getSetCookie()
-        .map((c) => c.split(";")[0])
-        .join("; ");
-      const headers = { cookie, origin: server.baseUrl };
-      for (let i = 0; i < 60; i++) {
-        const m = (await (await fetch(`${server.baseUrl}/api/market`, { headers })).json()) as { clock: unknown };
-        if (m.clock) break;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
+      const headers = await signInHeaders(server.baseUrl);
+      await waitForMarketClock(server.baseUrl, headers);
       const pool = new pg.Pool({ connectionString: db.connectionString, max: 2 });
       try {
         const startedAt = new Date();

@@ -16,6 +16,7 @@ import { machineCpuSeconds, treeCpuSeconds } from "./process-cpu";
 import { connectClients, startTraffic, TOGGLED_OPTIMIZATION, type ClientLog, type RequestRecord } from "./soak-traffic";
 import { renderSoak } from "./soak-report";
 import type { Distribution, SoakResult } from "./soak-types";
+import { adminEnv, signInHeaders, waitForMarketClock } from "./session";
 
 const ADMIN = { email: "soak@perfpilot.local", password: "soak-admin-password-123" };
 const SAMPLED_OPERATION = "technical-indicators.calculate";
@@ -67,19 +68,10 @@ async function startDatabaseProcess(dataDir: string, logFile: string): Promise<{
 }
 
 async function signIn(baseUrl: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: baseUrl },
-    body: JSON.stringify(ADMIN),
-  });
-  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
+  const session = await signInHeaders(baseUrl, ADMIN);
   const created = await fetch(`${baseUrl}/api/tokens`, {
     method: "POST",
-    headers: { cookie, origin: baseUrl, "content-type": "application/json" },
+    headers: { ...session, "content-type": "application/json" },
     body: JSON.stringify({ name: "soak", role: "admin" }),
   });
   if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${await created.text()}`);
@@ -107,8 +99,7 @@ export async function benchSoak(opts: SoakOptions): Promise<SoakResult> {
     const lbUrl = `http://127.0.0.1:${lbPort}`;
     const env = {
       DATABASE_URL: db.url,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
+      ...adminEnv(ADMIN),
       AUTH_SECRET: crypto.randomBytes(32).toString("base64"),
       TRUSTED_ORIGINS: lbUrl,
       TRUSTED_PROXIES: "127.0.0.1",
@@ -137,11 +128,7 @@ export async function benchSoak(opts: SoakOptions): Promise<SoakResult> {
       body: JSON.stringify({ operation: "reports.build", variant: "baseline", kind: "latency", amount: REPORT_TASK_MS, durationMinutes: 60 }),
     });
     if (fault.status !== 201) throw new Error(`report latency fault: ${fault.status} ${await fault.text()}`);
-    for (let i = 0; i < 60; i++) {
-      const m = (await (await fetch(`${lbUrl}/api/market`, { headers: auth })).json()) as { clock: unknown };
-      if (m.clock) break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    await waitForMarketClock(lbUrl, auth);
     const symbols = ((await (await fetch(`${lbUrl}/api/symbols`, { headers: auth })).json()) as { symbols: { symbol: string }[] }).symbols.map((s) => s.symbol);
     clients = await connectClients({ baseUrl: lbUrl, token, count: opts.clients });
 
