@@ -17,9 +17,16 @@ describe("applying migrations releases the migration lock", () => {
   });
   afterAll(async () => db.drop());
 
+  // Advisory locks are per database, and other test files migrate their own databases in the same
+  // cluster at the same time: count only this database's holders and waiters.
   const lockHolders = async () =>
-    (await db.pool.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1`, [PRISMA_MIGRATION_LOCK])).rows[0]!
-      .n;
+    (
+      await db.pool.query<{ n: number }>(
+        `select count(*)::int as n from pg_locks
+          where locktype = 'advisory' and objid = $1 and database = (select oid from pg_database where datname = current_database())`,
+        [PRISMA_MIGRATION_LOCK],
+      )
+    ).rows[0]!.n;
 
   it("holds no lock once applyMigrations has returned, so three instances starting together all migrate at once", async () => {
     expect(await applyMigrations(db.url)).toEqual([]);
