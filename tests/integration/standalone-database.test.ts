@@ -9,6 +9,7 @@ import { openDatabase } from "../../lib/server/platform/boot/database";
 import { isAlive } from "../../lib/server/platform/db/embedded-postgres";
 import { readPostmasterPid } from "../../lib/server/platform/db/postgres-process";
 import { freePort } from "../../scripts/spawn-server";
+import { removeDataDir } from "../helpers/data-dir";
 import { waitFor } from "../helpers/wait";
 
 function fail(output: string): never {
@@ -67,7 +68,7 @@ describe("npm run db and the instances that use it", () => {
       db.kill("SIGINT");
       await new Promise((r) => db.once("exit", r));
     }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   it("prints the app role's DATABASE_URL (migrated) and how to stop it", async () => {
@@ -131,7 +132,7 @@ describe("an instance never takes the database of another instance", () => {
   });
   afterAll(() => {
     holder.kill("SIGKILL");
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   it("refuses, naming npm run db, when a running npm start holds the data dir's embedded Postgres", async () => {
