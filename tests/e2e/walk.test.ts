@@ -107,6 +107,12 @@ describe("the operator's walk through Perfpilot in Chromium", () => {
     await expect
       .poll(() => page.getByTestId(`timeline-${STRATEGY}`).getByTestId("timeline-step-canary_25").getAttribute("data-status"), { timeout: 20_000 })
       .toBe("current");
+    // From off straight to 25%: the steps jumped over say so, they are not shown as passed.
+    for (const jumped of ["shadow", "canary_5"]) {
+      const box = page.getByTestId(`timeline-${STRATEGY}`).getByTestId(`timeline-step-${jumped}`);
+      await expect.poll(() => box.getAttribute("data-status"), { timeout: 20_000 }).toBe("skipped");
+      expect(await box.textContent()).toContain("skipped");
+    }
     await expect.poll(async () => (await page.getByTestId(`result-phase-${STRATEGY}`).textContent()) ?? "", { timeout: 20_000 }).toMatch(/phase #\d+/);
     await walkScreenshots(page, "operation-canary", { wide: true });
   });

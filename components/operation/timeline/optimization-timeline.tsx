@@ -6,9 +6,11 @@ import { formatDateTime, formatRatioChange, humanize } from "@/lib/format";
 import { StateBadge } from "../../ui/state-badge";
 import { useOptimizationChange } from "../controls/use-optimization-mutations";
 import { TimelineRollback } from "./rollback-dialog";
-import { STEPS, analysisOf, arrivalOf, currentIndex, evidenceSummary, nextStep, type Step } from "./steps";
+import { STEPS, analysisOf, arrivalOf, currentIndex, evidenceSummary, nextStep, stepStatus, type Step, type StepStatus } from "./steps";
 import styles from "./timeline.module.css";
 
+/** Audit events fetched per optimization: a step whose arrival is older is "unrecorded", never "skipped". */
+const AUDIT_LIMIT = 100;
 const VERDICT_TEXT = { faster: "faster", slower: "slower", none: "no verdict yet" } as const;
 
 function Who({ e }: { e: AuditEvent | null }) {
@@ -23,22 +25,14 @@ function Who({ e }: { e: AuditEvent | null }) {
   );
 }
 
-function StepBox({
-  step,
-  status,
-  analysis,
-  arrival,
-}: {
-  step: Step;
-  status: "done" | "current" | "visited" | "pending";
-  analysis: StoredAnalysis | null;
-  arrival: AuditEvent | null;
-}) {
+function StepBox({ step, status, analysis, arrival }: { step: Step; status: StepStatus; analysis: StoredAnalysis | null; arrival: AuditEvent | null }) {
   return (
     <li className={styles.step} data-status={status} data-testid={`timeline-step-${step.key}`} aria-current={status === "current" ? "step" : undefined}>
       <span className={styles.stepName}>{step.label}</span>
       {status === "current" && <span>current</span>}
       {status === "visited" && <span className="muted">visited earlier</span>}
+      {status === "skipped" && <span className="muted">skipped: the optimization never ran at this step</span>}
+      {status === "unrecorded" && <span className="muted">not in the last {AUDIT_LIMIT} audit events</span>}
       {analysis ? (
         <span>
           <span className={styles.verdict} data-verdict={analysis.verdict}>
@@ -51,7 +45,7 @@ function StepBox({
           </span>
         </span>
       ) : (
-        status !== "pending" && <span className="muted">no analysis</span>
+        (status === "done" || status === "current" || status === "visited") && <span className="muted">no analysis</span>
       )}
       <Who e={arrival} />
     </li>
@@ -78,7 +72,7 @@ function rollbackBlock(o: Optimization, canOperate: boolean, busy: boolean): str
 export function OptimizationTimeline({ opt, analyses, canOperate }: { opt: Optimization; analyses: StoredAnalysis[]; canOperate: boolean }) {
   const change = useOptimizationChange();
   // Mutations invalidate every audit query; automatic moves (autopilot, guard) arrive with the refetch.
-  const audit = useQuery({ ...auditQuery({ subjectId: opt.id }, 100), refetchInterval: 30_000 });
+  const audit = useQuery({ ...auditQuery({ subjectId: opt.id }, AUDIT_LIMIT), refetchInterval: 30_000 });
   const events = [...(audit.data ?? [])].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
   const at = currentIndex(opt);
   const next = nextStep(opt);
@@ -95,9 +89,10 @@ export function OptimizationTimeline({ opt, analyses, canOperate }: { opt: Optim
       <ol className={styles.steps}>
         {STEPS.map((s, i) => {
           const arrival = arrivalOf(s, events);
+          const analysis = analysisOf(s, analyses);
           // After a rollback nothing is "done", but the steps it went through keep their evidence.
-          const status = i === at ? "current" : i < at ? "done" : arrival ? "visited" : "pending";
-          return <StepBox key={s.key} step={s} status={status} analysis={analysisOf(s, analyses)} arrival={arrival} />;
+          const status = stepStatus(i, at, { arrival, analysis }, audit.data !== undefined && audit.data.length < AUDIT_LIMIT);
+          return <StepBox key={s.key} step={s} status={status} analysis={analysis} arrival={arrival} />;
         })}
       </ol>
       {ended && latest && (

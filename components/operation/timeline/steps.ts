@@ -53,6 +53,26 @@ export function arrivalOf(step: Step, events: AuditEvent[]): AuditEvent | null {
   return events.filter((e) => isRec(e.after) && matches(step, e.after.state, e.after.percent)).sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0] ?? null;
 }
 
+/**
+ * What the timeline says of one step. Before the current step: `done` when the record shows the
+ * optimization there (an audit event moving it in, or an analysis of that phase), `skipped` when
+ * the complete record shows neither (e.g. moved from off straight to 25%), `unrecorded` when the
+ * record is cut (only the newest audit events were fetched) and holds neither. After it: `visited`
+ * (an earlier rollout reached it) or `pending`.
+ */
+export type StepStatus = "done" | "skipped" | "unrecorded" | "current" | "visited" | "pending";
+
+export function stepStatus(
+  index: number,
+  current: number,
+  evidence: { arrival: AuditEvent | null; analysis: StoredAnalysis | null },
+  recordComplete: boolean,
+): StepStatus {
+  if (index === current) return "current";
+  if (index < current) return evidence.arrival || evidence.analysis ? "done" : recordComplete ? "skipped" : "unrecorded";
+  return evidence.arrival ? "visited" : "pending";
+}
+
 /** One line of an event's evidence: its summary, or its first few values. */
 export function evidenceSummary(evidence: unknown, humanize: (k: string) => string): string | null {
   if (!isRec(evidence)) return null;
