@@ -4,6 +4,7 @@ import type { AutopilotStatus, Comparison, Optimization, StoredAnalysis } from "
 import { optimizationQuery } from "@/lib/client/queries";
 import { formatCount, formatDateTime, formatRatioChange, humanize } from "@/lib/format";
 import { StateBadge } from "../../ui/state-badge";
+import { agreement } from "./agreement";
 import { GuardRules } from "./guard-rules";
 import { NextStep } from "./next-step";
 import { RatioAxis, type AxisInterval } from "./ratio-axis";
@@ -20,12 +21,6 @@ function benchmarkInterval(c: Comparison | null): AxisInterval | null {
 
 function liveInterval(a: StoredAnalysis | null): AxisInterval {
   return { kind: "live", label: "live analysis", ratio: a?.ratio ?? null, low: a?.ratioLow ?? null, high: a?.ratioHigh ?? null, verdict: a?.verdict };
-}
-
-/** True when two intervals do not overlap: the benchmark and live traffic tell different stories. */
-function disagree(a: AxisInterval, b: AxisInterval | null): boolean {
-  if (!b || a.low === null || a.high === null || b.low === null || b.high === null) return false;
-  return a.high < b.low || b.high < a.low;
 }
 
 function splitText(a: StoredAnalysis): string {
@@ -51,7 +46,7 @@ export function ResultCard({ opt, benchmark, autopilot }: { opt: Optimization; b
   const a = d?.analysis && d.analysis.phase === opt.version ? d.analysis : null;
   const live = liveInterval(a);
   const bench = benchmarkInterval(benchmark);
-  const conflict = disagree(live, bench);
+  const agree = agreement(live, bench);
   const identity = opt.strategy === "identity";
   return (
     <article className={styles.card} data-verdict={a?.verdict} data-testid={`result-card-${opt.strategy}`} aria-labelledby={`result-title-${opt.strategy}`}>
@@ -83,10 +78,16 @@ export function ResultCard({ opt, benchmark, autopilot }: { opt: Optimization; b
         )}
       </div>
       <RatioAxis intervals={bench ? [live, bench] : [live]} />
-      {conflict && (
+      {agree === "contradict" && (
         <p className={styles.note} role="note" data-testid="result-conflict">
-          The latest benchmark ({formatRatioChange(bench?.ratio)}) and the live analysis ({formatRatioChange(live.ratio)}) disagree beyond their intervals: the
-          benchmark&apos;s inputs may not be the production traffic.
+          The latest benchmark ({formatRatioChange(bench?.ratio)}) and the live analysis ({formatRatioChange(live.ratio)}) reach different conclusions beyond
+          their intervals: the benchmark&apos;s inputs may not be the production traffic.
+        </p>
+      )}
+      {agree === "differ" && (
+        <p className={`muted ${styles.aside}`} data-testid="result-size-differs">
+          Benchmark and live traffic agree on the direction, not on the size ({formatRatioChange(bench?.ratio)} against {formatRatioChange(live.ratio)},
+          intervals apart): the benchmark&apos;s inputs are not the production traffic.
         </p>
       )}
       <dl className={styles.facts}>
