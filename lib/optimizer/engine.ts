@@ -1,9 +1,22 @@
-import { bucketOf } from "./assignment";
 import { VariantTimeout, withFault, withTimeout } from "./run-wrappers";
-import { canShadow, optimizationId, strategiesOf, type CallContext, type Implementation, type OperationSpec } from "./operation";
+import { canShadow, type CallContext, type Implementation, type OperationSpec } from "./operation";
+import {
+  BASELINE,
+  BASELINE_PLAN,
+  MASK,
+  SHADOW_SHIFT,
+  compileRuntime,
+  createRuntime,
+  maskInfo,
+  planBits,
+  planOf,
+  type CallPlan,
+  type LiveOptimization,
+  type MaskInfo,
+  type OperationRuntime,
+} from "./operation-runtime";
 import {
   MASTER_SWITCHES,
-  SWITCH_OF,
   type EngineEvent,
   type FaultLookup,
   type MasterSwitchName,
@@ -13,6 +26,8 @@ import {
   type SampleSink,
   type Strategy,
 } from "./types";
+
+export type { CallPlan } from "./operation-runtime";
 
 export interface EngineOptions {
   sink: SampleSink;
@@ -39,75 +54,9 @@ export interface EngineOptions {
   faults?: FaultLookup;
 }
 
-/**
- * Which implementation a call runs. Strategy sets are bit masks over the operation's declared
- * strategies (bit i = `strategiesOf(op)[i]`), so planning a call allocates nothing but this object.
- */
-export interface CallPlan {
-  /** What runs, named for what actually runs (`baseline`, `memory`, `memory+cache`, …). */
-  variant: string;
-  /** Optimizations in use for this call. */
-  activeMask: number;
-  /** Optimizations in shadow that this call would add in a shadow run. */
-  shadowMask: number;
-  queued: boolean;
-}
-
-const BASELINE = "baseline";
-const BASELINE_PLAN: CallPlan = Object.freeze({ variant: BASELINE, activeMask: 0, shadowMask: 0, queued: false });
 const RUN = { mode: "run" } as const;
 const QUEUE = { mode: "queue" } as const;
 const noProgress = () => undefined;
-
-/** One optimization that is in use for an operation (recomputed on every state change). */
-interface LiveOptimization {
-  strategy: Strategy;
-  id: string;
-  mode: "shadow" | "canary" | "on";
-  /** This strategy's bit in the operation's masks. */
-  bit: number;
-  /** Canary threshold in buckets of 10,000 (percent × 100, rounded like `isInCanary`). */
-  threshold: number;
-  seed: number;
-  /** key → bucket; bounded. murmur3 costs ~300 ns per key, a Map hit ~30 ns. */
-  buckets: Map<string, number>;
-}
-
-/** What a set of strategies runs: its variant name, optimization ids and (once run) implementation. */
-interface MaskInfo {
-  variant: string;
-  ids: string[];
-  /** Set on the first optimized run of the mask (saves two Map lookups per call). */
-  impl: Implementation<unknown, unknown> | null;
-}
-
-/** Per-operation state precomputed off the hot path. */
-interface OperationRuntime {
-  spec: OperationSpec;
-  /** `strategiesOf(spec)`: bit i of a mask is types[i]. */
-  types: Strategy[];
-  /** Bit of the queue strategy (0 when not queueable). */
-  queueBit: number;
-  live: LiveOptimization[];
-  /** mask → variant name and optimization ids, filled on first use (at most 2^types masks). */
-  masks: Map<number, MaskInfo>;
-  /** Packed plan bits (see `planBits`) → the frozen plan `plan()` returns, filled on first use. */
-  plans: Map<number, CallPlan>;
-  byVariant: Map<string, Implementation<unknown, unknown>>;
-  /** variant → monotonic time of its last measured call (`memorySampleIntervalMs`). */
-  memoryAt: Map<string, number>;
-}
-
-const BUCKET_CACHE_MAX = 50_000;
-/**
- * `planBits` packs a call's plan in one small integer (no object per call): the active mask in
- * bits 0–9, the shadow mask in bits 10–19, "queued" in bit 20. Hence at most 10 strategy types
- * per operation (there are 6), checked at registration.
- */
-const MAX_TYPES = 10;
-const MASK = (1 << MAX_TYPES) - 1;
-const SHADOW_SHIFT = MAX_TYPES;
-const QUEUED = 1 << (2 * MAX_TYPES);
 
 /**
  * 32-bit FNV-1a over UTF-16 code units: the sample's key hash only groups samples by key (e.g.
@@ -160,21 +109,9 @@ export class Engine {
   /** Registers an operation; a name can be registered once. */
   register<I, O>(spec: OperationSpec<I, O>): OperationSpec<I, O> {
     if (this.ops.has(spec.name)) throw new Error(`operation ${spec.name} is already registered`);
-    const types = strategiesOf(spec as OperationSpec);
-    if (types.length > MAX_TYPES) throw new Error(`operation ${spec.name} declares more than ${MAX_TYPES} strategies`);
-    const q = types.indexOf("queue");
-    const rt: OperationRuntime = {
-      spec: spec as OperationSpec,
-      types,
-      queueBit: q < 0 ? 0 : 1 << q,
-      live: [],
-      masks: new Map(),
-      plans: new Map(),
-      byVariant: new Map(),
-      memoryAt: new Map(),
-    };
+    const rt = createRuntime(spec as OperationSpec);
     this.ops.set(spec.name, rt);
-    this.compile(rt, new Map());
+    compileRuntime(rt, this.states, this.switches, new Map());
     return spec;
   }
 
@@ -194,39 +131,7 @@ export class Engine {
     this.states.clear();
     for (const o of optimizations) this.states.set(o.id, o);
     this.switches = { ...switches };
-    for (const rt of this.ops.values()) this.compile(rt, previous);
-  }
-
-  /** Precomputes which optimizations of an operation are in use, so calls do no string work. */
-  private compile(rt: OperationRuntime, previous: Map<string, LiveOptimization>): void {
-    rt.live = [];
-    for (const [i, strategy] of rt.types.entries()) {
-      const id = optimizationId(rt.spec.name, strategy);
-      const st = this.states.get(id);
-      const sw = SWITCH_OF[strategy];
-      if (!st || (sw !== null && !this.switches[sw])) continue;
-      if (st.state !== "shadow" && st.state !== "canary" && st.state !== "on") continue;
-      const old = previous.get(id);
-      rt.live.push({
-        strategy,
-        id,
-        bit: 1 << i,
-        mode: st.state,
-        threshold: Math.round(st.percent * 100),
-        seed: st.seed,
-        buckets: old && old.seed === st.seed ? old.buckets : new Map(),
-      });
-    }
-  }
-
-  private bucket(l: LiveOptimization, key: string): number {
-    let b = l.buckets.get(key);
-    if (b === undefined) {
-      if (l.buckets.size >= BUCKET_CACHE_MAX) l.buckets.clear();
-      b = bucketOf(key, l.seed);
-      l.buckets.set(key, b);
-    }
-    return b;
+    for (const rt of this.ops.values()) compileRuntime(rt, this.states, this.switches, previous);
   }
 
   state(id: string): OptimizationState | undefined {
@@ -248,62 +153,10 @@ export class Engine {
     }
   }
 
-  /**
-   * Decides the variant of a call: strategies `on`, or `canary` with the key in its percentage.
-   * The plan returned is shared by every call with the same outcome (frozen; one per outcome).
-   */
+  /** The plan of a call (`planOf`); the baseline's for an operation not registered here. */
   plan(op: OperationSpec, key: string): CallPlan {
     const rt = this.ops.get(op.name);
-    if (rt === undefined) return BASELINE_PLAN;
-    const bits = this.planBits(rt, key);
-    let plan = rt.plans.get(bits);
-    if (plan === undefined) {
-      const activeMask = bits & MASK;
-      plan = Object.freeze({
-        variant: this.maskInfo(rt, activeMask).variant,
-        activeMask,
-        shadowMask: (bits >>> SHADOW_SHIFT) & MASK,
-        queued: (bits & QUEUED) !== 0,
-      });
-      rt.plans.set(bits, plan);
-    }
-    return plan;
-  }
-
-  /** The plan of a call packed in one integer (MASK, SHADOW_SHIFT, QUEUED): allocates nothing. */
-  private planBits(rt: OperationRuntime, key: string): number {
-    let active = 0;
-    let shadow = 0;
-    for (const l of rt.live) {
-      if (l.mode === "on" || (l.mode === "canary" && this.bucket(l, key) < l.threshold)) active |= l.bit;
-      else if (l.mode === "shadow") shadow |= l.bit;
-    }
-    const queued = (active & rt.queueBit) !== 0;
-    active &= ~rt.queueBit;
-    shadow &= ~rt.queueBit;
-    return active | (shadow << SHADOW_SHIFT) | (queued ? QUEUED : 0);
-  }
-
-  /**
-   * The variant name and optimization ids of a set of strategies. A replacing strategy discards
-   * the implementation built before it, so the name lists only what runs: memory then async
-   * (both replacing) is `async`; memory then cache is `memory+cache`.
-   */
-  private maskInfo(rt: OperationRuntime, mask: number): MaskInfo {
-    let info = rt.masks.get(mask);
-    if (info === undefined) {
-      const ids: string[] = [];
-      let runs: string[] = [];
-      for (const impl of rt.spec.strategies ?? []) {
-        const bit = 1 << rt.types.indexOf(impl.strategy);
-        if ((mask & bit) === 0) continue;
-        ids.push(optimizationId(rt.spec.name, impl.strategy));
-        runs = impl.replaces ? [impl.strategy] : [...runs, impl.strategy];
-      }
-      info = { variant: runs.length === 0 ? BASELINE : runs.join("+"), ids, impl: null };
-      rt.masks.set(mask, info);
-    }
-    return info;
+    return rt === undefined ? BASELINE_PLAN : planOf(rt, key);
   }
 
   /** The implementation of a variant name from `plan`: one Map lookup per call. */
@@ -457,10 +310,10 @@ export class Engine {
    */
   private routed(rt: OperationRuntime, key: string, input: unknown, progress: CallContext["progress"]): Promise<unknown> {
     const op = rt.spec;
-    const bits = this.planBits(rt, key);
+    const bits = planBits(rt, key);
     const active = bits & MASK;
     const shadow = (bits >>> SHADOW_SHIFT) & MASK;
-    const info = active === 0 ? null : this.maskInfo(rt, active);
+    const info = active === 0 ? null : maskInfo(rt, active);
     if (info !== null && info.ids.length > 0) this.count(info.ids, "calls");
     if (shadow === 0 || !canShadow(op) || this.random() >= (op.shadowSampleRate ?? 0.5)) {
       return info === null ? this.baselineRun(op, key, input, progress) : this.optimizedRun(op, info, key, input, progress);
@@ -479,8 +332,8 @@ export class Engine {
     progress: CallContext["progress"],
   ): Promise<unknown> {
     const op = rt.spec;
-    const shadowIds = this.maskInfo(rt, shadow).ids;
-    const candidateVariant = this.maskInfo(rt, active | shadow).variant;
+    const shadowIds = maskInfo(rt, shadow).ids;
+    const candidateVariant = maskInfo(rt, active | shadow).variant;
     // Both run at once when the shadow writes nothing (then it also reads the state the primary
     // read, before the primary's writes); other idempotent ones run the shadow after the primary
     // so the two never write concurrently.
