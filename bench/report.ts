@@ -4,6 +4,7 @@ import type { EngineOverheadResult } from "./engine-overhead";
 import type { HttpBenchRow } from "./http";
 import type { HttpCeilingsResult } from "./http-ceilings";
 import type { ShutdownBench } from "./shutdown";
+import type { OutageBench } from "./outage";
 import type { IndicatorBenchResult } from "./indicators";
 import type { OperationBenchRow } from "./operations";
 import type { RealtimeBench } from "./realtime";
@@ -19,6 +20,22 @@ const pct = (n: number | null | undefined, d = 1) => (n === null || n === undefi
 const ok = (pass: boolean) => (pass ? "met" : "**not met**");
 const mb = (b: number | null) => (b === null ? "—" : `${(b / 1048576).toFixed(2)} MB`);
 
+/** Answers of one phase of the outage, most frequent first ("496 × 503, 1 × 200"). */
+const answers = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => `${n} × ${kind}`)
+    .join(", ") || "none";
+
+function outageRow(o: OutageBench): string {
+  const down = o.phases.down;
+  // While Postgres is down every answer is a 503 with Retry-After or a 200 from a cache; never a
+  // 500, a 503 without Retry-After, or no answer at all.
+  const clean = Object.keys(down).every((k) => k === "503" || k === "200");
+  const recovered = o.firstOkAfterSeconds !== null && (o.phases.after["200"] ?? 0) > 0;
+  return `| a ${f(o.outageSeconds, 1)} s database outage under ${f(o.requestsPerSecond, 0)} req/s of API reads (Postgres stopped, then started again; the server is not restarted) | 503 with Retry-After while down, no 500; 200 again without a restart; an alert | before: ${answers(o.phases.before)}; down: ${answers(down)}; after: ${answers(o.phases.after)}, first 200 ${f(o.firstOkAfterSeconds, 1)} s after Postgres was back; alert: ${o.alerts.map((a) => `'${a.summary}' (${a.state})`).join(", ") || "none"} | ${ok(clean && recovered && o.alerts.length > 0)} |`;
+}
+
 export function renderMarkdown(r: Record<string, unknown>): string {
   const machine = r.machine as { cpus: number; model: string | undefined; node: string; date: string };
   const e = r.engineOverhead as EngineOverheadResult;
@@ -33,6 +50,7 @@ export function renderMarkdown(r: Record<string, unknown>): string {
   const da = r.dataAccess as DataAccessBenchResult | undefined;
   const ceil = r.httpCeilings as HttpCeilingsResult | undefined;
   const sd = r.shutdown as ShutdownBench | undefined;
+  const outage = r.outage as OutageBench | undefined;
   const soak = r.soak as SoakResult | undefined;
   const ceilRow = (name: string) => ceil?.rows.find((x) => x.name === name);
   // The sustained figure is the best run that dropped nothing (the burst run overflows its ring on purpose).
@@ -83,6 +101,7 @@ export function renderMarkdown(r: Record<string, unknown>): string {
           `| graceful shutdown (SIGTERM) at ${sd.ratePerSecond} req/s of GET /api/technical-analysis, one connection per request | 0 samples lost, 0 requests cut | ${sd.samplesLost} samples lost (${sd.samplesWritten} written for ${sd.answered} answered before the signal and those drained after), ${sd.cut} of ${sd.sentBeforeStop} requests cut; ${sd.refusedAfterStop} new connections refused after the signal (expected); exit ${f(sd.shutdownMs / 1000, 1)} s after SIGTERM | ${ok(sd.samplesLost === 0 && sd.cut === 0)} |`,
         ]
       : []),
+    ...(outage ? [outageRow(outage)] : []),
     `| call finished → sample in a connected browser's chart data | p95 ≤ 1.5 s | p50 ${f(rt.sampleToBrowserMs.p50, 0)} ms, p95 ${f(rt.sampleToBrowserMs.p95, 0)} ms, max ${f(rt.sampleToBrowserMs.max, 0)} ms (n = ${rt.sampleToBrowserMs.n}) | ${ok(rt.sampleToBrowserMs.p95 <= 1500)} |`,
     `| server cost of 50 connected dashboard clients | report | CPU ${f(rt.clients50.cpuPctIdle, 1)}% without clients → ${f(rt.clients50.cpuPctWith50, 1)}% with 50, ${f(rt.clients50.eventsPerClientPerSecond, 1)} events/s per client (~10 calls/s, ${rt.clients50.durationS} s each) | — |`,
     ...(cf

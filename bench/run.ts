@@ -13,6 +13,7 @@ import { benchEngineOverhead } from "./engine-overhead";
 import { benchTechnicalAnalysisHttp } from "./http";
 import { benchHttpCeilings } from "./http-ceilings";
 import { benchGracefulShutdown } from "./shutdown";
+import { benchDatabaseOutage } from "./outage";
 import { benchIndicators } from "./indicators";
 import { benchOperations } from "./operations";
 import { benchRealtime } from "./realtime";
@@ -90,6 +91,9 @@ async function main() {
 
   log("graceful shutdown at 50 req/s: requests cut, samples lost");
   results.shutdown = await benchGracefulShutdown({ rate: 50, seconds: 8 });
+
+  log("database outage: Postgres stopped for 30 s under ~20 req/s of API reads");
+  results.outage = await benchDatabaseOutage({ outageSeconds: 30 });
 
   log("soak: 3 instances behind a load balancer, 200 req/s + 50 live clients for 5 min, one SIGKILLed and restarted");
   results.soak = await benchSoak({ seconds: 300, ratePerSecond: 200, clients: 50, balancer: "nginx", log });
