@@ -126,29 +126,33 @@ export function startScheduler(jobs: JobDefinition[], deps: { pool: pg.Pool; log
   /**
    * Marks `running` rows whose run is over without a record (its instance was killed, or lost the
    * database) as `abandoned`, with the reason: a run holds its job's advisory lock (a session
-   * lock, released when its connection dies), so a running row whose lock is free has no run.
-   * At start and then every minute, so rows left by a crash or an outage do not stay "running".
+   * lock, released when its connection dies), so a running row whose lock nobody holds has no run.
+   * The lock is looked up in pg_locks, never taken: a reconcile that took it for a moment made a
+   * run starting that moment skip its slot on every instance (seen in a test as two "skipped").
+   * Only the rows read before the look-up are marked, so a run that claims its row after it is
+   * untouched. At start and then every minute, so rows left by a crash or an outage do not stay
+   * "running".
    */
   async function reconcile(): Promise<number> {
-    const stale = await deps.pool.query<{ job: string }>("select distinct job from job_run where outcome = 'running'");
+    const stale = await deps.pool.query<{ id: string; job: string }>("select id::text as id, job from job_run where outcome = 'running'");
+    const byJob = new Map<string, string[]>();
+    for (const r of stale.rows) byJob.set(r.job, [...(byJob.get(r.job) ?? []), r.id]);
     let marked = 0;
-    for (const { job } of stale.rows) {
-      const client = await deps.pool.connect();
-      try {
-        const lock = await client.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtext($1)) as ok", [`job:${job}`]);
-        if (!lock.rows[0]?.ok) continue; // a run holds it: its row is live
-        try {
-          const r = await client.query(`update job_run set outcome = 'abandoned', finished_at = now(), error = $2 where job = $1 and outcome = 'running'`, [
-            job,
-            `abandoned: its instance stopped before the run finished (found by ${deps.instanceId})`,
-          ]);
-          marked += r.rowCount ?? 0;
-        } finally {
-          await client.query("select pg_advisory_unlock(hashtext($1))", [`job:${job}`]);
-        }
-      } finally {
-        client.release();
-      }
+    for (const [job, ids] of byJob) {
+      // pg_locks shows a one-key advisory lock as (classid, objid) = its high and low 32 bits.
+      const held = await deps.pool.query<{ held: boolean }>(
+        `select exists (select 1 from pg_locks
+            where locktype = 'advisory' and granted and objsubid = 1
+              and database = (select oid from pg_database where datname = current_database())
+              and ((classid::bigint << 32) | objid::bigint) = hashtext($1)::bigint) as held`,
+        [`job:${job}`],
+      );
+      if (held.rows[0]?.held) continue; // a run holds it: its row is live
+      const r = await deps.pool.query(
+        `update job_run set outcome = 'abandoned', finished_at = now(), error = $2 where id = any($1::bigint[]) and outcome = 'running'`,
+        [ids, `abandoned: its instance stopped before the run finished (found by ${deps.instanceId})`],
+      );
+      marked += r.rowCount ?? 0;
     }
     if (marked > 0) deps.log.warn({ marked }, "job runs left running by a stopped instance marked abandoned");
     return marked;

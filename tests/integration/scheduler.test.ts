@@ -111,24 +111,52 @@ describe("scheduler guards on a real Postgres", () => {
   });
 
   it("marks a run left 'running' by a stopped instance as abandoned, and leaves a live run alone", async () => {
+    // Two live jobs whose lock keys have opposite signs (pg_locks splits a key into two unsigned halves).
+    const names = (
+      await db.pool.query<{ neg: string; pos: string }>(
+        `select min(n) filter (where hashtext('job:live-' || n) < 0) as neg, min(n) filter (where hashtext('job:live-' || n) > 0) as pos
+           from generate_series(1, 100) n`,
+      )
+    ).rows[0]!;
+    const live = [`live-${names.neg}`, `live-${names.pos}`];
     await db.pool.query(
-      `insert into job_run (job, slot, instance, started_at, outcome) values ('crashed-job', $1, 'dead-instance', now(), 'running'), ('live-job', $1, 'other', now(), 'running')`,
-      [slot(0)],
+      `insert into job_run (job, slot, instance, started_at, outcome)
+       values ('crashed-job', $1, 'dead-instance', now(), 'running'), ($2, $1, 'other', now(), 'running'), ($3, $1, 'other', now(), 'running')`,
+      [slot(0), ...live],
     );
     // A live run holds its job's advisory lock on its own connection.
     const holder = await db.pool.connect();
-    await holder.query("select pg_advisory_lock(hashtext('job:live-job'))");
+    for (const job of live) await holder.query("select pg_advisory_lock(hashtext($1))", [`job:${job}`]);
     const s = startScheduler([], { pool: db.pool, log, instanceId: "c", broadcaster });
     try {
-      await s.reconcile();
-      const rows = (await db.pool.query("select job, outcome, error from job_run where job in ('crashed-job', 'live-job') order by job")).rows;
+      await s.reconcile(); // (the one at start may have run first)
+      const rows = (await db.pool.query("select job, outcome, error from job_run where job = any($1) order by job", [["crashed-job", ...live]])).rows;
       expect(rows).toEqual([
         { job: "crashed-job", outcome: "abandoned", error: "abandoned: its instance stopped before the run finished (found by c)" },
-        { job: "live-job", outcome: "running", error: null },
+        ...live.sort().map((job) => ({ job, outcome: "running", error: null })),
       ]);
     } finally {
-      await holder.query("select pg_advisory_unlock(hashtext('job:live-job'))");
+      await holder.query("select pg_advisory_unlock_all()");
       holder.release();
+      await s.stop();
+    }
+  });
+
+  it("a reconcile never takes a job's lock, so a run starting meanwhile is not skipped", async () => {
+    const job: JobDefinition = { name: "reconciled-meanwhile", schedule: OUTSIDE_THE_TEST, description: "", handler: async () => undefined };
+    const s = startScheduler([job], { pool: db.pool, log, instanceId: "d", broadcaster });
+    let done = false;
+    // Reconciles back to back (each sees the running row of a run in progress), runs one after another.
+    const reconciling = (async () => {
+      while (!done) await s.reconcile();
+    })();
+    try {
+      const statuses: string[] = [];
+      for (let i = 1; i <= 60; i++) statuses.push((await s.runSlot(job.name, slot(i))).status);
+      expect(statuses.filter((x) => x !== "ok")).toEqual([]);
+    } finally {
+      done = true;
+      await reconciling;
       await s.stop();
     }
   });
