@@ -37,12 +37,9 @@ export function AutomaticActions() {
           const evidence = evidenceSummary(e.evidence, humanize);
           return (
             <li key={e.id} data-testid="automatic-action">
-              <span>
-                <strong>{e.actor}</strong> moved{" "}
-                <Link className={styles.inlineLink} href={`/operations/${encodeURIComponent(operation ?? "")}`}>
-                  {operation}
-                </Link>{" "}
-                {strategy}: {stateOf(e.before)} → {stateOf(e.after)}
+              <span className="in-text">
+                <strong>{e.actor}</strong> moved <Link href={`/operations/${encodeURIComponent(operation ?? "")}`}>{operation}</Link> {strategy}:{" "}
+                {stateOf(e.before)} → {stateOf(e.after)}
               </span>
               {e.reason && <span className={styles.small}>why: {e.reason}</span>}
               {evidence && <span className={`muted ${styles.small}`}>evidence: {evidence}</span>}

@@ -30,7 +30,7 @@ export function LosingCanaries({ ops }: { ops: Operation[] }) {
       <ul className={styles.losing}>
         {losing.map((a) => (
           <li key={a.optimizationId} data-testid="losing-canary">
-            <span>
+            <span className="in-text">
               <Link href={operationHref(a.operation)}>{a.operation}</Link> <strong>{a.strategy}</strong> at {a.state === "canary" ? `${a.percent}%` : "100%"}
             </span>
             <span className="down">

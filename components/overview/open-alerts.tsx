@@ -36,7 +36,7 @@ export function OpenAlerts() {
               <AlertStateBadge state={displayState(a, now)} />
               <SeverityBadge severity={a.severity} />
             </span>
-            <span>
+            <span className="in-text">
               <OperationName operation={a.operation} /> <strong>{ruleLabel(a.rule)}</strong>
             </span>
             <span className={styles.meta}>{a.summary}</span>
