@@ -137,7 +137,7 @@ export default function ApiDocsPage() {
       <h1>
         {doc.info.title} <span className="muted">{doc.info.version}</span>
       </h1>
-      <p>
+      <p className="in-text">
         OpenAPI 3.1 document: <a href="/api/openapi.json">/api/openapi.json</a> ({ops.length} operations).
       </p>
       <div className={styles.description}>

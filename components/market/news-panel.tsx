@@ -44,7 +44,7 @@ export function NewsPanel() {
       ) : (
         <ul style={{ paddingLeft: 16, margin: 0 }}>
           {(data?.articles ?? []).map((a) => (
-            <li key={a.id}>
+            <li key={a.id} className="in-text">
               {a.link ? (
                 <a href={a.link} rel="noreferrer" target="_blank">
                   {a.title}

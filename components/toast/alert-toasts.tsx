@@ -71,7 +71,7 @@ export function AlertToasts() {
           data-testid="toast-alert"
           data-alert-id={a.id}
         >
-          <div className={styles.text}>
+          <div className={`${styles.text} in-text`}>
             <div className={alertStyles.line}>
               <SeverityBadge severity={a.severity} />
               <OperationName operation={a.operation} />

@@ -61,7 +61,7 @@ export function RollbackToasts() {
       ))}
       {toasts.map((t) => (
         <div key={t.key} className={styles.toast} role="alert" data-testid="toast-rollback">
-          <p className={styles.text}>
+          <p className={`${styles.text} in-text`}>
             <Link href={operationHref(t.operation)}>{t.operation}</Link> <strong>{t.strategy}</strong> rolled back: {t.summary}
           </p>
           <button className={styles.close} onClick={() => dismiss(t.key)} aria-label="Dismiss">
