@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { axeSerious } from "./axe";
 import { openBrowser, screenshot } from "./browser";
 import { apiHeaders, signIn } from "./session";
 
@@ -36,8 +37,10 @@ describe("a degradation reaches the browser as an alert toast", () => {
     await toast.waitFor({ timeout: 200_000 });
     expect(await toast.textContent()).toContain(OP);
     await screenshot(page, "alert-toast");
+    expect(await axeSerious(page)).toEqual([]);
     await page.goto(`${baseUrl}/alerts`);
     await expect.poll(async () => page.getByTestId("alert-row").count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await screenshot(page, "alerts");
+    expect(await axeSerious(page)).toEqual([]);
   }, 300_000);
 });
