@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openDatabase } from "../../lib/server/platform/boot/database";
 import { isAlive } from "../../lib/server/platform/db/embedded-postgres";
 import { readPostmasterPid } from "../../lib/server/platform/db/postgres-process";
@@ -101,6 +101,21 @@ describe("npm run db and the instances that use it", () => {
     expect(fs.existsSync(path.join(dataDir, "unused"))).toBe(false);
     await instance.stop();
     expect(await accepts(url)).toBe(true);
+  });
+
+  it("warns at start when DATABASE_URL connects as a superuser, and only then", async () => {
+    const warnings = async (databaseUrl: string) => {
+      const lines: string[] = [];
+      const capture = pino({ level: "warn" }, { write: (line: string) => void lines.push(line) });
+      const instance = await openDatabase(capture, { databaseUrl, dataDir: path.join(dataDir, "unused"), port: 1 });
+      await instance.stop();
+      return lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    };
+    // The shared test cluster's superuser, then the app role of npm run db (not a superuser).
+    const superuser = await warnings(inject("pgAdminUrl"));
+    expect(superuser).toHaveLength(1);
+    expect(superuser[0]).toMatch(/^DATABASE_URL connects as a superuser \(127\.0\.0\.1:\d+\/\w+\): .* Create a plain role/);
+    expect(await warnings(url)).toEqual([]);
   });
 
   it("a second npm run db on the same data dir is refused with the way to get the URL", async () => {

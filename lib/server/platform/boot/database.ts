@@ -30,17 +30,35 @@ export function clusterDirOf(dataDir: string): string {
 
 export const APP_DATABASE = "perfpilot";
 
-/** Fails with a message that names the cause and the fix when the database cannot be reached. */
-async function ensureReachable(url: string, source: string): Promise<void> {
+/**
+ * Fails with a message that names the cause and the fix when the database cannot be reached;
+ * otherwise tells whether the URL's role is a superuser (who could, say, run programs as the
+ * database's OS user through COPY … TO PROGRAM).
+ */
+async function ensureReachable(url: string, source: string): Promise<{ superuser: boolean }> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   client.on("error", () => undefined);
   try {
     await client.connect();
   } catch (err) {
+    await client.end().catch(() => undefined);
     throw databaseUnreachable(url, err, source);
+  }
+  try {
+    const r = await client.query<{ superuser: boolean }>("select rolsuper as superuser from pg_roles where rolname = current_user");
+    return { superuser: r.rows[0]?.superuser === true };
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** Said at start when DATABASE_URL names a superuser: the embedded cluster's app role never is. */
+export function superuserWarning(url: string): string {
+  return (
+    `DATABASE_URL connects as a superuser (${describeDatabaseUrl(url)}): anyone who gets the app's connection ` +
+    "can read every database and run programs as the database's OS user. Create a plain role that owns only this " +
+    'database and use it (README, "Running several instances").'
+  );
 }
 
 function external(url: string, startedBy: string): Database {
@@ -57,7 +75,8 @@ function external(url: string, startedBy: string): Database {
  */
 export async function openDatabase(log: Logger, opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    await ensureReachable(opts.databaseUrl, "DATABASE_URL");
+    const { superuser } = await ensureReachable(opts.databaseUrl, "DATABASE_URL");
+    if (superuser) log.warn({ database: describeDatabaseUrl(opts.databaseUrl) }, superuserWarning(opts.databaseUrl));
     return external(opts.databaseUrl, "external: DATABASE_URL, never started or stopped by this instance");
   }
   const dataDir = path.resolve(opts.dataDir);
