@@ -1,4 +1,5 @@
 import net from "node:net";
+import path from "node:path";
 import { z } from "zod";
 
 /**
@@ -14,7 +15,13 @@ const EnvSchema = z.object({
   /** When set, use this Postgres and start no embedded server. */
   DATABASE_URL: z.string().url().optional(),
   /** Folder for embedded Postgres data, logs and lock files. */
-  PERFPILOT_DATA_DIR: z.string().default(".data"),
+  PERFPILOT_DATA_DIR: z
+    .string()
+    .default(".data")
+    .refine(
+      (dir) => !/^\/(proc|sys)(\/|$)/.test(path.resolve(dir)),
+      "is inside /proc or /sys, which hold no files of ours: choose a folder on disk (default .data)",
+    ),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   /** The price data set imported on first start. */
   PRICE_DATA_FILE: z.string().default("data/sp500-daily-2015-2019.csv.gz"),
@@ -117,7 +124,8 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
-function loadEnv(source: NodeJS.ProcessEnv): Env {
+/** The environment, validated; an empty variable counts as unset. Throws naming each bad variable. */
+export function loadEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
@@ -127,4 +135,18 @@ function loadEnv(source: NodeJS.ProcessEnv): Env {
   return parsed.data;
 }
 
-export const env: Env = loadEnv(process.env);
+/**
+ * Read while modules load, before any entry point can catch: a bad variable is a start failure a
+ * person fixes, so it is said in a few lines (which, and what is wrong) without a stack, and the
+ * process ends.
+ */
+function envOrExit(): Env {
+  try {
+    return loadEnv(process.env);
+  } catch (err) {
+    process.stderr.write(`\nPerfpilot could not start: ${(err as Error).message}\nFix or unset these variables (README, "Configuration").\n\n`);
+    process.exit(1);
+  }
+}
+
+export const env: Env = envOrExit();
