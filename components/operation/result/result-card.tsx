@@ -39,7 +39,14 @@ function splitText(a: StoredAnalysis): string {
  * with its interval beside the latest benchmark, the sensitivity at this n, the split check, the
  * guard's thresholds with their current values, and what happens next.
  */
-export function ResultCard({ opt, benchmark, autopilot }: { opt: Optimization; benchmark: Comparison | null; autopilot: AutopilotStatus | undefined }) {
+export function ResultCard(props: {
+  opt: Optimization;
+  /** The latest benchmark; null when none was run, undefined while the list loads. */
+  benchmark: Comparison | null | undefined;
+  autopilot: AutopilotStatus | undefined;
+}) {
+  const { opt, autopilot } = props;
+  const benchmark = props.benchmark ?? null;
   const q = useQuery(optimizationQuery(opt.id));
   const d = q.data;
   // Only the analysis of the phase the optimization is in now (the list may be newer than the detail).
@@ -48,6 +55,29 @@ export function ResultCard({ opt, benchmark, autopilot }: { opt: Optimization; b
   const bench = benchmarkInterval(benchmark);
   const agree = agreement(live, bench);
   const identity = opt.strategy === "identity";
+  // Off since the start and never benchmarked: nothing to show but how to start, so the card stays
+  // one line and the controls are not pushed below the first screen by empty axes and dashes.
+  if (opt.state === "off" && opt.version === 0 && props.benchmark === null && !a) {
+    return (
+      <article className={`${styles.card} ${styles.dormant}`} data-testid={`result-card-${opt.strategy}`} aria-labelledby={`result-title-${opt.strategy}`}>
+        <h3 className={styles.head} id={`result-title-${opt.strategy}`}>
+          <span>{identity ? "identity (A/A control)" : humanize(opt.strategy)}</span>
+          <StateBadge state={opt.state} percent={opt.percent} />
+          <span className="muted" data-testid={`result-phase-${opt.strategy}`}>
+            phase #{opt.version}
+          </span>
+        </h3>
+        <p className={styles.next} data-testid={`result-verdict-${opt.strategy}`}>
+          <strong>Never measured.</strong>{" "}
+          <span className="muted">
+            Run a benchmark (Comparisons, below) or move it to shadow in Controls: every call then runs both variants and answers with the baseline&apos;s
+            result, and the live analysis starts here.
+          </span>
+        </p>
+        {d ? <NextStep opt={d} autopilot={autopilot} /> : null}
+      </article>
+    );
+  }
   return (
     <article className={styles.card} data-verdict={a?.verdict} data-testid={`result-card-${opt.strategy}`} aria-labelledby={`result-title-${opt.strategy}`}>
       <h3 className={styles.head} id={`result-title-${opt.strategy}`}>

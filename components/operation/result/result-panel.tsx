@@ -6,9 +6,9 @@ import { Panel } from "../../panel";
 import { ResultCard } from "./result-card";
 import styles from "./result.module.css";
 
-/** The newest benchmark of a strategy (the API lists comparisons newest first). */
-function latestBenchmark(list: Comparison[] | undefined, strategy: string): Comparison | null {
-  return list?.find((c) => c.kind === "benchmark" && c.variant === strategy) ?? null;
+/** The newest benchmark of a strategy (the API lists comparisons newest first); undefined while the list loads. */
+function latestBenchmark(list: Comparison[] | undefined, strategy: string): Comparison | null | undefined {
+  return list ? (list.find((c) => c.kind === "benchmark" && c.variant === strategy) ?? null) : undefined;
 }
 
 /** One result card per optimization of the operation; the A/A control last. */
