@@ -47,7 +47,7 @@ export function SignalsPanel() {
               <td>{s.date}</td>
               <td>{s.symbol}</td>
               <td>{s.kind.replace(/_/g, " ")}</td>
-              <td className="muted">{s.detail}</td>
+              <td className="muted wrap">{s.detail}</td>
             </tr>
           ))}
         </tbody>
