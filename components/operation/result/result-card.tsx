@@ -34,6 +34,21 @@ function splitText(a: StoredAnalysis): string {
     : `OK: ${seen}, expected ${s.expectedPercent}%${p}`;
 }
 
+/** Name, state and phase of the card (the analysis, when there is one, says since when). */
+function CardHead({ opt, analysis: a }: { opt: Optimization; analysis: StoredAnalysis | null }) {
+  return (
+    <h3 className={styles.head} id={`result-title-${opt.strategy}`}>
+      <span>{opt.strategy === "identity" ? "identity (A/A control)" : humanize(opt.strategy)}</span>
+      {/* State from the operations list: optimistic on a change and live through socket events; the detail refetches behind it. */}
+      <StateBadge state={opt.state} percent={opt.percent} />
+      <span className="muted" data-testid={`result-phase-${opt.strategy}`}>
+        phase #{opt.version}
+        {a && ` · ${a.state === "canary" ? `canary ${a.percent}%` : a.state} since ${formatDateTime(new Date(a.startedAt))}`}
+      </span>
+    </h3>
+  );
+}
+
 /**
  * The result of one optimization as an experiment tool shows it: state and phase, the live verdict
  * with its interval beside the latest benchmark, the sensitivity at this n, the split check, the
@@ -46,27 +61,16 @@ export function ResultCard(props: {
   autopilot: AutopilotStatus | undefined;
 }) {
   const { opt, autopilot } = props;
-  const benchmark = props.benchmark ?? null;
   const q = useQuery(optimizationQuery(opt.id));
   const d = q.data;
   // Only the analysis of the phase the optimization is in now (the list may be newer than the detail).
   const a = d?.analysis && d.analysis.phase === opt.version ? d.analysis : null;
-  const live = liveInterval(a);
-  const bench = benchmarkInterval(benchmark);
-  const agree = agreement(live, bench);
-  const identity = opt.strategy === "identity";
   // Off since the start and never benchmarked: nothing to show but how to start, so the card stays
   // one line and the controls are not pushed below the first screen by empty axes and dashes.
   if (opt.state === "off" && opt.version === 0 && props.benchmark === null && !a) {
     return (
       <article className={`${styles.card} ${styles.dormant}`} data-testid={`result-card-${opt.strategy}`} aria-labelledby={`result-title-${opt.strategy}`}>
-        <h3 className={styles.head} id={`result-title-${opt.strategy}`}>
-          <span>{identity ? "identity (A/A control)" : humanize(opt.strategy)}</span>
-          <StateBadge state={opt.state} percent={opt.percent} />
-          <span className="muted" data-testid={`result-phase-${opt.strategy}`}>
-            phase #{opt.version}
-          </span>
-        </h3>
+        <CardHead opt={opt} analysis={null} />
         <p className={styles.next} data-testid={`result-verdict-${opt.strategy}`}>
           <strong>Never measured.</strong>{" "}
           <span className="muted">
@@ -78,17 +82,13 @@ export function ResultCard(props: {
       </article>
     );
   }
+  const benchmark = props.benchmark ?? null;
+  const live = liveInterval(a);
+  const bench = benchmarkInterval(benchmark);
+  const agree = agreement(live, bench);
   return (
     <article className={styles.card} data-verdict={a?.verdict} data-testid={`result-card-${opt.strategy}`} aria-labelledby={`result-title-${opt.strategy}`}>
-      <h3 className={styles.head} id={`result-title-${opt.strategy}`}>
-        <span>{identity ? "identity (A/A control)" : humanize(opt.strategy)}</span>
-        {/* State from the operations list: optimistic on a change and live through socket events; the detail refetches behind it. */}
-        <StateBadge state={opt.state} percent={opt.percent} />
-        <span className="muted" data-testid={`result-phase-${opt.strategy}`}>
-          phase #{opt.version}
-          {a && ` · ${a.state === "canary" ? `canary ${a.percent}%` : a.state} since ${formatDateTime(new Date(a.startedAt))}`}
-        </span>
-      </h3>
+      <CardHead opt={opt} analysis={a} />
       {q.error ? (
         <p className="down" role="alert">
           Could not load the analysis: {q.error instanceof Error ? q.error.message : String(q.error)}
