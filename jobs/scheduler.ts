@@ -134,11 +134,11 @@ export function startScheduler(jobs: JobDefinition[], deps: { pool: pg.Pool; log
    * "running".
    */
   async function reconcile(): Promise<number> {
-    const stale = await deps.pool.query<{ id: string; job: string }>("select id::text as id, job from job_run where outcome = 'running'");
-    const byJob = new Map<string, string[]>();
-    for (const r of stale.rows) byJob.set(r.job, [...(byJob.get(r.job) ?? []), r.id]);
+    const stale = await deps.pool.query<{ job: string; ids: string[] }>(
+      "select job, array_agg(id::text) as ids from job_run where outcome = 'running' group by job",
+    );
     let marked = 0;
-    for (const [job, ids] of byJob) {
+    for (const { job, ids } of stale.rows) {
       // pg_locks shows a one-key advisory lock as (classid, objid) = its high and low 32 bits.
       const held = await deps.pool.query<{ held: boolean }>(
         `select exists (select 1 from pg_locks
